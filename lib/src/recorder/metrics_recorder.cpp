@@ -1,0 +1,317 @@
+#include "benchstore/metrics_recorder.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+#include <SQLiteCpp/Statement.h>
+
+#include "benchstore/error.hpp"
+#include "benchstore/json_text.hpp"
+#include "benchstore/utf8.hpp"
+#include "benchstore/uuid.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace benchstore {
+namespace {
+
+constexpr std::size_t commit_message_max_chars = 70;
+
+std::string this_host()
+{
+    char name[256] = {};
+    if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "unknown";
+    return name;
+}
+
+void require_finite(double value, const char* what)
+{
+    if (!std::isfinite(value))
+        throw InvalidArgument(std::string(what) + " is not a finite number (" + (std::isnan(value) ? "NaN" : "infinite") + ")");
+}
+
+void bind_optional(SQLite::Statement& st, int index, const std::optional<double>& value)
+{
+    if (value) st.bind(index, *value);
+    else st.bind(index);  // NULL
+}
+
+const char* status_text(BenchmarkStatus status)
+{
+    switch (status) {
+    case BenchmarkStatus::running: return "running";
+    case BenchmarkStatus::completed: return "completed";
+    case BenchmarkStatus::failed: return "failed";
+    }
+    return "running";
+}
+
+// The open connection and its prepared statements; destroyed by close().
+struct Connection {
+    SQLite::Database db;
+    SQLite::Statement begin;
+    SQLite::Statement commit;
+    SQLite::Statement insert_benchmark;
+    SQLite::Statement insert_device;
+    SQLite::Statement insert_model;
+    SQLite::Statement find_benchmark;
+    SQLite::Statement update_status;
+    SQLite::Statement insert_status_change;
+
+    explicit Connection(const std::filesystem::path& path)
+        : db(store::open_store(path, store::OpenMode::read_write)),
+          begin(db, "BEGIN IMMEDIATE"),
+          commit(db, "COMMIT"),
+          insert_benchmark(db, "INSERT INTO benchmarks (benchmark_id, repository, branch, commit_id, "
+                               "commit_message, metadata, created_at, host, run_id, module) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+          insert_device(db, "INSERT INTO device_measurements (benchmark_ref, cpu_util, mem_megabytes, "
+                            "gpu_util, gpu_mem_megabytes, time) VALUES (?, ?, ?, ?, ?, ?)"),
+          insert_model(db, "INSERT INTO model_measurements (benchmark_ref, measurements, time) VALUES (?, ?, ?)"),
+          find_benchmark(db, "SELECT id FROM benchmarks WHERE benchmark_id = ?"),
+          update_status(db, "UPDATE benchmarks SET status = ?, status_reason = ?, finished_at = ? WHERE id = ?"),
+          insert_status_change(db, "INSERT INTO benchmark_status_changes (benchmark_ref, status, status_reason, time) "
+                                   "VALUES (?, ?, ?, ?)")
+    {
+    }
+};
+
+} // namespace
+
+struct MetricsRecorder::Impl {
+    RecorderOptions options;
+    mutable std::mutex mutex;
+    std::unique_ptr<Connection> c;
+    std::unordered_map<std::string, std::int64_t> refs;  // benchmark_id -> benchmarks.id
+    std::vector<std::string> created;
+
+    explicit Impl(RecorderOptions opts) : options(std::move(opts)), c(std::make_unique<Connection>(options.db_path))
+    {
+        options.commit_message = truncate_utf8(options.commit_message, commit_message_max_chars);
+        if (options.host.empty()) options.host = this_host();
+    }
+
+    void check_open() const
+    {
+        if (!c) throw Error("metrics recorder for " + options.db_path.string() + " is closed");
+    }
+
+    // Runs fn in one BEGIN IMMEDIATE transaction on the cached statements.
+    template <typename Fn>
+    void write(Fn&& fn)
+    {
+        try {
+            c->begin.exec();
+            c->begin.reset();
+            try {
+                fn();
+                c->commit.exec();
+                c->commit.reset();
+            } catch (...) {
+                c->commit.tryReset();
+                try { c->db.exec("ROLLBACK"); } catch (...) {}
+                throw;
+            }
+        } catch (const Error&) {
+            throw;
+        } catch (const SQLite::Exception& e) {
+            c->begin.tryReset();
+            throw StoreError(options.db_path.string() + ": write failed: " + e.what());
+        }
+    }
+
+    std::int64_t ref_of(const std::string& benchmark_id)
+    {
+        if (auto it = refs.find(benchmark_id); it != refs.end()) return it->second;
+        // Another recorder (the runner's parent, another process) may have created it.
+        c->find_benchmark.bind(1, benchmark_id);
+        std::optional<std::int64_t> ref;
+        if (c->find_benchmark.executeStep()) ref = c->find_benchmark.getColumn(0).getInt64();
+        c->find_benchmark.reset();
+        if (!ref) throw InvalidArgument("unknown benchmark id '" + benchmark_id + "' in " + options.db_path.string());
+        refs.emplace(benchmark_id, *ref);
+        return *ref;
+    }
+
+    void insert_sample(std::int64_t ref, const DeviceSample& s, const std::string& time)
+    {
+        c->insert_device.bind(1, ref);
+        c->insert_device.bind(2, s.cpu_util);
+        c->insert_device.bind(3, s.mem_megabytes);
+        bind_optional(c->insert_device, 4, s.gpu_util);
+        bind_optional(c->insert_device, 5, s.gpu_mem_megabytes);
+        c->insert_device.bind(6, time);
+        try {
+            c->insert_device.exec();
+        } catch (...) {
+            c->insert_device.tryReset();
+            throw;
+        }
+        c->insert_device.reset();
+    }
+};
+
+namespace {
+
+void validate_sample(const DeviceSample& s)
+{
+    require_finite(s.cpu_util, "cpu_util");
+    require_finite(s.mem_megabytes, "mem_megabytes");
+    if (s.gpu_util) require_finite(*s.gpu_util, "gpu_util");
+    if (s.gpu_mem_megabytes) require_finite(*s.gpu_mem_megabytes, "gpu_mem_megabytes");
+}
+
+} // namespace
+
+MetricsRecorder::MetricsRecorder(RecorderOptions options)
+{
+    if (options.repository.empty()) throw InvalidArgument("repository must not be empty");
+    m_impl = std::make_unique<Impl>(std::move(options));
+}
+
+MetricsRecorder::~MetricsRecorder() { close(); }
+MetricsRecorder::MetricsRecorder(MetricsRecorder&&) noexcept = default;
+MetricsRecorder& MetricsRecorder::operator=(MetricsRecorder&&) noexcept = default;
+
+std::string MetricsRecorder::initialise_benchmark(const Metadata& metadata)
+{
+    std::set<std::string> keys;
+    for (const auto& [key, value] : metadata) {
+        if (key.empty()) throw InvalidArgument("metadata key must not be empty");
+        if (!keys.insert(key).second) throw InvalidArgument("metadata key '" + key + "' given twice");
+    }
+    const std::string json = json_object_of_strings(metadata);
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->check_open();
+    Impl& d = *m_impl;
+    const std::string id = make_uuid_v7();
+    std::int64_t ref = 0;
+    d.write([&] {
+        auto& st = d.c->insert_benchmark;
+        st.bind(1, id);
+        st.bind(2, d.options.repository);
+        st.bind(3, d.options.branch);
+        st.bind(4, d.options.commit_id);
+        st.bind(5, d.options.commit_message);
+        st.bind(6, json);
+        st.bind(7, format_timestamp(now_utc()));
+        st.bind(8, d.options.host);
+        if (d.options.run_id.empty()) st.bind(9); else st.bind(9, d.options.run_id);
+        if (d.options.module.empty()) st.bind(10); else st.bind(10, d.options.module);
+        try { st.exec(); } catch (...) { st.tryReset(); throw; }
+        st.reset();
+        ref = d.c->db.getLastInsertRowid();
+    });
+    d.refs.emplace(id, ref);
+    d.created.push_back(id);
+    return id;
+}
+
+void MetricsRecorder::collect_device_measurements(const std::string& benchmark_id, double cpu_util,
+                                                  double mem_megabytes, std::optional<double> gpu_util,
+                                                  std::optional<double> gpu_mem_megabytes)
+{
+    const DeviceSample sample{cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, std::nullopt};
+    collect_device_measurements(benchmark_id, std::span<const DeviceSample>(&sample, 1));
+}
+
+void MetricsRecorder::collect_device_measurements(const std::string& benchmark_id,
+                                                  std::span<const DeviceSample> samples)
+{
+    for (const auto& s : samples) validate_sample(s);
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->check_open();
+    Impl& d = *m_impl;
+    const std::int64_t ref = d.ref_of(benchmark_id);
+    const std::string now = format_timestamp(now_utc());
+    d.write([&] {
+        for (const auto& s : samples) d.insert_sample(ref, s, s.time ? format_timestamp(*s.time) : now);
+    });
+}
+
+void MetricsRecorder::collect_model_measurements(const std::string& benchmark_id,
+                                                 const Measurements& measurements)
+{
+    if (measurements.empty()) throw InvalidArgument("no model measurements given for benchmark '" + benchmark_id + "'");
+    std::set<std::string> names;
+    for (const auto& [name, value] : measurements) {
+        if (name.empty()) throw InvalidArgument("measurement name must not be empty");
+        if (!names.insert(name).second) throw InvalidArgument("measurement '" + name + "' given twice");
+        if (!std::isfinite(value))
+            throw InvalidArgument("measurement '" + name + "' is not a finite number (" +
+                                  (std::isnan(value) ? "NaN" : "infinite") + ")");
+    }
+    const std::string json = json_object_of_numbers(measurements);
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->check_open();
+    Impl& d = *m_impl;
+    const std::int64_t ref = d.ref_of(benchmark_id);
+    d.write([&] {
+        auto& st = d.c->insert_model;
+        st.bind(1, ref);
+        st.bind(2, json);
+        st.bind(3, format_timestamp(now_utc()));
+        try { st.exec(); } catch (...) { st.tryReset(); throw; }
+        st.reset();
+    });
+}
+
+void MetricsRecorder::set_status(const std::string& benchmark_id, BenchmarkStatus status,
+                                 const std::string& reason)
+{
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->check_open();
+    Impl& d = *m_impl;
+    const std::int64_t ref = d.ref_of(benchmark_id);
+    const std::string now = format_timestamp(now_utc());
+    d.write([&] {
+        auto& up = d.c->update_status;
+        up.bind(1, status_text(status));
+        if (reason.empty()) up.bind(2); else up.bind(2, reason);
+        if (status == BenchmarkStatus::running) up.bind(3); else up.bind(3, now);
+        up.bind(4, ref);
+        try { up.exec(); } catch (...) { up.tryReset(); throw; }
+        up.reset();
+        auto& log = d.c->insert_status_change;
+        log.bind(1, ref);
+        log.bind(2, status_text(status));
+        if (reason.empty()) log.bind(3); else log.bind(3, reason);
+        log.bind(4, now);
+        try { log.exec(); } catch (...) { log.tryReset(); throw; }
+        log.reset();
+    });
+}
+
+std::vector<std::string> MetricsRecorder::benchmark_ids() const
+{
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->created;
+}
+
+const RecorderOptions& MetricsRecorder::options() const { return m_impl->options; }
+const std::filesystem::path& MetricsRecorder::db_path() const { return m_impl->options.db_path; }
+
+void MetricsRecorder::close()
+{
+    if (!m_impl) return;  // moved from
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->c.reset();
+}
+
+MetricsRecorder create_global_metrics_recorder(const std::string& repository, const std::string& branch,
+                                               const std::string& commit_id, const std::string& commit_msg,
+                                               const std::filesystem::path& db_path)
+{
+    RecorderOptions options;
+    options.db_path = db_path;
+    options.repository = repository;
+    options.branch = branch;
+    options.commit_id = commit_id;
+    options.commit_message = commit_msg;
+    return MetricsRecorder(std::move(options));
+}
+
+} // namespace benchstore

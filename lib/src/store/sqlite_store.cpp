@@ -1,0 +1,117 @@
+#include "store/sqlite_store.hpp"
+
+#include <string>
+
+#include <SQLiteCpp/Statement.h>
+
+#include "benchstore/error.hpp"
+#include "benchstore/store.hpp"
+#include "benchstore/sqlite_migrations.hpp"
+#include "benchstore/timestamp.hpp"
+#include "benchstore/uuid.hpp"
+
+namespace benchstore {
+namespace store {
+namespace {
+
+constexpr int latest_version = static_cast<int>(sqlite_schema::migrations.size());
+
+std::string describe(const std::filesystem::path& path) { return path.string(); }
+
+int user_version(SQLite::Database& db)
+{
+    return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+// A file with tables but user_version 0 belongs to something else: never adopt it.
+bool has_foreign_tables(SQLite::Database& db)
+{
+    return db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").getInt() > 0;
+}
+
+void refuse_newer(const std::filesystem::path& path, int version)
+{
+    throw NewerSchemaError(describe(path) + ": written by a newer benchstore (store version " +
+                           std::to_string(version) + ", this program knows up to " +
+                           std::to_string(latest_version) + "); upgrade benchstore to use it");
+}
+
+void migrate(SQLite::Database& db, const std::filesystem::path& path)
+{
+    if (user_version(db) == latest_version) return;  // common case: no write lock needed
+    with_write_transaction(db, [&] {
+        const int version = user_version(db);  // re-read under the lock: another process may have migrated
+        if (version > latest_version) refuse_newer(path, version);
+        if (version == 0 && has_foreign_tables(db))
+            throw StoreError(describe(path) + ": not a benchstore store (it has other tables)");
+        for (int v = version; v < latest_version; ++v) db.exec(std::string(sqlite_schema::migrations[v]));
+        if (version == 0) {
+            SQLite::Statement info(db, "INSERT INTO store_info (key, value) VALUES (?, ?)");
+            for (const auto& [key, value] : {std::pair{std::string("source_id"), make_uuid_v4()},
+                                             std::pair{std::string("created_at"), format_timestamp(now_utc())}}) {
+                info.bind(1, key);
+                info.bind(2, value);
+                info.exec();
+                info.reset();
+            }
+        }
+        db.exec("PRAGMA user_version = " + std::to_string(latest_version));
+    });
+}
+
+} // namespace
+
+SQLite::Database open_store(const std::filesystem::path& path, OpenMode mode)
+{
+    const bool read_only = mode == OpenMode::read_only;
+    std::error_code ec;
+    if (read_only && !std::filesystem::exists(path, ec))
+        throw StoreError(describe(path) + ": no such store file");
+    if (std::filesystem::is_directory(path, ec))
+        throw StoreError(describe(path) + ": is a directory, not a store file");
+    try {
+        const int flags = read_only ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        SQLite::Database db(path.string(), flags | SQLite::OPEN_FULLMUTEX, busy_timeout_ms);
+        // The first read tells a non-database file from a store.
+        const int version = user_version(db);
+        if (version > latest_version) refuse_newer(path, version);
+        if (read_only) {
+            if (version == 0)
+                throw StoreError(describe(path) + ": not a benchstore store");
+            if (version < latest_version)
+                throw StoreError(describe(path) + ": written by an older benchstore (store version " +
+                                 std::to_string(version) + "); open it once with benchstore-run or "
+                                 "benchstore-sync to migrate it");
+            db.exec("PRAGMA query_only = ON");
+        } else {
+            if (db.execAndGet("PRAGMA journal_mode = WAL").getString() != "wal")
+                throw StoreError(describe(path) + ": cannot switch to WAL journal mode");
+            db.exec("PRAGMA synchronous = FULL");
+            db.exec("PRAGMA foreign_keys = ON");
+            migrate(db, path);
+        }
+        return db;
+    } catch (const Error&) {
+        throw;
+    } catch (const SQLite::Exception& e) {
+        throw StoreError(describe(path) + ": cannot open store: " + e.what());
+    }
+}
+
+} // namespace store
+
+int latest_store_version() { return store::latest_version; }
+
+std::string read_source_id(const std::filesystem::path& db_path)
+{
+    auto db = store::open_store(db_path, store::OpenMode::read_only);
+    try {
+        SQLite::Statement q(db, "SELECT value FROM store_info WHERE key = 'source_id'");
+        if (!q.executeStep()) throw StoreError(db_path.string() + ": store has no source id");
+        return q.getColumn(0).getString();
+    } catch (const SQLite::Exception& e) {
+        throw StoreError(db_path.string() + ": cannot read store info: " + e.what());
+    }
+}
+
+} // namespace benchstore

@@ -1,0 +1,36 @@
+#pragma once
+// Opening the local SQLite store: the one place that knows its pragmas and its migrations.
+// Internal to the library (SQLiteCpp stays out of the public headers).
+#include <filesystem>
+#include <SQLiteCpp/Database.h>
+
+namespace benchstore::store {
+
+enum class OpenMode {
+    read_write,  // create if missing, migrate forward, WAL, synchronous=FULL
+    read_only    // must exist and be current; never written (export)
+};
+
+// Opens the store at path. Throws StoreError with a one-line message naming the file when it is
+// missing (read_only), not a SQLite database, not a benchstore store, or from a newer benchstore
+// (NewerSchemaError).
+SQLite::Database open_store(const std::filesystem::path& path, OpenMode mode);
+
+// Milliseconds a connection waits for another writer's lock before failing.
+inline constexpr int busy_timeout_ms = 10'000;
+
+// Runs fn inside BEGIN IMMEDIATE ... COMMIT, rolling back if it throws.
+template <typename Fn>
+void with_write_transaction(SQLite::Database& db, Fn&& fn)
+{
+    db.exec("BEGIN IMMEDIATE");
+    try {
+        fn();
+        db.exec("COMMIT");
+    } catch (...) {
+        try { db.exec("ROLLBACK"); } catch (...) {}
+        throw;
+    }
+}
+
+} // namespace benchstore::store

@@ -1,0 +1,115 @@
+#define BOOST_TEST_MODULE store
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+
+#include <SQLiteCpp/Database.h>
+
+#include "benchstore/error.hpp"
+#include "benchstore/metrics_recorder.hpp"
+#include "benchstore/store.hpp"
+#include "benchstore/timestamp.hpp"
+#include "benchstore/utf8.hpp"
+#include "benchstore/uuid.hpp"
+#include "store/sqlite_store.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace benchstore;
+using benchstore::test::TempDir;
+
+BOOST_AUTO_TEST_SUITE(store_file)
+
+BOOST_AUTO_TEST_CASE(creates_current_schema_in_wal_mode)
+{
+    TempDir dir;
+    auto db = store::open_store(dir / "b.db", store::OpenMode::read_write);
+    BOOST_TEST(db.execAndGet("PRAGMA user_version").getInt() == latest_store_version());
+    BOOST_TEST(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+    BOOST_TEST(db.execAndGet("PRAGMA synchronous").getInt() == 2);  // FULL
+    BOOST_TEST(is_uuid(read_source_id(dir / "b.db")));
+}
+
+BOOST_AUTO_TEST_CASE(reopening_keeps_source_id_and_data)
+{
+    TempDir dir;
+    std::string id;
+    {
+        auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc", "msg", dir / "b.db");
+        id = rec.initialise_benchmark({{"model", "gpt2"}});
+    }
+    const auto source = read_source_id(dir / "b.db");
+    auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc", "msg", dir / "b.db");
+    rec.collect_model_measurements(id, {{"t", 1.0}});  // found in the file, not in this recorder's memory
+    BOOST_TEST(read_source_id(dir / "b.db") == source);
+}
+
+BOOST_AUTO_TEST_CASE(refuses_newer_schema_and_leaves_it_untouched)
+{
+    TempDir dir;
+    { store::open_store(dir / "b.db", store::OpenMode::read_write); }
+    { SQLite::Database raw((dir / "b.db").string(), SQLite::OPEN_READWRITE); raw.exec("PRAGMA user_version = 99"); }
+    BOOST_CHECK_THROW(store::open_store(dir / "b.db", store::OpenMode::read_write), NewerSchemaError);
+    try {
+        create_global_metrics_recorder("r", "b", "c", "m", dir / "b.db");
+        BOOST_FAIL("expected a throw");
+    } catch (const NewerSchemaError& e) {
+        BOOST_TEST(std::string(e.what()).find("newer benchstore") != std::string::npos);
+        BOOST_TEST(std::string(e.what()).find("99") != std::string::npos);
+    }
+    SQLite::Database raw((dir / "b.db").string(), SQLite::OPEN_READONLY);
+    BOOST_TEST(raw.execAndGet("PRAGMA user_version").getInt() == 99);
+}
+
+BOOST_AUTO_TEST_CASE(refuses_non_database_and_foreign_database)
+{
+    TempDir dir;
+    { std::ofstream(dir / "junk.db") << "this is not a database, just some text that is long enough........"; }
+    BOOST_CHECK_THROW(store::open_store(dir / "junk.db", store::OpenMode::read_write), StoreError);
+    BOOST_CHECK_THROW(store::open_store(dir / "missing.db", store::OpenMode::read_only), StoreError);
+    { SQLite::Database raw((dir / "other.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE); raw.exec("CREATE TABLE t (x)"); }
+    BOOST_CHECK_THROW(store::open_store(dir / "other.db", store::OpenMode::read_write), StoreError);
+    SQLite::Database raw((dir / "other.db").string(), SQLite::OPEN_READONLY);
+    BOOST_TEST(raw.execAndGet("PRAGMA user_version").getInt() == 0);  // not adopted
+}
+
+BOOST_AUTO_TEST_CASE(uuid_v7_is_time_ordered_and_well_formed)
+{
+    std::string previous;
+    for (int i = 0; i < 20000; ++i) {
+        const std::string id = make_uuid_v7();
+        BOOST_REQUIRE(is_uuid(id));
+        BOOST_REQUIRE(id[14] == '7');                        // version
+        BOOST_REQUIRE(std::string("89ab").find(id[19]) != std::string::npos);  // variant
+        BOOST_REQUIRE(id > previous);                         // strictly increasing within a process
+        previous = id;
+    }
+    const auto ms_now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::string id = make_uuid_v7();
+    const long long ms = std::stoll(id.substr(0, 8) + id.substr(9, 4), nullptr, 16);
+    BOOST_TEST(std::llabs(ms - ms_now) < 5000);
+}
+
+BOOST_AUTO_TEST_CASE(truncates_utf8_on_character_boundaries)
+{
+    BOOST_TEST(truncate_utf8("abc", 70) == "abc");
+    BOOST_TEST(truncate_utf8("héllo", 2) == "hé");
+    BOOST_TEST(truncate_utf8("日本語テキスト", 3) == "日本語");
+    BOOST_TEST(truncate_utf8("a😀b", 2) == "a😀");
+    BOOST_TEST(is_valid_utf8("日本語😀"));
+    BOOST_TEST(!is_valid_utf8("\xff\xfe"));
+    BOOST_TEST(!is_valid_utf8("\xed\xa0\x80"));  // surrogate
+}
+
+BOOST_AUTO_TEST_CASE(timestamps_have_six_fraction_digits)
+{
+    const Timestamp t = parse_timestamp("2025-07-29T20:08:07");
+    BOOST_TEST(format_timestamp(t) == "2025-07-29T20:08:07.000000");
+    BOOST_TEST(format_timestamp(parse_timestamp("2025-07-29T20:08:07.875408")) == "2025-07-29T20:08:07.875408");
+    BOOST_TEST(format_timestamp(parse_timestamp("2025-07-29")) == "2025-07-29T00:00:00.000000");
+    BOOST_TEST(format_file_stamp(t) == "20250729_200807");
+    BOOST_CHECK_THROW(parse_timestamp("yesterday"), InvalidArgument);
+    BOOST_CHECK_THROW(parse_timestamp("2025-13-40"), InvalidArgument);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
