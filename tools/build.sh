@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Configures and builds benchstore into build/ (Release, 2 parallel jobs by default: JOBS=N to change).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "${JOBS:-2}"

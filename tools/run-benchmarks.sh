@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Quick start, the main job: installs the dependencies, builds, runs every bundled benchmark module into
+# benchmarks.db, then exports the four CSV files and the summary into benchmark_results/.
+#
+#   tools/run-benchmarks.sh [REPOSITORY BRANCH COMMIT_ID COMMIT_MSG]
+#
+# Without arguments it describes this checkout (git remote/branch/commit), like a CI job would.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+"$root/tools/install-deps.sh"
+"$root/tools/build.sh"
+
+if [ $# -ge 4 ]; then
+  repository=$1 branch=$2 commit_id=$3 commit_msg=$4
+else
+  repository=benchstore
+  branch=$(git -C "$root" rev-parse --abbrev-ref HEAD 2>/dev/null || echo main)
+  commit_id=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)
+  commit_msg=$(git -C "$root" log -1 --format=%s 2>/dev/null || echo "local build")
+fi
+
+status=0
+"$root/build/apps/benchstore-run" "$repository" "$branch" "$commit_id" "$commit_msg" --db benchmarks.db || status=$?
+"$root/build/tools/benchstore-export" --db benchmarks.db --out benchmark_results
+exit $status
