@@ -1,0 +1,272 @@
+#include "benchstore/export.hpp"
+
+#include <array>
+#include <unordered_map>
+
+#include "benchstore/error.hpp"
+#include "export/csv_file.hpp"
+#include "export/measurements_json.hpp"
+#include "export/query.hpp"
+#include "export/selection.hpp"
+#include "export/stats_functions.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace benchstore {
+namespace {
+
+using csv::CsvFile;
+using csv::Query;
+
+constexpr std::array benchmark_columns{"benchmark_id", "repository",     "branch",    "commit_id",
+                                       "commit_message", "metadata",     "created_at"};
+constexpr std::array device_columns{"cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes"};
+
+// The union of metric names over the selected model rows, first seen first. Memory grows with the
+// number of distinct names, not with the rows.
+class MetricColumns {
+public:
+    void add(const std::string& name)
+    {
+        if (m_index.emplace(name, m_names.size()).second) m_names.push_back(name);
+    }
+    const std::vector<std::string>& names() const { return m_names; }
+
+    // Spreads one row's fields over the columns; values is reused from row to row.
+    void spread(const std::vector<csv::MeasurementField>& fields, std::vector<std::string>& values) const
+    {
+        values.resize(m_names.size());
+        for (auto& v : values) v.clear();
+        for (const auto& f : fields) values[m_index.at(f.name)] = f.number;
+    }
+
+private:
+    std::vector<std::string> m_names;
+    std::unordered_map<std::string, std::size_t> m_index;
+};
+
+class Exporter {
+public:
+    Exporter(SQLite::Database& db, const csv::SelectionSql& selection) : m_db(db), m_sel(selection) {}
+
+    void parse(std::string_view json)
+    {
+        if (!csv::parse_measurements(json, m_fields))
+            throw StoreError(m_db.getFilename() + ": malformed model measurements: " + std::string(json.substr(0, 80)));
+    }
+
+    std::string model_query(const char* leading_columns) const
+    {
+        return std::string("SELECT ") + leading_columns +
+               " FROM model_measurements m JOIN benchmarks b ON b.id = m.benchmark_ref WHERE " + m_sel.condition +
+               " ORDER BY m.id";
+    }
+
+    void collect_metric_names()
+    {
+        Query q(m_db, model_query("m.measurements"), m_sel.params);
+        while (q.step()) {
+            parse(q.text(0));
+            for (const auto& f : m_fields) m_metrics.add(f.name);
+        }
+    }
+
+    void write_benchmark_header(CsvFile& out)
+    {
+        for (const char* c : benchmark_columns) out.plain(c);
+    }
+
+    void write_benchmark_fields(CsvFile& out, const Query& q)
+    {
+        out.plain(q.text(0));
+        for (int c = 1; c < 7; ++c) out.text(q.text(c));
+    }
+
+    void write_benchmarks(CsvFile& out)
+    {
+        write_benchmark_header(out);
+        out.end_header();
+        Query q(m_db,
+                "SELECT b.benchmark_id, b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, "
+                "b.created_at FROM benchmarks b WHERE " + m_sel.condition + " ORDER BY b.id",
+                m_sel.params);
+        while (q.step()) {
+            write_benchmark_fields(out, q);
+            out.end_row();
+        }
+    }
+
+    void write_devices(CsvFile& out)
+    {
+        out.plain("benchmark_id");
+        for (const char* c : device_columns) out.plain(c);
+        out.plain("time");
+        out.end_header();
+        // Rows in recording order; the benchmark is looked up by primary key, so the scan follows
+        // the table and needs no sort however large it is.
+        Query q(m_db,
+                "SELECT b.benchmark_id, d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time "
+                "FROM device_measurements d CROSS JOIN benchmarks b ON b.id = d.benchmark_ref WHERE " +
+                    m_sel.condition + " ORDER BY d.id",
+                m_sel.params);
+        while (q.step()) {
+            out.plain(q.text(0));
+            for (int c = 1; c <= 4; ++c) write_real(out, q, c);
+            out.text(q.text(5));
+            out.end_row();
+        }
+    }
+
+    void write_models(CsvFile& out)
+    {
+        out.plain("benchmark_id");
+        out.plain("time");
+        for (const auto& name : m_metrics.names()) out.text(name);
+        out.end_header();
+        Query q(m_db, model_query("b.benchmark_id, m.time, m.measurements"), m_sel.params);
+        while (q.step()) {
+            parse(q.text(2));
+            out.plain(q.text(0));
+            out.text(q.text(1));
+            write_metrics(out);
+            out.end_row();
+        }
+    }
+
+    void write_summary(CsvFile& out)
+    {
+        write_benchmark_header(out);
+        for (const auto& name : m_metrics.names()) out.text(name);
+        for (const char* c : device_columns) {
+            const std::string base(c);
+            out.text(base + "_mean");
+            out.text(base + "_max");
+            out.text(base + "_std");
+            if (base == "cpu_util") out.plain("device_measurement_count");
+        }
+        out.end_header();
+
+        // Two passes over the selected device rows: m (mean, max, count), then s (the standard
+        // deviation around m's mean). One summary row per model row (the seed's left merge), at
+        // least one per benchmark.
+        std::string first_pass = "benchmark_ref";
+        std::string second_pass = "d.benchmark_ref";
+        std::string stats;
+        for (const char* c : device_columns) {
+            const std::string col(c);
+            first_pass += ", benchstore_mean(" + col + ") AS " + col + "_mean, max(" + col + ") AS " + col + "_max";
+            second_pass += ", benchstore_std(d." + col + ", m." + col + "_mean) AS " + col + "_std";
+            stats += ", m." + col + "_mean, m." + col + "_max, s." + col + "_std";
+            if (col == "cpu_util") {
+                first_pass += ", count(cpu_util) AS device_measurement_count";
+                stats += ", m.device_measurement_count";
+            }
+        }
+        Query q(m_db,
+                "WITH m AS (SELECT " + first_pass + " FROM device_measurements WHERE benchmark_ref IN "
+                "(SELECT b.id FROM benchmarks b WHERE " + m_sel.condition + ") GROUP BY benchmark_ref), "
+                "s AS (SELECT " + second_pass + " FROM device_measurements d JOIN m ON m.benchmark_ref = "
+                "d.benchmark_ref GROUP BY d.benchmark_ref) "
+                "SELECT b.benchmark_id, b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, "
+                "b.created_at, mm.measurements" + stats + " FROM benchmarks b "
+                "LEFT JOIN model_measurements mm ON mm.benchmark_ref = b.id "
+                "LEFT JOIN m ON m.benchmark_ref = b.id LEFT JOIN s ON s.benchmark_ref = b.id "
+                "WHERE " + m_sel.condition + " ORDER BY b.id, mm.id",
+                csv::repeat_params(m_sel, 2));
+        constexpr int first_stat = 8;  // after the 7 benchmark columns and measurements
+        constexpr int count_column = first_stat + 3;
+        while (q.step()) {
+            write_benchmark_fields(out, q);
+            if (q.is_null(7)) m_fields.clear();
+            else parse(q.text(7));
+            write_metrics(out);
+            for (int c = first_stat; c < first_stat + 13; ++c) {
+                if (c == count_column) out.integer(q.is_null(c) ? 0 : q.integer(c));
+                else write_real(out, q, c);
+            }
+            out.end_row();
+        }
+    }
+
+    const MetricColumns& metrics() const { return m_metrics; }
+
+private:
+    static void write_real(CsvFile& out, const Query& q, int column)
+    {
+        if (q.is_null(column)) out.empty();
+        else out.number(q.real(column));
+    }
+
+    void write_metrics(CsvFile& out)
+    {
+        m_metrics.spread(m_fields, m_values);
+        for (const auto& v : m_values) {
+            if (v.empty()) out.empty();
+            else out.plain(v);
+        }
+    }
+
+    SQLite::Database& m_db;
+    const csv::SelectionSql& m_sel;
+    MetricColumns m_metrics;
+    std::vector<csv::MeasurementField> m_fields;  // the current row's, reused
+    std::vector<std::string> m_values;            // the current row's metric cells, reused
+};
+
+void create_output_dir(const std::filesystem::path& dir)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw OutputError(dir.string() + ": cannot create output folder: " + ec.message());
+    if (!std::filesystem::is_directory(dir, ec))
+        throw OutputError(dir.string() + ": output path is not a folder");
+}
+
+} // namespace
+
+std::vector<std::filesystem::path> ExportResult::paths() const
+{
+    return {benchmarks_csv, device_measurements_csv, model_measurements_csv, summary_csv};
+}
+
+ExportResult export_csv(const ExportOptions& options)
+{
+    const csv::SelectionSql selection = csv::compile_selection(options.selection);
+    auto db = store::open_store(options.db_path, store::OpenMode::read_only);
+    csv::register_stats_functions(db);
+    create_output_dir(options.output_dir);
+
+    const std::string stamp = format_file_stamp(options.file_time.value_or(now_utc()));
+    ExportResult result;
+    result.benchmarks_csv = options.output_dir / ("benchmarks_" + stamp + ".csv");
+    result.device_measurements_csv = options.output_dir / ("device_measurements_" + stamp + ".csv");
+    result.model_measurements_csv = options.output_dir / ("model_measurements_" + stamp + ".csv");
+    result.summary_csv = options.output_dir / ("benchmark_summary_" + stamp + ".csv");
+
+    // One read transaction: every query below sees the same snapshot of the WAL store.
+    db.exec("BEGIN");
+    csv::require_known_ids(db, selection);
+    CsvFile benchmarks(result.benchmarks_csv);
+    CsvFile devices(result.device_measurements_csv);
+    CsvFile models(result.model_measurements_csv);
+    CsvFile summary(result.summary_csv);
+    Exporter exporter(db, selection);
+    exporter.collect_metric_names();
+    exporter.write_benchmarks(benchmarks);
+    exporter.write_devices(devices);
+    exporter.write_models(models);
+    exporter.write_summary(summary);
+    db.exec("COMMIT");
+
+    for (CsvFile* f : {&benchmarks, &devices, &models, &summary}) f->sync();
+    for (CsvFile* f : {&benchmarks, &devices, &models, &summary}) f->publish();
+    csv::sync_directory(options.output_dir);
+
+    result.benchmark_rows = benchmarks.rows();
+    result.device_measurement_rows = devices.rows();
+    result.model_measurement_rows = models.rows();
+    result.summary_rows = summary.rows();
+    result.metric_names = exporter.metrics().names();
+    return result;
+}
+
+} // namespace benchstore

@@ -1,0 +1,366 @@
+#define BOOST_TEST_MODULE export
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include "benchstore/error.hpp"
+#include "benchstore/export.hpp"
+#include "benchstore/metrics_recorder.hpp"
+#include "export/csv_file.hpp"
+#include "support/export_fixture.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace benchstore;
+using benchstore::test::CsvRows;
+using benchstore::test::TempDir;
+using benchstore::test::golden_benchmark_ids;
+using benchstore::test::read_csv;
+using benchstore::test::read_file;
+
+namespace {
+
+const std::filesystem::path golden_dir = std::filesystem::path(BENCHSTORE_SOURCE_DIR) / "tests/golden/export";
+const char* const golden_names[] = {"benchmarks.csv", "device_measurements.csv", "model_measurements.csv",
+                                    "benchmark_summary.csv"};
+
+ExportOptions options_for(const TempDir& dir, const std::string& out = "out")
+{
+    ExportOptions options;
+    options.db_path = dir / "b.db";
+    options.output_dir = dir / out;
+    options.file_time = parse_timestamp("2026-01-02T03:04:05");
+    return options;
+}
+
+std::size_t files_in(const std::filesystem::path& dir)
+{
+    std::error_code ec;
+    if (!std::filesystem::exists(dir, ec)) return 0;
+    return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir), {}));
+}
+
+int run_pandas_check(const std::filesystem::path& db, const ExportResult& r)
+{
+    std::string cmd = "/usr/bin/python3 " + test::shell_quote(std::string(BENCHSTORE_SOURCE_DIR) + "/tests/export_check.py") +
+                      " " + test::shell_quote(db.string());
+    for (const auto& p : r.paths()) cmd += " " + test::shell_quote(p.string());
+    return std::system(cmd.c_str());
+}
+
+// Two-pass statistics in long double, straight from the store: an independent recomputation.
+struct Stats {
+    long double mean = NAN, max = NAN, std = NAN;
+    long long count = 0;
+};
+
+Stats two_pass(SQLite::Database& db, const std::string& benchmark_id, const std::string& column)
+{
+    SQLite::Statement q(db, "SELECT d." + column + " FROM device_measurements d JOIN benchmarks b ON b.id = "
+                            "d.benchmark_ref WHERE b.benchmark_id = ? AND d." + column + " IS NOT NULL");
+    q.bind(1, benchmark_id);
+    std::vector<long double> xs;
+    while (q.executeStep()) xs.push_back(q.getColumn(0).getDouble());
+    Stats s;
+    s.count = static_cast<long long>(xs.size());
+    if (xs.empty()) return s;
+    long double sum = 0;
+    s.max = xs[0];
+    for (auto x : xs) { sum += x; s.max = std::max(s.max, x); }
+    s.mean = sum / xs.size();
+    if (xs.size() > 1) {
+        long double ss = 0;
+        for (auto x : xs) ss += (x - s.mean) * (x - s.mean);
+        s.std = std::sqrt(ss / (xs.size() - 1));
+    }
+    return s;
+}
+
+bool close_to(const std::string& cell, long double want)
+{
+    if (std::isnan(want)) return cell.empty();
+    if (cell.empty()) return false;
+    const long double got = std::stold(cell);
+    return std::fabs(got - want) <= 1e-12L * std::max(std::fabs(got), std::fabs(want)) || got == want;
+}
+
+// Checks every statistic of a summary file against two_pass; returns the number compared.
+int check_summary_statistics(SQLite::Database& db, const std::filesystem::path& summary)
+{
+    const CsvRows rows = read_csv(summary);
+    const auto& header = rows.at(0);
+    auto column = [&](const std::string& name) {
+        const auto it = std::find(header.begin(), header.end(), name);
+        BOOST_REQUIRE(it != header.end());
+        return static_cast<std::size_t>(it - header.begin());
+    };
+    int compared = 0;
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+        const auto& row = rows[r];
+        BOOST_REQUIRE_EQUAL(row.size(), header.size());
+        for (const std::string c : {"cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes"}) {
+            const Stats s = two_pass(db, row[0], c);
+            BOOST_TEST(close_to(row[column(c + "_mean")], s.mean), c << "_mean row " << r << ": " << row[column(c + "_mean")]);
+            BOOST_TEST(close_to(row[column(c + "_max")], s.max), c << "_max row " << r);
+            BOOST_TEST(close_to(row[column(c + "_std")], s.std), c << "_std row " << r << ": " << row[column(c + "_std")]);
+            if (c == "cpu_util") BOOST_TEST(row[column("device_measurement_count")] == std::to_string(s.count));
+            compared += 3;
+        }
+    }
+    return compared;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(csv_export)
+
+BOOST_AUTO_TEST_CASE(writes_golden_files_for_hand_made_store)
+{
+    TempDir dir;
+    test::make_golden_store(dir / "b.db");
+    const ExportResult r = export_csv(options_for(dir));
+    BOOST_TEST(r.benchmarks_csv.filename() == "benchmarks_20260102_030405.csv");
+    BOOST_TEST(r.device_measurements_csv.filename() == "device_measurements_20260102_030405.csv");
+    BOOST_TEST(r.model_measurements_csv.filename() == "model_measurements_20260102_030405.csv");
+    BOOST_TEST(r.summary_csv.filename() == "benchmark_summary_20260102_030405.csv");
+    BOOST_TEST(r.benchmark_rows == 5u);
+    BOOST_TEST(r.device_measurement_rows == 9u);
+    BOOST_TEST(r.model_measurement_rows == 5u);
+    BOOST_TEST(r.summary_rows == 6u);  // benchmark 1 has two model rows, benchmark 3 none
+    BOOST_TEST(files_in(dir / "out") == 4u);  // no temporary file left behind
+
+    const auto paths = r.paths();
+    const bool update = std::getenv("BENCHSTORE_UPDATE_GOLDEN") != nullptr;
+    for (std::size_t i = 0; i < 4; ++i) {
+        if (update) std::filesystem::copy_file(paths[i], golden_dir / golden_names[i],
+                                               std::filesystem::copy_options::overwrite_existing);
+        BOOST_TEST(read_file(paths[i]) == read_file(golden_dir / golden_names[i]), "differs from golden " << golden_names[i]);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(pandas_reads_the_files_back_and_recomputes_the_summary)
+{
+    TempDir dir;
+    test::make_golden_store(dir / "b.db");
+    BOOST_TEST(run_pandas_check(dir / "b.db", export_csv(options_for(dir))) == 0);
+}
+
+// Adds three benchmarks of 5000 samples each, values offset + scale * noise (noise in [0, 1)),
+// with NULL GPU values in part (all of them for the second benchmark).
+void add_noisy_benchmarks(const std::filesystem::path& db, double offset, double scale)
+{
+    auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc", "msg", db);
+    std::vector<DeviceSample> samples;
+    std::uint64_t state = 42;
+    for (int b = 0; b < 3; ++b) {
+        const auto id = rec.initialise_benchmark({{"model", "noisy" + std::to_string(b)}});
+        rec.collect_model_measurements(id, {{"load", 0.5 * b}});
+        samples.clear();
+        for (int i = 0; i < 5000; ++i) {
+            state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+            const double noise = static_cast<double>(state >> 11) / 9007199254740992.0;
+            samples.push_back({offset + scale * noise, 1e-3 * noise, b == 1 ? std::optional<double>() : 50 + 50 * noise,
+                               i % 3 == 0 ? std::optional<double>() : offset + 1e3 * scale * noise, std::nullopt});
+        }
+        rec.collect_device_measurements(id, samples);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(statistics_equal_a_long_double_two_pass_recomputation)
+{
+    TempDir dir;
+    test::make_golden_store(dir / "b.db");
+    // A large offset against a small spread: E[x^2]-E[x]^2 loses every digit here, and a one-pass
+    // Welford update (pandas' groupby std) is off by about 1e-8; the two-pass export is not.
+    add_noisy_benchmarks(dir / "b.db", 1e9, 1.0);
+    const ExportResult r = export_csv(options_for(dir));
+    SQLite::Database db((dir / "b.db").string(), SQLite::OPEN_READONLY);
+    BOOST_TEST(check_summary_statistics(db, r.summary_csv) == 9 * 12);
+}
+
+BOOST_AUTO_TEST_CASE(pandas_recomputes_the_same_statistics_for_realistic_samples)
+{
+    TempDir dir;
+    add_noisy_benchmarks(dir / "b.db", 8000, 400);
+    const ExportResult r = export_csv(options_for(dir));
+    BOOST_TEST(run_pandas_check(dir / "b.db", r) == 0);
+    SQLite::Database db((dir / "b.db").string(), SQLite::OPEN_READONLY);
+    BOOST_TEST(check_summary_statistics(db, r.summary_csv) == 3 * 12);
+}
+
+BOOST_AUTO_TEST_CASE(selects_by_repository_branch_commit_status_and_dates)
+{
+    TempDir dir;
+    test::make_golden_store(dir / "b.db");
+    auto count = [&](auto&& set) {
+        ExportOptions o = options_for(dir);
+        set(o.selection);
+        const auto r = export_csv(o);
+        return r.benchmark_rows;
+    };
+    BOOST_TEST(count([](ExportSelection& s) { s.repository = "other/repo"; }) == 1u);
+    BOOST_TEST(count([](ExportSelection& s) { s.branch = "main"; }) == 4u);
+    BOOST_TEST(count([](ExportSelection& s) { s.commit_id = "c0ffee1"; s.status = "failed"; }) == 1u);
+    BOOST_TEST(count([](ExportSelection& s) { s.status = "running"; }) == 1u);
+    BOOST_TEST(count([](ExportSelection& s) { s.run_id = "run-1"; }) == 4u);
+    BOOST_TEST(count([](ExportSelection& s) { s.until = "2025-07-29"; }) == 4u);  // the whole day
+    BOOST_TEST(count([](ExportSelection& s) { s.since = "2025-07-30"; }) == 1u);
+    BOOST_TEST(count([](ExportSelection& s) { s.since = "2025-07-29T20:09"; s.until = "2025-07-29T20:10:00.5"; }) == 2u);
+    BOOST_TEST(count([](ExportSelection& s) { s.until = "2025-07-29T20:09:00"; }) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(selects_benchmark_ids_with_their_rows_and_metric_columns)
+{
+    TempDir dir;
+    test::make_golden_store(dir / "b.db");
+    ExportOptions o = options_for(dir);
+    o.selection.benchmark_ids = {golden_benchmark_ids[4], golden_benchmark_ids[1]};
+    const auto r = export_csv(o);
+    BOOST_TEST(r.benchmark_rows == 2u);
+    BOOST_TEST(r.device_measurement_rows == 5u);
+    BOOST_TEST(r.model_measurement_rows == 2u);
+    const std::vector<std::string> names{"time_to_first_token_secs", "weird, name \"x\"\n", "tokens_per_second",
+                                         "model_load_time"};
+    BOOST_TEST(r.metric_names == names, boost::test_tools::per_element());
+    const CsvRows model = read_csv(r.model_measurements_csv);
+    BOOST_TEST(model[0][3] == names[1]);
+    BOOST_TEST(model[1][0] == golden_benchmark_ids[1]);  // store order, not the order asked for
+    BOOST_TEST(model[1][4].empty());
+    BOOST_TEST(run_pandas_check(dir / "b.db", r) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(empty_selection_writes_headers_only)
+{
+    TempDir dir;
+    test::make_golden_store(dir / "b.db");
+    ExportOptions o = options_for(dir);
+    o.selection.repository = "nobody/nothing";
+    const auto r = export_csv(o);
+    BOOST_TEST(r.benchmark_rows + r.device_measurement_rows + r.model_measurement_rows + r.summary_rows == 0u);
+    BOOST_TEST(read_file(r.benchmarks_csv) == "benchmark_id,repository,branch,commit_id,commit_message,metadata,created_at\n");
+    BOOST_TEST(read_file(r.device_measurements_csv) == "benchmark_id,cpu_util,mem_megabytes,gpu_util,gpu_mem_megabytes,time\n");
+    BOOST_TEST(read_file(r.model_measurements_csv) == "benchmark_id,time\n");
+    BOOST_TEST(read_file(r.summary_csv) ==
+               "benchmark_id,repository,branch,commit_id,commit_message,metadata,created_at,cpu_util_mean,cpu_util_max,"
+               "cpu_util_std,device_measurement_count,mem_megabytes_mean,mem_megabytes_max,mem_megabytes_std,"
+               "gpu_util_mean,gpu_util_max,gpu_util_std,gpu_mem_megabytes_mean,gpu_mem_megabytes_max,gpu_mem_megabytes_std\n");
+    o.selection = {};
+    o.selection.benchmark_ids = std::vector<std::string>{};
+    BOOST_TEST(export_csv(o).benchmark_rows == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_throws_and_writes_nothing)
+{
+    TempDir dir;
+    test::make_golden_store(dir / "b.db");
+    const std::string before = read_file(dir / "b.db");
+    auto throws = [&](auto&& set, auto tag) {
+        ExportOptions o = options_for(dir);
+        set(o);
+        BOOST_CHECK_THROW(export_csv(o), decltype(tag));
+        BOOST_TEST(files_in(dir / "out") == 0u);
+    };
+    throws([](ExportOptions& o) { o.selection.benchmark_ids = {golden_benchmark_ids[0], "0198579a-0000-7000-8000-00000000dead"}; },
+           InvalidArgument(""));
+    throws([](ExportOptions& o) { o.selection.since = "2025-13-45"; }, InvalidArgument(""));
+    throws([](ExportOptions& o) { o.selection.until = "yesterday"; }, InvalidArgument(""));
+    throws([](ExportOptions& o) { o.selection.status = "done"; }, InvalidArgument(""));
+    throws([&](ExportOptions& o) { o.db_path = dir / "missing.db"; }, StoreError(""));
+    { std::ofstream(dir / "file") << "x"; }
+    throws([&](ExportOptions& o) { o.output_dir = dir / "file" / "sub"; }, OutputError(""));
+    try {
+        ExportOptions o = options_for(dir);
+        o.selection.benchmark_ids = {"0198579a-0000-7000-8000-00000000dead"};
+        export_csv(o);
+    } catch (const InvalidArgument& e) {
+        BOOST_TEST(std::string(e.what()).find("0198579a-0000-7000-8000-00000000dead") != std::string::npos);
+    }
+    BOOST_TEST(read_file(dir / "b.db") == before);  // opened read-only, never changed
+}
+
+BOOST_AUTO_TEST_CASE(recorder_export_equals_export_csv_of_its_benchmarks)
+{
+    TempDir dir;
+    test::make_golden_store(dir / "b.db");  // benchmarks of another recorder, left out
+    auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc", "Recorder, \"export\"", dir / "b.db");
+    const auto a = rec.initialise_benchmark({{"model", "a"}});
+    const auto b = rec.initialise_benchmark({{"model", "b"}});
+    rec.collect_device_measurements(a, 12.5, 100, 1, 2);
+    rec.collect_device_measurements(a, 13.5, 101);
+    rec.collect_model_measurements(b, {{"load", 0.25}, {"tps", 1e300}});
+    const auto paths = rec.export_to_csv(dir / "rec");
+    BOOST_REQUIRE_EQUAL(paths.size(), 4u);
+
+    ExportOptions o = options_for(dir);
+    o.selection.benchmark_ids = rec.benchmark_ids();
+    const auto r = export_csv(o);
+    BOOST_TEST(r.benchmark_rows == 2u);
+    for (std::size_t i = 0; i < 4; ++i) {
+        BOOST_TEST(paths[i].filename().string().substr(0, 10) == r.paths()[i].filename().string().substr(0, 10));
+        BOOST_TEST(read_file(paths[i]) == read_file(r.paths()[i]));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(reads_one_snapshot_while_a_benchmark_writes)
+{
+    TempDir dir;
+    auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc", "msg", dir / "b.db");
+    const auto id = rec.initialise_benchmark({{"model", "busy"}});
+    std::vector<DeviceSample> batch(2000, DeviceSample{1.5, 2.5, 3.5, std::nullopt, std::nullopt});
+    rec.collect_device_measurements(id, batch);
+    std::atomic<bool> stop{false};
+    std::thread writer([&] {
+        while (!stop) rec.collect_device_measurements(id, batch);
+    });
+    std::vector<std::uint64_t> counts;
+    try {
+        for (int i = 0; i < 5; ++i) {
+            ExportOptions o = options_for(dir, "out" + std::to_string(i));
+            const auto r = export_csv(o);
+            const CsvRows summary = read_csv(r.summary_csv);
+            BOOST_TEST(summary.at(1).at(10) == std::to_string(r.device_measurement_rows));  // count column
+            BOOST_TEST(r.device_measurement_rows % 2000 == 0u);  // whole batches only
+            counts.push_back(r.device_measurement_rows);
+        }
+    } catch (...) {
+        stop = true;
+        writer.join();
+        throw;
+    }
+    stop = true;
+    writer.join();
+    BOOST_TEST(counts.back() > counts.front());  // the writer did write meanwhile
+}
+
+BOOST_AUTO_TEST_CASE(unpublished_file_leaves_nothing_behind)
+{
+    TempDir dir;
+    {
+        csv::CsvFile f(dir / "x.csv");
+        f.text("a,b");
+        f.end_row();
+        f.sync();
+        BOOST_TEST(files_in(dir.path()) == 1u);  // only the hidden temporary
+        BOOST_TEST(!std::filesystem::exists(dir / "x.csv"));
+    }
+    BOOST_TEST(files_in(dir.path()) == 0u);
+    csv::CsvFile f(dir / "y.csv");
+    f.text("say \"hi\", twice\r\n");
+    f.number(0.1);
+    f.number(1e21);
+    f.empty();
+    f.integer(-7);
+    f.end_row();
+    f.sync();
+    f.publish();
+    BOOST_TEST(read_file(dir / "y.csv") == "\"say \"\"hi\"\", twice\r\n\",0.1,1e+21,,-7\n");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,98 @@
+// benchstore-export: writes the seed's four CSV files from a benchstore SQLite file.
+// Thin: options -> ExportOptions -> export_csv -> exit status (0 ok, 1 error, 2 bad usage).
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <cxxopts.hpp>
+
+#include "benchstore/error.hpp"
+#include "benchstore/export.hpp"
+
+namespace {
+
+constexpr const char* program = "benchstore-export";
+
+int usage_error(const std::string& message)
+{
+    std::cerr << program << ": error: " << message << "\n"
+              << "usage: " << program << " --db FILE [--out DIR] [selection...]; see " << program << " --help\n";
+    return 2;
+}
+
+void print_file(const std::filesystem::path& path, std::uint64_t rows)
+{
+    std::cout << path.string() << " (" << rows << (rows == 1 ? " row" : " rows") << ")\n";
+}
+
+int run(int argc, char** argv)
+{
+    cxxopts::Options cli(program, "Write the benchmarks, device measurements, model measurements and summary "
+                                  "CSV files from a benchstore SQLite file (opened read-only).");
+    cli.add_options()
+        ("db", "store file to read", cxxopts::value<std::string>()->default_value("benchmarks.db"), "FILE")
+        ("out", "folder for the CSV files (created if missing)",
+         cxxopts::value<std::string>()->default_value("benchmark_results"), "DIR")
+        ("benchmark", "only this benchmark id (repeatable)", cxxopts::value<std::vector<std::string>>(), "ID")
+        ("run-id", "only benchmarks of this benchstore-run invocation", cxxopts::value<std::string>(), "ID")
+        ("repository", "only this repository", cxxopts::value<std::string>(), "NAME")
+        ("branch", "only this branch", cxxopts::value<std::string>(), "NAME")
+        ("commit", "only this commit id", cxxopts::value<std::string>(), "SHA")
+        ("since", "only benchmarks created at or after (UTC, YYYY-MM-DD[THH:MM[:SS[.ffffff]]])",
+         cxxopts::value<std::string>(), "TIME")
+        ("until", "only benchmarks created at or before (UTC; a date alone includes that day)",
+         cxxopts::value<std::string>(), "TIME")
+        ("status", "only benchmarks with this status: running, completed or failed", cxxopts::value<std::string>(),
+         "STATUS")
+        ("h,help", "show this help");
+
+    cxxopts::ParseResult args;
+    try {
+        args = cli.parse(argc, argv);
+    } catch (const cxxopts::exceptions::exception& e) {
+        return usage_error(e.what());
+    }
+    if (args.count("help")) {
+        std::cout << cli.help();
+        return 0;
+    }
+    if (!args.unmatched().empty()) return usage_error("unexpected argument '" + args.unmatched().front() + "'");
+
+    benchstore::ExportOptions options;
+    options.db_path = args["db"].as<std::string>();
+    options.output_dir = args["out"].as<std::string>();
+    auto& sel = options.selection;
+    if (args.count("benchmark")) sel.benchmark_ids = args["benchmark"].as<std::vector<std::string>>();
+    if (args.count("run-id")) sel.run_id = args["run-id"].as<std::string>();
+    if (args.count("repository")) sel.repository = args["repository"].as<std::string>();
+    if (args.count("branch")) sel.branch = args["branch"].as<std::string>();
+    if (args.count("commit")) sel.commit_id = args["commit"].as<std::string>();
+    if (args.count("since")) sel.since = args["since"].as<std::string>();
+    if (args.count("until")) sel.until = args["until"].as<std::string>();
+    if (args.count("status")) sel.status = args["status"].as<std::string>();
+
+    const auto result = benchstore::export_csv(options);
+    if (result.benchmark_rows == 0)
+        std::cout << "no benchmarks matched the selection: wrote the four files with headers only\n";
+    print_file(result.benchmarks_csv, result.benchmark_rows);
+    print_file(result.device_measurements_csv, result.device_measurement_rows);
+    print_file(result.model_measurements_csv, result.model_measurement_rows);
+    print_file(result.summary_csv, result.summary_rows);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    try {
+        return run(argc, argv);
+    } catch (const benchstore::Error& e) {
+        std::cerr << program << ": error: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << program << ": error: " << e.what() << "\n";
+        return 1;
+    }
+}
