@@ -1,0 +1,112 @@
+#pragma once
+// Replaying a local store into the central PostgreSQL database.
+//
+// sync() sends every row that was committed in the store file when it started and that the server
+// does not hold yet, in batches. Each batch is one PostgreSQL transaction: COPY into a staging
+// table, one INSERT ... SELECT ... ON CONFLICT DO NOTHING, and the file's high-water mark for that
+// table (kept in the server's sync_state table) moved forward. Because the mark is committed with
+// the rows, a sync killed at any point, a server restart or two syncs of the same file at once
+// never lose or duplicate a row; the next sync carries on where the last commit left off.
+// Nothing is written to the store file except when new_source_id is set.
+//
+// Thread safety: the functions are reentrant; each call opens its own connections.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace benchstore {
+
+enum class DryRun { no, yes };
+
+struct SyncOptions {
+    // The store file to read. It must exist (sync never creates one).
+    std::filesystem::path db_path;
+
+    // libpq connection string or URI ("host=db.example dbname=metrics", "postgresql://u@h/metrics").
+    // Empty: libpq's environment (PGHOST, PGPORT, PGUSER, PGPASSFILE, PGSSLMODE, ...) applies alone.
+    // When neither this nor PGDATABASE names a database, dbname=metrics. connect_timeout=10,
+    // keepalives and tcp_user_timeout are added when neither this nor the environment sets them.
+    // TLS settings pass through to libpq untouched.
+    std::string conninfo;
+
+    // Rows per batch (= per transaction). Memory use is bounded by one batch.
+    std::int64_t batch_rows = 50'000;
+
+    // DryRun::yes: report what would be sent; the server and the file are left untouched.
+    DryRun dry_run = DryRun::no;
+
+    // Server-side limit for any one statement, so a stalled server cannot hang the sync.
+    std::chrono::seconds statement_timeout{300};
+
+    // Give the store file a new random source id before sending. The fix for a copied file (one that
+    // shares its source id with another file that has sent different rows): every row is then
+    // offered again, rows the server already holds are confirmed identical and skipped.
+    bool new_source_id = false;
+
+    // When set and true, sync stops after the current batch (SIGINT/SIGTERM handlers set it).
+    const std::atomic<bool>* stop = nullptr;
+};
+
+// One table's outcome.
+struct SyncTableResult {
+    std::string table;             // "benchmarks", "benchmark_status_changes", ...
+    std::int64_t sent = 0;         // rows newly stored on the server (dry run: rows that would be sent)
+    std::int64_t skipped = 0;      // rows the server already held, identical (a resend after a kill)
+    std::int64_t rejected = 0;     // rows the server refused; see SyncResult::rejects
+    std::int64_t left = 0;         // rows of the file still not on the server after this run
+    double seconds = 0;            // time spent on this table
+    double rows_per_second() const { return seconds > 0 ? (sent + skipped) / seconds : 0; }
+};
+
+// A row the server refused, named by its identity in the store file.
+struct SyncReject {
+    std::string table;
+    std::int64_t local_id = 0;
+    std::string benchmark_id;
+    std::string error;  // the server's message, one line
+};
+
+struct SyncResult {
+    std::string source_id;          // the store file's source id (after new_source_id)
+    std::string server;             // "host:port/dbname" (never a password)
+    std::vector<SyncTableResult> tables;
+    std::vector<SyncReject> rejects;
+    bool stopped = false;           // options.stop ended it early
+    bool schema_created = false;    // migrations were applied in this run
+    double seconds = 0;
+};
+
+// Sends what is new in options.db_path. Throws:
+//   InvalidArgument  bad options (batch_rows < 1);
+//   StoreError       missing or unreadable store file;
+//   ConnectionError  server unreachable or connection lost: try again later (nothing half-sent);
+//   ServerError      wrong password, missing database, permission denied, a server schema newer
+//                    than this program, or a copied store file (see new_source_id).
+// Rows the server rejects do not throw; they are in SyncResult::rejects and on the server in
+// sync_rejects, and later syncs skip them.
+SyncResult sync(const SyncOptions& options);
+
+// Human-readable report lines for a result (per table: sent, skipped, rows/s, left).
+std::vector<std::string> format_sync_report(const SyncResult& result, DryRun dry_run);
+
+// Calls sync() every interval until *options.stop becomes true. A ConnectionError is passed to
+// on_error and the loop carries on (the server may be back next time); any other Error is
+// rethrown. on_result gets each completed run. Returns when stopped.
+void sync_watch(const SyncOptions& options, std::chrono::milliseconds interval,
+                const std::function<void(const SyncResult&)>& on_result,
+                const std::function<void(const std::exception&)>& on_error);
+
+// The connection string with any password replaced by "***" (key=value and URI forms).
+std::string mask_conninfo(const std::string& text);
+
+// Exit statuses of benchstore-sync.
+inline constexpr int sync_exit_success = 0;
+inline constexpr int sync_exit_error = 1;
+inline constexpr int sync_exit_usage = 2;
+inline constexpr int sync_exit_try_later = 3;
+
+} // namespace benchstore

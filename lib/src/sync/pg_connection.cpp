@@ -1,0 +1,253 @@
+#include "sync/pg_connection.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <regex>
+
+#include "benchstore/sync.hpp"
+
+namespace benchstore {
+
+std::string mask_conninfo(const std::string& text)
+{
+    static const std::regex key_value(R"((password\s*=\s*)('([^'\\]|\\.)*'|[^\s]+))", std::regex::icase);
+    static const std::regex uri_password(R"(((postgres|postgresql)://[^:/@\s]*:)[^@\s]*@)", std::regex::icase);
+    static const std::regex uri_query(R"(([?&]password=)[^&\s]*)", std::regex::icase);
+    std::string out = std::regex_replace(text, uri_password, "$1***@");
+    out = std::regex_replace(out, uri_query, "$1***");
+    return std::regex_replace(out, key_value, "$1***");
+}
+
+namespace pgsync {
+namespace {
+
+std::string one_line(std::string text)
+{
+    std::string out;
+    bool space = false;
+    for (char c : text) {
+        if (c == '\n' || c == '\r' || c == '\t') {
+            space = !out.empty();
+            continue;
+        }
+        if (space && c != ' ') out += ' ';
+        space = false;
+        out += c;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
+
+std::string lower(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+bool env_set(const char* name)
+{
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != '\0';
+}
+
+// The server answered and refused: retrying later will not help.
+bool is_refusal(const std::string& message)
+{
+    const std::string m = lower(message);
+    for (const char* needle : {"password authentication failed", "no password supplied", "authentication failed",
+                               "does not exist", "pg_hba.conf", "permission denied", "not permitted",
+                               "server does not support ssl", "certificate", "invalid connection option",
+                               "invalid sslmode", "unsupported"}) {
+        if (m.find(needle) != std::string::npos) return true;
+    }
+    return false;
+}
+
+bool is_connection_sqlstate(const std::string& state)
+{
+    return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
+}
+
+} // namespace
+
+std::vector<std::pair<std::string, std::string>> connection_parameters(const std::string& conninfo)
+{
+    std::vector<std::pair<std::string, std::string>> user;
+    if (!conninfo.empty()) {
+        char* err = nullptr;
+        PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
+        if (opts == nullptr) {
+            std::string message = err ? one_line(err) : "out of memory";
+            PQfreemem(err);
+            throw InvalidArgument("invalid connection string: " + mask_conninfo(message));
+        }
+        for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o)
+            if (o->val != nullptr) user.emplace_back(o->keyword, o->val);
+        PQconninfoFree(opts);
+    }
+    auto given = [&](const std::string& key) {
+        return std::any_of(user.begin(), user.end(), [&](const auto& kv) { return kv.first == key; });
+    };
+    std::vector<std::pair<std::string, std::string>> params;
+    if (!given("dbname") && !env_set("PGDATABASE")) params.emplace_back("dbname", "metrics");
+    if (!given("connect_timeout") && !env_set("PGCONNECT_TIMEOUT")) params.emplace_back("connect_timeout", "10");
+    if (!given("keepalives")) params.emplace_back("keepalives", "1");
+    if (!given("keepalives_idle")) params.emplace_back("keepalives_idle", "30");
+    if (!given("keepalives_interval")) params.emplace_back("keepalives_interval", "10");
+    if (!given("keepalives_count")) params.emplace_back("keepalives_count", "3");
+    if (!given("tcp_user_timeout")) params.emplace_back("tcp_user_timeout", "60000");
+    if (!given("application_name") && !env_set("PGAPPNAME"))
+        params.emplace_back("fallback_application_name", "benchstore-sync");
+    params.insert(params.end(), user.begin(), user.end());
+    // The store holds UTF-8; the server must check text as UTF-8 whatever the database says.
+    std::erase_if(params, [](const auto& kv) { return kv.first == "client_encoding"; });
+    params.emplace_back("client_encoding", "UTF8");
+    return params;
+}
+
+long long PgResult::integer(int row, int col) const
+{
+    return std::strtoll(PQgetvalue(m_result.get(), row, col), nullptr, 10);
+}
+
+long long PgResult::affected() const
+{
+    const char* n = PQcmdTuples(m_result.get());
+    return (n && *n) ? std::strtoll(n, nullptr, 10) : 0;
+}
+
+PgConnection::PgConnection(const std::string& conninfo, std::chrono::seconds statement_timeout)
+{
+    const auto params = connection_parameters(conninfo);
+    std::vector<const char*> keys, values;
+    for (const auto& [k, v] : params) {
+        keys.push_back(k.c_str());
+        values.push_back(v.c_str());
+        if (k == "password" && !v.empty()) m_secrets.push_back(v);
+    }
+    if (const char* pw = std::getenv("PGPASSWORD"); pw && *pw) m_secrets.push_back(pw);
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+
+    m_conn.reset(PQconnectdbParams(keys.data(), values.data(), 0));
+    if (!m_conn) throw ConnectionError("cannot connect: out of memory");
+    const char* host = PQhost(m_conn.get());
+    const char* port = PQport(m_conn.get());
+    const char* db = PQdb(m_conn.get());
+    std::string host_text = host && *host ? host : "local socket";
+    if (!host_text.empty() && host_text.front() == '/') host_text = "socket " + host_text;
+    m_server = scrub(host_text + ":" + (port && *port ? port : "5432") + "/" + (db ? db : ""));
+    if (PQstatus(m_conn.get()) != CONNECTION_OK) {
+        const std::string message = scrub(one_line(PQerrorMessage(m_conn.get())));
+        const std::string text = "cannot connect to " + m_server + ": " + message;
+        if (is_refusal(message)) throw ServerError(text);
+        throw ConnectionError(text + " (try again later)");
+    }
+    exec("SET statement_timeout = " + std::to_string(statement_timeout.count() * 1000));
+}
+
+std::string PgConnection::scrub(std::string message) const
+{
+    for (const auto& secret : m_secrets) {
+        for (auto pos = message.find(secret); pos != std::string::npos; pos = message.find(secret, pos + 3))
+            message.replace(pos, secret.size(), "***");
+    }
+    return mask_conninfo(message);
+}
+
+void PgConnection::fail(const std::string& what, const PGresult* result)
+{
+    std::string state;
+    std::string message;
+    if (result != nullptr) {
+        if (const char* s = PQresultErrorField(result, PG_DIAG_SQLSTATE)) state = s;
+        if (const char* m = PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY)) message = m;
+    }
+    if (message.empty()) message = PQerrorMessage(m_conn.get());
+    message = scrub(one_line(message));
+    if (PQstatus(m_conn.get()) == CONNECTION_BAD || is_connection_sqlstate(state))
+        throw ConnectionError("connection to " + m_server + " lost during " + what + ": " + message +
+                              " (try again later)");
+    throw PgStatementError("server " + m_server + " refused " + what + ": " + message, state);
+}
+
+PgResult PgConnection::check(PgResultPtr result, ExecStatusType expected, const std::string& what)
+{
+    if (!result || PQresultStatus(result.get()) != expected) fail(what, result.get());
+    return PgResult(std::move(result));
+}
+
+namespace {
+std::string describe_sql(const std::string& sql)
+{
+    std::string head = sql.substr(0, sql.find_first_of("(\n"));
+    if (head.size() > 60) head.resize(60);
+    while (!head.empty() && head.back() == ' ') head.pop_back();
+    return "'" + head + "'";
+}
+} // namespace
+
+PgResult PgConnection::exec(const std::string& sql)
+{
+    PgResultPtr r(PQexec(m_conn.get(), sql.c_str()));
+    const auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    if (status == PGRES_TUPLES_OK) return PgResult(std::move(r));
+    return check(std::move(r), PGRES_COMMAND_OK, describe_sql(sql));
+}
+
+PgResult PgConnection::exec(const std::string& sql, const std::vector<std::optional<std::string>>& params)
+{
+    std::vector<const char*> values;
+    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    PgResultPtr r(PQexecParams(m_conn.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                               values.data(), nullptr, nullptr, 0));
+    const auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    if (status == PGRES_TUPLES_OK) return PgResult(std::move(r));
+    return check(std::move(r), PGRES_COMMAND_OK, describe_sql(sql));
+}
+
+void PgConnection::copy_begin(const std::string& sql)
+{
+    check(PgResultPtr(PQexec(m_conn.get(), sql.c_str())), PGRES_COPY_IN, describe_sql(sql));
+}
+
+void PgConnection::copy_put(std::string_view data)
+{
+    if (PQputCopyData(m_conn.get(), data.data(), static_cast<int>(data.size())) != 1) fail("COPY", nullptr);
+}
+
+long long PgConnection::copy_end()
+{
+    if (PQputCopyEnd(m_conn.get(), nullptr) != 1) fail("COPY", nullptr);
+    PgResultPtr last;
+    while (PGresult* r = PQgetResult(m_conn.get())) {
+        if (last && PQresultStatus(last.get()) != PGRES_COMMAND_OK) {
+            PQclear(r);
+            continue;  // keep the first error, drain the rest
+        }
+        last.reset(r);
+    }
+    return check(std::move(last), PGRES_COMMAND_OK, "COPY").affected();
+}
+
+PgTransaction::PgTransaction(PgConnection& conn) : m_conn(conn) { m_conn.exec("BEGIN"); }
+
+PgTransaction::~PgTransaction()
+{
+    if (m_done) return;
+    try {
+        m_conn.exec("ROLLBACK");
+    } catch (...) {
+        // The connection is gone or the server aborted the transaction itself: nothing to undo.
+    }
+}
+
+void PgTransaction::commit()
+{
+    m_conn.exec("COMMIT");
+    m_done = true;
+}
+
+} // namespace pgsync
+} // namespace benchstore

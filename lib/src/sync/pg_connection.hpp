@@ -1,0 +1,106 @@
+#pragma once
+// A thin RAII layer over libpq, in the spirit of SQLiteCpp over sqlite3: owning handles, a
+// connection that is either open or not constructed, a transaction guard that rolls back unless
+// committed, and every libpq failure translated into benchstore's error hierarchy with the
+// connection's password scrubbed from the message. Internal to the library.
+// Not thread-safe: one PgConnection per thread.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <libpq-fe.h>
+
+#include "benchstore/error.hpp"
+
+namespace benchstore::pgsync {
+
+struct PgConnDeleter {
+    void operator()(PGconn* c) const { PQfinish(c); }
+};
+struct PgResultDeleter {
+    void operator()(PGresult* r) const { PQclear(r); }
+};
+using PgConnPtr = std::unique_ptr<PGconn, PgConnDeleter>;
+using PgResultPtr = std::unique_ptr<PGresult, PgResultDeleter>;
+
+// A statement the server refused (not a lost connection). sqlstate is the five-character code.
+class PgStatementError : public ServerError {
+public:
+    PgStatementError(const std::string& message, std::string sqlstate)
+        : ServerError(message), m_sqlstate(std::move(sqlstate)) {}
+    const std::string& sqlstate() const { return m_sqlstate; }
+    // Class 22 (data exception) or 23 (integrity violation): the rows, not the server, are at fault.
+    bool is_data_error() const { return m_sqlstate.rfind("22", 0) == 0 || m_sqlstate.rfind("23", 0) == 0; }
+    // Deadlock or serialization failure: the same transaction may succeed when retried.
+    bool is_retryable() const { return m_sqlstate == "40001" || m_sqlstate == "40P01"; }
+private:
+    std::string m_sqlstate;
+};
+
+// A query result: rows of text values.
+class PgResult {
+public:
+    explicit PgResult(PgResultPtr r) : m_result(std::move(r)) {}
+    int rows() const { return PQntuples(m_result.get()); }
+    bool is_null(int row, int col) const { return PQgetisnull(m_result.get(), row, col) != 0; }
+    std::string text(int row, int col) const { return PQgetvalue(m_result.get(), row, col); }
+    long long integer(int row, int col) const;
+    // Rows affected by INSERT/UPDATE/COPY (PQcmdTuples).
+    long long affected() const;
+private:
+    PgResultPtr m_result;
+};
+
+class PgConnection {
+public:
+    // Connects with the options described at SyncOptions::conninfo and sets statement_timeout.
+    // Throws ConnectionError when the server cannot be reached (try later) and ServerError when it
+    // answered and refused (wrong password, missing database, ...). Messages never hold a password.
+    PgConnection(const std::string& conninfo, std::chrono::seconds statement_timeout);
+
+    // "host:port/dbname" for messages.
+    const std::string& server() const { return m_server; }
+
+    // Runs sql (no parameters, may hold several statements); throws PgStatementError, or
+    // ConnectionError when the connection is gone.
+    PgResult exec(const std::string& sql);
+    // Runs one statement with text parameters (nullopt = NULL).
+    PgResult exec(const std::string& sql, const std::vector<std::optional<std::string>>& params);
+
+    // COPY ... FROM STDIN: start, send data in any pieces, finish (throws if the server refused).
+    void copy_begin(const std::string& sql);
+    void copy_put(std::string_view data);
+    long long copy_end();
+
+    // Removes the password (and PGPASSWORD) from a message.
+    std::string scrub(std::string message) const;
+
+private:
+    [[noreturn]] void fail(const std::string& what, const PGresult* result);
+    PgResult check(PgResultPtr result, ExecStatusType expected, const std::string& what);
+
+    PgConnPtr m_conn;
+    std::string m_server;
+    std::vector<std::string> m_secrets;
+};
+
+// BEGIN on construction; ROLLBACK on destruction unless commit() succeeded.
+class PgTransaction {
+public:
+    explicit PgTransaction(PgConnection& conn);
+    ~PgTransaction();
+    PgTransaction(const PgTransaction&) = delete;
+    PgTransaction& operator=(const PgTransaction&) = delete;
+    void commit();
+private:
+    PgConnection& m_conn;
+    bool m_done = false;
+};
+
+// Builds libpq keyword/value pairs: the user's conninfo with the defaults added. Exposed for tests.
+std::vector<std::pair<std::string, std::string>> connection_parameters(const std::string& conninfo);
+
+} // namespace benchstore::pgsync

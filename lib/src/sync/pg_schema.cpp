@@ -1,0 +1,51 @@
+#include "sync/pg_schema.hpp"
+
+#include <string>
+
+#include "benchstore/postgres_migrations.hpp"
+
+namespace benchstore::pgsync {
+namespace {
+// pg_advisory_xact_lock key for schema changes: "bnchschm".
+constexpr const char* schema_lock = "SELECT pg_advisory_xact_lock(7093848493585427309)";
+} // namespace
+
+int latest_server_schema_version() { return static_cast<int>(postgres_schema::migrations.size()); }
+
+int server_schema_version(PgConnection& conn)
+{
+    auto exists = conn.exec("SELECT to_regclass('benchstore_schema_version') IS NOT NULL");
+    if (exists.text(0, 0) != "t") return 0;
+    return static_cast<int>(conn.exec("SELECT coalesce(max(version), 0) FROM benchstore_schema_version").integer(0, 0));
+}
+
+void refuse_newer_schema(const PgConnection& conn, int version)
+{
+    if (version > latest_server_schema_version())
+        throw ServerError("server " + conn.server() + " has benchstore schema version " + std::to_string(version) +
+                          ", newer than this program knows (" + std::to_string(latest_server_schema_version()) +
+                          "); upgrade benchstore-sync; nothing was sent");
+}
+
+bool migrate_server_schema(PgConnection& conn)
+{
+    int version = server_schema_version(conn);
+    refuse_newer_schema(conn, version);
+    if (version == latest_server_schema_version()) return false;
+
+    PgTransaction tx(conn);
+    conn.exec(schema_lock);
+    conn.exec("CREATE TABLE IF NOT EXISTS benchstore_schema_version (version integer PRIMARY KEY, "
+              "applied_at timestamptz NOT NULL DEFAULT now())");
+    version = server_schema_version(conn);  // again, under the lock: another sync may have migrated
+    refuse_newer_schema(conn, version);
+    const bool applied = version < latest_server_schema_version();
+    for (int v = version; v < latest_server_schema_version(); ++v) {
+        conn.exec(std::string(postgres_schema::migrations[static_cast<std::size_t>(v)]));
+        conn.exec("INSERT INTO benchstore_schema_version (version) VALUES (" + std::to_string(v + 1) + ")");
+    }
+    tx.commit();
+    return applied;
+}
+
+} // namespace benchstore::pgsync

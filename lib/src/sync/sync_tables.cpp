@@ -1,0 +1,277 @@
+#include "sync/sync_tables.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include "sync/copy_binary.hpp"
+
+namespace benchstore::pgsync {
+namespace {
+
+// Encoding helpers: a failure sets the row's reject reason instead of throwing, so one bad row
+// never stops a batch.
+bool put_uuid(CopyRowWriter& w, const std::string& text, BatchRow& r)
+{
+    unsigned char bytes[16];
+    if (!parse_uuid(text, bytes)) {
+        r.reject = "benchmark id '" + text + "' is not a UUID";
+        return false;
+    }
+    w.add_uuid(bytes);
+    return true;
+}
+
+bool put_time(CopyRowWriter& w, const SQLite::Column& c, BatchRow& r, bool nullable)
+{
+    if (c.isNull()) {
+        if (!nullable) {
+            r.reject = "time is NULL";
+            return false;
+        }
+        w.add_null();
+        return true;
+    }
+    const auto t = parse_pg_timestamp(c.getString());
+    if (!t) {
+        r.reject = "time '" + c.getString() + "' is not an ISO 8601 timestamp";
+        return false;
+    }
+    w.add_timestamp(*t);
+    return true;
+}
+
+void put_text(CopyRowWriter& w, const SQLite::Column& c)
+{
+    if (c.isNull()) w.add_null();
+    else w.add_text({static_cast<const char*>(c.getBlob()), static_cast<std::size_t>(c.getBytes())});
+}
+
+void put_double(CopyRowWriter& w, const SQLite::Column& c, Fingerprint& fp)
+{
+    if (c.isNull()) {
+        w.add_null();
+        fp.add("");
+    } else {
+        const double v = c.getDouble();
+        w.add_float8(v);
+        fp.add_double(v);
+    }
+}
+
+// Runs encode_fields into a scratch position and drops the bytes again if the row was rejected.
+template <typename Fn>
+void encode_row(std::string& out, BatchRow& r, int fields, Fn&& encode_fields)
+{
+    const std::size_t start = out.size();
+    CopyRowWriter w(out);
+    w.begin_row(fields);
+    if (!encode_fields(w)) {
+        out.resize(start);
+        return;
+    }
+    r.offset = start;
+    r.length = out.size() - start;
+}
+
+void encode_benchmark(SQLite::Statement& s, std::string& out, BatchRow& r)
+{
+    Fingerprint fp;
+    fp.add(r.benchmark_id);
+    fp.add(s.getColumn(7).getString());
+    r.fingerprint = fp.value();
+    encode_row(out, r, 15, [&](CopyRowWriter& w) {
+        if (!put_uuid(w, r.benchmark_id, r)) return false;
+        w.add_int8(r.id);
+        for (int c = 2; c <= 5; ++c) put_text(w, s.getColumn(c));
+        const auto metadata = s.getColumn(6);
+        w.add_jsonb({static_cast<const char*>(metadata.getBlob()), static_cast<std::size_t>(metadata.getBytes())});
+        if (!put_time(w, s.getColumn(7), r, false)) return false;
+        for (int c = 8; c <= 12; ++c) put_text(w, s.getColumn(c));
+        if (!put_time(w, s.getColumn(13), r, true)) return false;
+        w.add_int8(s.getColumn(14).isNull() ? 0 : s.getColumn(14).getInt64());
+        return true;
+    });
+}
+
+void encode_status_change(SQLite::Statement& s, std::string& out, BatchRow& r)
+{
+    Fingerprint fp;
+    fp.add(r.benchmark_id);
+    fp.add(s.getColumn(2).getString());
+    fp.add(s.getColumn(4).getString());
+    r.fingerprint = fp.value();
+    encode_row(out, r, 5, [&](CopyRowWriter& w) {
+        if (!put_uuid(w, r.benchmark_id, r)) return false;
+        w.add_int8(r.id);
+        put_text(w, s.getColumn(2));
+        put_text(w, s.getColumn(3));
+        return put_time(w, s.getColumn(4), r, false);
+    });
+}
+
+void encode_device(SQLite::Statement& s, std::string& out, BatchRow& r)
+{
+    Fingerprint fp;
+    fp.add(r.benchmark_id);
+    encode_row(out, r, 7, [&](CopyRowWriter& w) {
+        if (!put_uuid(w, r.benchmark_id, r)) return false;
+        w.add_int8(r.id);
+        for (int c = 2; c <= 5; ++c) put_double(w, s.getColumn(c), fp);
+        return put_time(w, s.getColumn(6), r, false);
+    });
+    fp.add(s.getColumn(6).getString());
+    r.fingerprint = fp.value();
+}
+
+void encode_model(SQLite::Statement& s, std::string& out, BatchRow& r)
+{
+    const auto measurements = s.getColumn(2);
+    const std::string_view json(static_cast<const char*>(measurements.getBlob()),
+                                static_cast<std::size_t>(measurements.getBytes()));
+    Fingerprint fp;
+    fp.add(r.benchmark_id);
+    fp.add(json);
+    fp.add(s.getColumn(3).getString());
+    r.fingerprint = fp.value();
+    encode_row(out, r, 4, [&](CopyRowWriter& w) {
+        if (!put_uuid(w, r.benchmark_id, r)) return false;
+        w.add_int8(r.id);
+        w.add_jsonb(json);
+        return put_time(w, s.getColumn(3), r, false);
+    });
+}
+
+std::string range_sql(const std::string& select, const std::string& from, const std::string& alias)
+{
+    return "SELECT " + select + " FROM " + from + " WHERE " + alias + ".id > ? AND " + alias + ".id <= ? ORDER BY " +
+           alias + ".id LIMIT ?";
+}
+
+std::vector<TableSpec> make_specs()
+{
+    std::vector<TableSpec> specs;
+    specs.push_back(TableSpec{
+        "benchmarks",
+        range_sql("b.id, b.benchmark_id, b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, "
+                  "b.created_at, b.host, b.run_id, b.module, b.status, b.status_reason, b.finished_at, "
+                  "(SELECT max(c.id) FROM benchmark_status_changes c WHERE c.benchmark_ref = b.id)",
+                  "benchmarks b", "b"),
+        "CREATE TEMP TABLE IF NOT EXISTS stage_benchmarks (benchmark_id uuid, local_id bigint, repository text, "
+        "branch text, commit_id text, commit_message text, metadata jsonb, created_at timestamp, host text, "
+        "run_id text, module text, status text, status_reason text, finished_at timestamp, status_seq bigint) "
+        "ON COMMIT DELETE ROWS",
+        "COPY stage_benchmarks FROM STDIN (FORMAT binary)",
+        "INSERT INTO benchmarks (benchmark_id, repository, branch, commit_id, commit_message, metadata, created_at, "
+        "host, run_id, module, status, status_reason, finished_at, status_seq, source_id, local_id) "
+        "SELECT benchmark_id, repository, branch, commit_id, commit_message, metadata, created_at, host, run_id, "
+        "module, status, status_reason, finished_at, status_seq, $1::uuid, local_id FROM stage_benchmarks "
+        "ORDER BY local_id ON CONFLICT (benchmark_id) DO NOTHING",
+        "SELECT s.local_id, s.benchmark_id FROM stage_benchmarks s JOIN benchmarks b USING (benchmark_id) "
+        "WHERE (s.repository, s.branch, s.commit_id, s.commit_message, s.metadata, s.created_at) IS DISTINCT FROM "
+        "(b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, b.created_at) ORDER BY s.local_id LIMIT 1",
+        encode_benchmark});
+    specs.push_back(TableSpec{
+        "benchmark_status_changes",
+        range_sql("c.id, b.benchmark_id, c.status, c.status_reason, c.time",
+                  "benchmark_status_changes c JOIN benchmarks b ON b.id = c.benchmark_ref", "c"),
+        "CREATE TEMP TABLE IF NOT EXISTS stage_status_changes (benchmark_id uuid, local_id bigint, status text, "
+        "status_reason text, time timestamp) ON COMMIT DELETE ROWS",
+        "COPY stage_status_changes FROM STDIN (FORMAT binary)",
+        // Only the newest change per benchmark counts, and never one older than what the server has.
+        "UPDATE benchmarks b SET status = s.status, status_reason = s.status_reason, "
+        "finished_at = CASE WHEN s.status = 'running' THEN NULL ELSE s.time END, status_seq = s.local_id "
+        "FROM (SELECT DISTINCT ON (benchmark_id) * FROM stage_status_changes ORDER BY benchmark_id, local_id DESC) s "
+        "WHERE b.benchmark_id = s.benchmark_id AND b.status_seq < s.local_id AND $1::uuid IS NOT NULL",
+        "",
+        encode_status_change});
+    specs.push_back(TableSpec{
+        "device_measurements",
+        range_sql("d.id, b.benchmark_id, d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time",
+                  "device_measurements d JOIN benchmarks b ON b.id = d.benchmark_ref", "d"),
+        "CREATE TEMP TABLE IF NOT EXISTS stage_device_measurements (benchmark_id uuid, local_id bigint, "
+        "cpu_util double precision, mem_megabytes double precision, gpu_util double precision, "
+        "gpu_mem_megabytes double precision, time timestamp) ON COMMIT DELETE ROWS",
+        "COPY stage_device_measurements FROM STDIN (FORMAT binary)",
+        "INSERT INTO device_measurements (benchmark_id, cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time, "
+        "local_id) SELECT benchmark_id, cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time, local_id "
+        "FROM stage_device_measurements WHERE $1::uuid IS NOT NULL ORDER BY local_id ON CONFLICT DO NOTHING",
+        "SELECT s.local_id, s.benchmark_id FROM stage_device_measurements s JOIN device_measurements d "
+        "USING (benchmark_id, local_id) WHERE (s.cpu_util, s.mem_megabytes, s.gpu_util, s.gpu_mem_megabytes, s.time) "
+        "IS DISTINCT FROM (d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time) "
+        "ORDER BY s.local_id LIMIT 1",
+        encode_device});
+    specs.push_back(TableSpec{
+        "model_measurements",
+        range_sql("m.id, b.benchmark_id, m.measurements, m.time",
+                  "model_measurements m JOIN benchmarks b ON b.id = m.benchmark_ref", "m"),
+        "CREATE TEMP TABLE IF NOT EXISTS stage_model_measurements (benchmark_id uuid, local_id bigint, "
+        "measurements jsonb, time timestamp) ON COMMIT DELETE ROWS",
+        "COPY stage_model_measurements FROM STDIN (FORMAT binary)",
+        "INSERT INTO model_measurements (benchmark_id, measurements, time, local_id) "
+        "SELECT benchmark_id, measurements, time, local_id FROM stage_model_measurements "
+        "WHERE $1::uuid IS NOT NULL ORDER BY local_id ON CONFLICT DO NOTHING",
+        "SELECT s.local_id, s.benchmark_id FROM stage_model_measurements s JOIN model_measurements m "
+        "USING (benchmark_id, local_id) WHERE (s.measurements, s.time) IS DISTINCT FROM (m.measurements, m.time) "
+        "ORDER BY s.local_id LIMIT 1",
+        encode_model});
+    return specs;
+}
+
+} // namespace
+
+const std::vector<TableSpec>& table_specs()
+{
+    static const std::vector<TableSpec> specs = make_specs();
+    return specs;
+}
+
+Batch read_batch(SQLite::Database& db, const TableSpec& spec, std::int64_t after, std::int64_t up_to,
+                 std::int64_t limit)
+{
+    Batch batch;
+    SQLite::Statement q(db, spec.select_sql);
+    q.bind(1, static_cast<int64_t>(after));
+    q.bind(2, static_cast<int64_t>(up_to));
+    q.bind(3, static_cast<int64_t>(limit));
+    batch.rows.reserve(static_cast<std::size_t>(std::min<std::int64_t>(limit, 1 << 20)));
+    while (q.executeStep()) {
+        BatchRow row;
+        row.id = q.getColumn(0).getInt64();
+        row.benchmark_id = q.getColumn(1).getString();
+        spec.encode(q, batch.data, row);
+        batch.rows.push_back(std::move(row));
+    }
+    return batch;
+}
+
+std::optional<std::int64_t> read_fingerprint(SQLite::Database& db, const TableSpec& spec, std::int64_t id)
+{
+    auto batch = read_batch(db, spec, id - 1, id, 1);
+    if (batch.rows.empty() || batch.rows.front().id != id) return std::nullopt;
+    return batch.rows.front().fingerprint;
+}
+
+std::vector<std::int64_t> read_targets(SQLite::Database& db)
+{
+    std::vector<std::int64_t> targets;
+    db.exec("BEGIN");
+    try {
+        for (const auto& spec : table_specs())
+            targets.push_back(db.execAndGet("SELECT coalesce(max(id), 0) FROM " + spec.name).getInt64());
+        db.exec("COMMIT");
+    } catch (...) {
+        try { db.exec("ROLLBACK"); } catch (...) {}
+        throw;
+    }
+    return targets;
+}
+
+std::int64_t count_rows(SQLite::Database& db, const TableSpec& spec, std::int64_t after, std::int64_t up_to)
+{
+    SQLite::Statement q(db, "SELECT count(*) FROM " + spec.name + " WHERE id > ? AND id <= ?");
+    q.bind(1, static_cast<int64_t>(after));
+    q.bind(2, static_cast<int64_t>(up_to));
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+}
+
+} // namespace benchstore::pgsync

@@ -1,0 +1,57 @@
+#pragma once
+// The four tables sync replays, each described once: how its rows are read from the store (in
+// local id order, by id range), encoded for binary COPY into a session staging table, applied to
+// the real table idempotently, and checked against rows the server already holds. Internal.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+namespace benchstore::pgsync {
+
+// One store row read for sending. Rows the client itself cannot encode (a malformed timestamp or
+// benchmark id) carry a reject reason and no COPY bytes.
+struct BatchRow {
+    std::int64_t id = 0;
+    std::string benchmark_id;
+    std::int64_t fingerprint = 0;
+    std::size_t offset = 0;  // of its COPY bytes in Batch::data
+    std::size_t length = 0;
+    std::string reject;
+};
+
+struct Batch {
+    std::string data;  // COPY row bytes, no header or trailer
+    std::vector<BatchRow> rows;
+};
+
+struct TableSpec {
+    std::string name;          // the store table, also the key in sync_state
+    std::string select_sql;    // three parameters: id after, id up to, limit
+    std::string stage_ddl;     // CREATE TEMP TABLE ... ON COMMIT DELETE ROWS
+    std::string copy_sql;      // COPY stage FROM STDIN (FORMAT binary)
+    std::string apply_sql;     // $1 = source id; affected rows = rows newly applied
+    std::string conflict_sql;  // first staged row that differs from the server's row; empty: none
+    void (*encode)(SQLite::Statement& row, std::string& out, BatchRow& batch_row);
+};
+
+// In the order they must be sent (benchmarks before the rows that refer to them).
+const std::vector<TableSpec>& table_specs();
+
+// Reads up to limit rows with after < id <= up_to, in id order, in one read transaction.
+Batch read_batch(SQLite::Database& db, const TableSpec& spec, std::int64_t after, std::int64_t up_to,
+                 std::int64_t limit);
+
+// The fingerprint of the row with this id, nullopt when the file has no such row.
+std::optional<std::int64_t> read_fingerprint(SQLite::Database& db, const TableSpec& spec, std::int64_t id);
+
+// Highest id in each table (0 when empty), read in one snapshot: what "committed when the sync
+// started" means.
+std::vector<std::int64_t> read_targets(SQLite::Database& db);
+
+// Rows with after < id <= up_to.
+std::int64_t count_rows(SQLite::Database& db, const TableSpec& spec, std::int64_t after, std::int64_t up_to);
+
+} // namespace benchstore::pgsync

@@ -1,0 +1,170 @@
+#include "sync/table_sync.hpp"
+
+#include <utility>
+
+#include "sync/copy_binary.hpp"
+
+namespace benchstore::pgsync {
+namespace {
+
+// One advisory lock per store file: two syncs of the same file take turns batch by batch, syncs
+// of different files never wait for each other.
+constexpr const char* lock_sql = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+constexpr int max_retries = 5;
+
+std::string table_key(const std::string& source_id, const std::string& table) { return source_id + "/" + table; }
+
+} // namespace
+
+RemoteMark read_remote_mark(PgConnection& conn, const std::string& source_id, const std::string& table)
+{
+    auto r = conn.exec("SELECT high_water_mark, fingerprint FROM sync_state WHERE source_id = $1 AND table_name = $2",
+                       {source_id, table});
+    if (r.rows() == 0) return {};
+    return {r.integer(0, 0), r.integer(0, 1)};
+}
+
+void check_same_file(SQLite::Database& db, const TableSpec& spec, const std::string& source_id,
+                     const std::string& db_name, const RemoteMark& mark)
+{
+    if (mark.high_water_mark == 0) return;
+    const auto local = read_fingerprint(db, spec, mark.high_water_mark);
+    if (local && *local == mark.fingerprint) return;
+    throw ServerError(db_name + ": the server already holds " + spec.name + " rows up to id " +
+                      std::to_string(mark.high_water_mark) + " from source " + source_id + ", and this file's row " +
+                      (local ? "with that id differs" : "with that id does not exist") +
+                      ": another copy of this store file has synced; nothing more was sent for this file. "
+                      "Run benchstore-sync --new-source-id on this copy to send its rows under a new source id");
+}
+
+TableSync::TableSync(PgConnection& conn, SQLite::Database& db, const TableSpec& spec, std::string source_id,
+                     std::string db_name, std::int64_t target, std::int64_t batch_rows, const std::atomic<bool>* stop)
+    : m_conn(conn), m_db(db), m_spec(spec), m_source_id(std::move(source_id)), m_db_name(std::move(db_name)),
+      m_target(target), m_batch_rows(batch_rows), m_stop(stop)
+{
+}
+
+bool TableSync::run(SyncTableResult& stats, std::vector<SyncReject>& rejects)
+{
+    m_stats = &stats;
+    m_rejects = &rejects;
+    for (;;) {
+        const RemoteMark mark = read_remote_mark(m_conn, m_source_id, m_spec.name);
+        m_mark = mark.high_water_mark;
+        if (m_mark >= m_target) return true;
+        if (m_stop && m_stop->load()) return false;
+        check_same_file(m_db, m_spec, m_source_id, m_db_name, mark);
+        Batch batch = read_batch(m_db, m_spec, m_mark, m_target, m_batch_rows);
+        if (batch.rows.empty()) {
+            // Ids up to the target that no longer exist locally (never happens with AUTOINCREMENT
+            // tables unless rows were deleted): there is nothing to send below the target.
+            return true;
+        }
+        try {
+            send_range_retrying(batch, 0, batch.rows.size(), m_mark);
+        } catch (const PgStatementError& e) {
+            if (!e.is_data_error()) throw;
+            bisect(batch, 0, batch.rows.size(), m_mark);
+        }
+    }
+}
+
+TableSync::Outcome TableSync::bisect(Batch& batch, std::size_t begin, std::size_t end, std::int64_t expected_start)
+{
+    try {
+        return send_range_retrying(batch, begin, end, expected_start);
+    } catch (const PgStatementError& e) {
+        if (!e.is_data_error()) throw;
+        if (end - begin == 1) {
+            batch.rows[begin].reject = e.what();
+            return send_range_retrying(batch, begin, end, expected_start);
+        }
+    }
+    const std::size_t mid = begin + (end - begin) / 2;
+    if (bisect(batch, begin, mid, expected_start) == Outcome::moved) return Outcome::moved;
+    return bisect(batch, mid, end, batch.rows[mid - 1].id);
+}
+
+TableSync::Outcome TableSync::send_range_retrying(const Batch& batch, std::size_t begin, std::size_t end,
+                                                  std::int64_t expected_start)
+{
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return send_range(batch, begin, end, expected_start);
+        } catch (const PgStatementError& e) {
+            if (!e.is_retryable() || attempt >= max_retries) throw;
+        }
+    }
+}
+
+void TableSync::put_rows(const Batch& batch, std::size_t begin, std::size_t end)
+{
+    // Consecutive encoded rows are contiguous in batch.data: send them as one piece.
+    std::size_t span_start = 0, span_length = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+        const auto& row = batch.rows[i];
+        if (!row.reject.empty() || row.length == 0) continue;
+        if (span_length != 0 && span_start + span_length == row.offset) {
+            span_length += row.length;
+            continue;
+        }
+        if (span_length != 0) m_conn.copy_put({batch.data.data() + span_start, span_length});
+        span_start = row.offset;
+        span_length = row.length;
+    }
+    if (span_length != 0) m_conn.copy_put({batch.data.data() + span_start, span_length});
+}
+
+TableSync::Outcome TableSync::send_range(const Batch& batch, std::size_t begin, std::size_t end,
+                                         std::int64_t expected_start)
+{
+    PgTransaction tx(m_conn);
+    m_conn.exec(lock_sql, {table_key(m_source_id, std::string())});
+    auto state = m_conn.exec("SELECT high_water_mark FROM sync_state WHERE source_id = $1 AND table_name = $2 "
+                             "FOR UPDATE",
+                             {m_source_id, m_spec.name});
+    if (state.rows() != 1 || state.integer(0, 0) != expected_start) return Outcome::moved;  // another sync was faster
+
+    std::int64_t to_send = 0;
+    for (std::size_t i = begin; i < end; ++i)
+        if (batch.rows[i].reject.empty()) ++to_send;
+    std::int64_t applied = 0;
+    if (to_send > 0) {
+        m_conn.copy_begin(m_spec.copy_sql);
+        m_conn.copy_put(copy_binary_header());
+        put_rows(batch, begin, end);
+        m_conn.copy_put(copy_binary_trailer());
+        m_conn.copy_end();
+        applied = m_conn.exec(m_spec.apply_sql, {m_source_id}).affected();
+        if (applied < to_send && !m_spec.conflict_sql.empty()) {
+            auto diff = m_conn.exec(m_spec.conflict_sql);
+            if (diff.rows() > 0)
+                throw ServerError(m_db_name + ": " + m_spec.name + " row " + diff.text(0, 0) + " of benchmark " +
+                                  diff.text(0, 1) + " is already on the server with different values "
+                                  "(a copied store file that both copies wrote to?); nothing was sent for this batch");
+        }
+    }
+    std::vector<SyncReject> new_rejects;
+    for (std::size_t i = begin; i < end; ++i) {
+        const auto& row = batch.rows[i];
+        if (row.reject.empty()) continue;
+        new_rejects.push_back({m_spec.name, row.id, row.benchmark_id, row.reject});
+        m_conn.exec("INSERT INTO sync_rejects (source_id, table_name, local_id, benchmark_id, error) "
+                    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    {m_source_id, m_spec.name, std::to_string(row.id), row.benchmark_id, row.reject});
+    }
+    const auto& last = batch.rows[end - 1];
+    m_conn.exec("UPDATE sync_state SET high_water_mark = $3, fingerprint = $4, updated_at = now() "
+                "WHERE source_id = $1 AND table_name = $2",
+                {m_source_id, m_spec.name, std::to_string(last.id), std::to_string(last.fingerprint)});
+    tx.commit();
+
+    m_mark = last.id;
+    m_stats->sent += applied;
+    m_stats->skipped += to_send - applied;
+    m_stats->rejected += static_cast<std::int64_t>(new_rejects.size());
+    for (auto& r : new_rejects) m_rejects->push_back(std::move(r));
+    return Outcome::sent;
+}
+
+} // namespace benchstore::pgsync

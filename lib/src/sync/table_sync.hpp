@@ -1,0 +1,63 @@
+#pragma once
+// Sends one table of one store file: the batch loop, the per-batch transaction that moves the
+// file's high-water mark with the rows, the copied-file check, and the bisection that isolates
+// rows the server rejects. Internal.
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+#include "benchstore/sync.hpp"
+#include "sync/pg_connection.hpp"
+#include "sync/sync_tables.hpp"
+
+namespace benchstore::pgsync {
+
+// The server's record of what a file has sent for one table.
+struct RemoteMark {
+    std::int64_t high_water_mark = 0;
+    std::int64_t fingerprint = 0;
+};
+
+RemoteMark read_remote_mark(PgConnection& conn, const std::string& source_id, const std::string& table);
+
+// Throws ServerError when the store's row at the server's high-water mark is missing or differs:
+// another file with the same source id (a copy) has sent rows under these ids.
+void check_same_file(SQLite::Database& db, const TableSpec& spec, const std::string& source_id,
+                     const std::string& db_name, const RemoteMark& mark);
+
+class TableSync {
+public:
+    TableSync(PgConnection& conn, SQLite::Database& db, const TableSpec& spec, std::string source_id,
+              std::string db_name, std::int64_t target, std::int64_t batch_rows, const std::atomic<bool>* stop);
+
+    // Sends rows up to the target. Returns false when stopped early by the stop flag.
+    bool run(SyncTableResult& stats, std::vector<SyncReject>& rejects);
+
+    // The high-water mark after run().
+    std::int64_t high_water_mark() const { return m_mark; }
+
+private:
+    enum class Outcome { sent, moved };
+    Outcome send_range(const Batch& batch, std::size_t begin, std::size_t end, std::int64_t expected_start);
+    Outcome send_range_retrying(const Batch& batch, std::size_t begin, std::size_t end,
+                                std::int64_t expected_start);
+    Outcome bisect(Batch& batch, std::size_t begin, std::size_t end, std::int64_t expected_start);
+    void put_rows(const Batch& batch, std::size_t begin, std::size_t end);
+
+    PgConnection& m_conn;
+    SQLite::Database& m_db;
+    const TableSpec& m_spec;
+    std::string m_source_id;
+    std::string m_db_name;
+    std::int64_t m_target;
+    std::int64_t m_batch_rows;
+    const std::atomic<bool>* m_stop;
+    std::int64_t m_mark = 0;
+    SyncTableResult* m_stats = nullptr;
+    std::vector<SyncReject>* m_rejects = nullptr;
+};
+
+} // namespace benchstore::pgsync

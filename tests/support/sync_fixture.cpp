@@ -1,0 +1,320 @@
+#include "support/sync_fixture.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fcntl.h>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <libpq-fe.h>
+
+#include "benchstore/timestamp.hpp"
+#include "benchstore/uuid.hpp"
+#include "store/sqlite_store.hpp"
+#include "support/postgres_server.hpp"
+
+namespace benchstore::test {
+namespace {
+
+std::string number(double v)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+}
+
+// A flat JSON object {"name": number, ...} as sorted "name=value" pairs with values re-read as
+// doubles, so SQLite's text and PostgreSQL's jsonb output compare equal when the numbers are.
+std::string canonical_json_numbers(const std::string& json)
+{
+    std::map<std::string, std::string> pairs;
+    std::size_t i = 0;
+    auto skip = [&] { while (i < json.size() && (json[i] == ' ' || json[i] == '{' || json[i] == ',')) ++i; };
+    for (skip(); i < json.size() && json[i] == '"'; skip()) {
+        std::string key;
+        for (++i; i < json.size() && json[i] != '"'; ++i) {
+            if (json[i] == '\\') ++i;
+            key += json[i];
+        }
+        i = json.find(':', i) + 1;
+        while (json[i] == ' ') ++i;
+        const char* start = json.c_str() + i;
+        char* end = nullptr;
+        const double v = std::strtod(start, &end);
+        i += static_cast<std::size_t>(end - start);
+        pairs[key] = number(v);
+    }
+    std::string out;
+    for (const auto& [k, v] : pairs) out += k + "=" + v + ";";
+    return out;
+}
+
+std::string opt_number(const SQLite::Column& c) { return c.isNull() ? "NULL" : number(c.getDouble()); }
+std::string opt_text(const SQLite::Column& c) { return c.isNull() ? "NULL" : c.getString(); }
+
+std::string pg_number(PGresult* r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? "NULL" : number(std::strtod(PQgetvalue(r, row, col), nullptr));
+}
+std::string pg_text(PGresult* r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? "NULL" : PQgetvalue(r, row, col);
+}
+
+using Rows = std::map<std::string, std::vector<std::string>>;  // table -> canonical rows
+
+void read_store(const std::filesystem::path& path, const std::set<std::string>& excluded, Rows& rows)
+{
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    SQLite::Statement b(db, "SELECT benchmark_id, id, repository, branch, commit_id, commit_message, "
+                            "(SELECT group_concat(key || '=' || value, ',') FROM (SELECT key, value FROM "
+                            "json_each(metadata) ORDER BY key)), created_at, host, run_id, module, status, "
+                            "status_reason, finished_at FROM benchmarks");
+    while (b.executeStep()) {
+        if (excluded.count(b.getColumn(0).getString())) continue;
+        std::string line;
+        for (int c = 0; c < 14; ++c) line += opt_text(b.getColumn(c)) + "|";
+        rows["benchmarks"].push_back(line);
+    }
+    SQLite::Statement d(db, "SELECT b.benchmark_id, d.id, d.cpu_util, d.mem_megabytes, d.gpu_util, "
+                            "d.gpu_mem_megabytes, d.time FROM device_measurements d JOIN benchmarks b "
+                            "ON b.id = d.benchmark_ref");
+    while (d.executeStep()) {
+        if (excluded.count(d.getColumn(0).getString())) continue;
+        std::string line = d.getColumn(0).getString() + "|" + d.getColumn(1).getString() + "|";
+        for (int c = 2; c <= 5; ++c) line += opt_number(d.getColumn(c)) + "|";
+        line += d.getColumn(6).getString();
+        rows["device_measurements"].push_back(line);
+    }
+    SQLite::Statement m(db, "SELECT b.benchmark_id, m.id, m.measurements, m.time FROM model_measurements m "
+                            "JOIN benchmarks b ON b.id = m.benchmark_ref");
+    while (m.executeStep()) {
+        if (excluded.count(m.getColumn(0).getString())) continue;
+        rows["model_measurements"].push_back(m.getColumn(0).getString() + "|" + m.getColumn(1).getString() + "|" +
+                                             canonical_json_numbers(m.getColumn(2).getString()) + "|" +
+                                             m.getColumn(3).getString());
+    }
+}
+
+void read_server(const std::string& conninfo, Rows& rows)
+{
+    std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(conninfo.c_str()), &PQfinish);
+    if (PQstatus(conn.get()) != CONNECTION_OK)
+        throw std::runtime_error(std::string("oracle cannot connect: ") + PQerrorMessage(conn.get()));
+    auto query = [&](const char* sql) {
+        std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn.get(), sql), &PQclear);
+        if (PQresultStatus(r.get()) != PGRES_TUPLES_OK)
+            throw std::runtime_error(std::string("oracle query failed: ") + PQresultErrorMessage(r.get()));
+        return r;
+    };
+    const char* ts = "'YYYY-MM-DD\"T\"HH24:MI:SS.US'";
+    auto b = query((std::string("SELECT benchmark_id, local_id, repository, branch, commit_id, commit_message, "
+                                "(SELECT string_agg(key || '=' || value, ',' ORDER BY key) FROM "
+                                "jsonb_each_text(metadata)), to_char(created_at, ") + ts +
+                    "), host, run_id, module, status, status_reason, to_char(finished_at, " + ts + ") FROM benchmarks")
+                       .c_str());
+    for (int i = 0; i < PQntuples(b.get()); ++i) {
+        std::string line;
+        for (int c = 0; c < 14; ++c) line += pg_text(b.get(), i, c) + "|";
+        rows["benchmarks"].push_back(line);
+    }
+    auto d = query((std::string("SELECT benchmark_id, local_id, cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, "
+                                "to_char(time, ") + ts + ") FROM device_measurements")
+                       .c_str());
+    for (int i = 0; i < PQntuples(d.get()); ++i) {
+        std::string line = pg_text(d.get(), i, 0) + "|" + pg_text(d.get(), i, 1) + "|";
+        for (int c = 2; c <= 5; ++c) line += pg_number(d.get(), i, c) + "|";
+        line += pg_text(d.get(), i, 6);
+        rows["device_measurements"].push_back(line);
+    }
+    auto m = query((std::string("SELECT benchmark_id, local_id, measurements::text, to_char(time, ") + ts +
+                    ") FROM model_measurements")
+                       .c_str());
+    for (int i = 0; i < PQntuples(m.get()); ++i)
+        rows["model_measurements"].push_back(pg_text(m.get(), i, 0) + "|" + pg_text(m.get(), i, 1) + "|" +
+                                             canonical_json_numbers(pg_text(m.get(), i, 2)) + "|" +
+                                             pg_text(m.get(), i, 3));
+}
+
+std::vector<std::string> argv_of(const std::vector<std::string>& args)
+{
+    std::vector<std::string> all{built_program("tools/benchstore-sync").string()};
+    all.insert(all.end(), args.begin(), args.end());
+    return all;
+}
+
+std::string read_file(const std::filesystem::path& p)
+{
+    std::string s;
+    if (FILE* f = std::fopen(p.c_str(), "rb")) {
+        char buf[4096];
+        std::size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+        std::fclose(f);
+    }
+    return s;
+}
+
+int spawn(const std::vector<std::string>& all, const std::string& out, const std::string& err)
+{
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int o = open(out.empty() ? "/dev/null" : out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int e = open(err.empty() ? "/dev/null" : err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(o, 1);
+        dup2(e, 2);
+        std::vector<char*> argv;
+        for (const auto& a : all) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+} // namespace
+
+std::vector<std::string> add_rows(const std::filesystem::path& path, const StoreShape& shape, unsigned seed)
+{
+    auto db = store::open_store(path, store::OpenMode::read_write);
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> util(0.0, 100.0);
+    std::vector<std::string> ids;
+    auto t = now_utc() - std::chrono::hours(24) + std::chrono::microseconds(rng() % 1'000'000'000);
+    store::with_write_transaction(db, [&] {
+        SQLite::Statement ib(db, "INSERT INTO benchmarks (benchmark_id, repository, branch, commit_id, commit_message, "
+                                 "metadata, created_at, host, run_id, module) VALUES (?, 'acme/widgets', ?, ?, ?, ?, ?, "
+                                 "'host-1', 'run-1', 'mock')");
+        SQLite::Statement id(db, "INSERT INTO device_measurements (benchmark_ref, cpu_util, mem_megabytes, gpu_util, "
+                                 "gpu_mem_megabytes, time) VALUES (?, ?, ?, ?, ?, ?)");
+        SQLite::Statement im(db, "INSERT INTO model_measurements (benchmark_ref, measurements, time) VALUES (?, ?, ?)");
+        SQLite::Statement us(db, "UPDATE benchmarks SET status = 'completed', finished_at = ? WHERE id = ?");
+        SQLite::Statement is(db, "INSERT INTO benchmark_status_changes (benchmark_ref, status, time) "
+                                 "VALUES (?, 'completed', ?)");
+        for (int b = 0; b < shape.benchmarks; ++b) {
+            const std::string uuid = make_uuid_v7();
+            ids.push_back(uuid);
+            ib.bind(1, uuid);
+            ib.bind(2, shape.branch);
+            ib.bind(3, "c0ffee" + std::to_string(rng() % 1000000));
+            ib.bind(4, "commit message \xc3\xa9 " + std::to_string(b));
+            ib.bind(5, "{\"gpu_name\":\"" + shape.gpu_name + "\",\"model\":\"gpt2\"}");
+            ib.bind(6, format_timestamp(t));
+            ib.exec();
+            ib.reset();
+            const auto ref = db.getLastInsertRowid();
+            for (int i = 0; i < shape.device_rows; ++i) {
+                t += std::chrono::microseconds(100'000 + rng() % 1000);
+                id.bind(1, static_cast<int64_t>(ref));
+                id.bind(2, util(rng));
+                id.bind(3, 1000 + util(rng) * 10);
+                if (i % 3 == 0) {
+                    id.bind(4);
+                    id.bind(5);
+                } else {
+                    id.bind(4, util(rng));
+                    id.bind(5, util(rng) * 100);
+                }
+                id.bind(6, format_timestamp(t));
+                id.exec();
+                id.reset();
+            }
+            for (int i = 0; i < shape.model_rows; ++i) {
+                t += std::chrono::microseconds(rng() % 1000);
+                im.bind(1, static_cast<int64_t>(ref));
+                im.bind(2, "{\"model_load_time\":" + std::to_string(util(rng) / 7) +
+                               ",\"time_to_first_token_secs\":0.1,\"b\":1e-05}");
+                im.bind(3, format_timestamp(t));
+                im.exec();
+                im.reset();
+            }
+            if (shape.complete) {
+                us.bind(1, format_timestamp(t));
+                us.bind(2, static_cast<int64_t>(ref));
+                us.exec();
+                us.reset();
+                is.bind(1, static_cast<int64_t>(ref));
+                is.bind(2, format_timestamp(t));
+                is.exec();
+                is.reset();
+            }
+        }
+    });
+    return ids;
+}
+
+RunResult run_sync(const std::vector<std::string>& args)
+{
+    char out_name[] = "/tmp/benchstore-sync-out-XXXXXX";
+    char err_name[] = "/tmp/benchstore-sync-err-XXXXXX";
+    close(mkstemp(out_name));
+    close(mkstemp(err_name));
+    RunResult r;
+    r.status = wait_for(spawn(argv_of(args), out_name, err_name));
+    r.out = read_file(out_name);
+    r.err = read_file(err_name);
+    unlink(out_name);
+    unlink(err_name);
+    return r;
+}
+
+int spawn_sync(const std::vector<std::string>& args, const std::filesystem::path& log)
+{
+    return spawn(argv_of(args), log.string(), log.empty() ? std::string() : log.string() + ".err");
+}
+
+int wait_for(int pid)
+{
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+    }
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return -1;
+}
+
+std::string compare_with_server(const std::vector<std::filesystem::path>& stores, const std::string& conninfo,
+                                const std::vector<std::string>& excluded_benchmarks)
+{
+    const std::set<std::string> excluded(excluded_benchmarks.begin(), excluded_benchmarks.end());
+    Rows local, server;
+    for (const auto& s : stores) read_store(s, excluded, local);
+    read_server(conninfo, server);
+    std::ostringstream report;
+    for (const char* table : {"benchmarks", "device_measurements", "model_measurements"}) {
+        auto& a = local[table];
+        auto& b = server[table];
+        std::sort(a.begin(), a.end());
+        std::sort(b.begin(), b.end());
+        if (a == b) continue;
+        std::vector<std::string> missing, extra;
+        std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(missing));
+        std::set_difference(b.begin(), b.end(), a.begin(), a.end(), std::back_inserter(extra));
+        report << table << ": " << a.size() << " rows in the stores, " << b.size() << " on the server, "
+               << missing.size() << " missing, " << extra.size() << " extra or different";
+        if (!missing.empty()) report << "; first missing: " << missing.front();
+        if (!extra.empty()) report << "; first extra: " << extra.front();
+        report << "\n";
+    }
+    return report.str();
+}
+
+std::int64_t server_count(const std::string& conninfo, const std::string& table)
+{
+    std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(conninfo.c_str()), &PQfinish);
+    std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn.get(), ("SELECT count(*) FROM " + table).c_str()),
+                                                    &PQclear);
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) return -1;
+    return std::atoll(PQgetvalue(r.get(), 0, 0));
+}
+
+} // namespace benchstore::test

@@ -1,0 +1,50 @@
+#pragma once
+// Helpers for the sync tests: building store files quickly with raw SQL, running the
+// benchstore-sync executable, and the one oracle every fault test ends with.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace benchstore::test {
+
+struct StoreShape {
+    int benchmarks = 5;
+    int device_rows = 100;   // per benchmark
+    int model_rows = 2;      // per benchmark
+    bool complete = true;    // mark each benchmark completed (a status change row)
+    std::string branch = "main";
+    std::string gpu_name = "NVIDIA A100";
+};
+
+// Creates or extends a store file with shape's rows (one transaction). Returns the new benchmark ids.
+std::vector<std::string> add_rows(const std::filesystem::path& db, const StoreShape& shape, unsigned seed);
+
+// Result of running a program: exit status (or 128 + signal) and what it wrote.
+struct RunResult {
+    int status = -1;
+    std::string out;
+    std::string err;
+};
+
+// Runs benchstore-sync with these arguments and waits for it.
+RunResult run_sync(const std::vector<std::string>& args);
+
+// Starts benchstore-sync without waiting; returns its pid (stdout/stderr to /dev/null, or to
+// log when given).
+int spawn_sync(const std::vector<std::string>& args, const std::filesystem::path& log = {});
+
+// Waits for pid; returns its exit status, or 128 + signal.
+int wait_for(int pid);
+
+// The oracle: every row of every table in the given store files is on the server exactly once with
+// identical values, and the server holds no other rows. excluded_benchmarks are benchmark ids
+// whose rows are expected to be missing (rejected). Returns "" when all is well, else a
+// description of the first differences.
+std::string compare_with_server(const std::vector<std::filesystem::path>& stores, const std::string& conninfo,
+                                const std::vector<std::string>& excluded_benchmarks = {});
+
+// Rows of a server table (count(*)).
+std::int64_t server_count(const std::string& conninfo, const std::string& table);
+
+} // namespace benchstore::test

@@ -1,0 +1,288 @@
+#define BOOST_TEST_MODULE sync_basic
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <fstream>
+
+#include <SQLiteCpp/Database.h>
+
+#include "benchstore/error.hpp"
+#include "benchstore/metrics_recorder.hpp"
+#include "benchstore/sync.hpp"
+#include "store/sqlite_store.hpp"
+#include "support/postgres_server.hpp"
+#include "support/sync_fixture.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace benchstore;
+using namespace benchstore::test;
+
+namespace {
+
+SyncOptions options_for(const std::filesystem::path& db, const std::string& conninfo)
+{
+    SyncOptions o;
+    o.db_path = db;
+    o.conninfo = conninfo;
+    return o;
+}
+
+bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+std::size_t lines(const std::string& text)
+{
+    std::size_t n = 0;
+    for (char c : text) n += c == '\n';
+    return n;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(sync_basic)
+
+BOOST_AUTO_TEST_CASE(first_sync_creates_schema_and_sends_everything_once)
+{
+    auto& pg = shared_postgres();
+    const auto conninfo = pg.conninfo(pg.create_database());
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{}, 1);
+
+    const auto first = sync(options_for(dir / "b.db", conninfo));
+    BOOST_TEST(first.schema_created);
+    BOOST_TEST(first.tables.size() == 4u);
+    BOOST_TEST(first.tables[0].sent == 5);
+    BOOST_TEST(first.tables[2].sent == 500);
+    BOOST_TEST(first.tables[3].sent == 10);
+    for (const auto& t : first.tables) BOOST_TEST(t.left == 0);
+    BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
+
+    const auto again = sync(options_for(dir / "b.db", conninfo));
+    BOOST_TEST(!again.schema_created);
+    for (const auto& t : again.tables) BOOST_TEST(t.sent + t.skipped == 0);
+    BOOST_TEST(pg.query(conninfo.substr(conninfo.find("dbname=") + 7, conninfo.find(" connect") - conninfo.find("dbname=") - 7),
+                        "SELECT max(version) FROM benchstore_schema_version") == "1");
+    BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
+}
+
+BOOST_AUTO_TEST_CASE(dashboard_query_returns_newest_benchmarks_of_branch_and_gpu)
+{
+    auto& pg = shared_postgres();
+    const auto name = pg.create_database();
+    TempDir dir;
+    StoreShape a;
+    a.benchmarks = 3;
+    a.device_rows = 5;
+    a.model_rows = 1;
+    auto main_ids = add_rows(dir / "b.db", a, 2);
+    StoreShape other = a;
+    other.branch = "dev";
+    add_rows(dir / "b.db", other, 3);
+    StoreShape gpu = a;
+    gpu.gpu_name = "NVIDIA H100";
+    add_rows(dir / "b.db", gpu, 4);
+    sync(options_for(dir / "b.db", pg.conninfo(name)));
+
+    const std::string q =
+        "SELECT string_agg(left(b.commit_id, 7) || ':' || (CAST(m.measurements->'model_load_time' AS double precision) > 0)::text"
+        " || ':' || (m.time > b.created_at)::text, ',' ORDER BY b.benchmark_id DESC) FROM (SELECT "
+        "m.measurements, b.commit_id, b.benchmark_id, b.created_at, m.time FROM benchmarks as b JOIN model_measurements AS m "
+        "ON b.benchmark_id = m.benchmark_id WHERE b.branch = 'main' AND gpu_name = 'NVIDIA A100' "
+        "ORDER BY b.benchmark_id DESC LIMIT 10) s(measurements, commit_id, benchmark_id, created_at, time) "
+        "JOIN benchmarks b USING (benchmark_id) JOIN model_measurements m USING (benchmark_id)";
+    BOOST_TEST(lines(pg.query(name, q) + "\n") == 1u);
+    // The dashboard's own SQL, verbatim apart from the template variables.
+    const std::string dashboard =
+        "SELECT count(*) FROM (SELECT CAST(m.measurements->'model_load_time' AS double precision) AS model_load_time, "
+        "left(b.commit_id, 7), m.time FROM benchmarks as b JOIN model_measurements AS m ON b.benchmark_id = "
+        "m.benchmark_id WHERE b.branch = 'main' AND gpu_name = 'NVIDIA A100' ORDER BY b.benchmark_id DESC LIMIT 10) x";
+    BOOST_TEST(pg.query(name, dashboard) == "3");
+    // Newest first: the first row is the last benchmark created on main with that GPU.
+    BOOST_TEST(pg.query(name, "SELECT b.benchmark_id FROM benchmarks as b JOIN model_measurements AS m ON "
+                              "b.benchmark_id = m.benchmark_id WHERE b.branch = 'main' AND gpu_name = 'NVIDIA A100' "
+                              "ORDER BY b.benchmark_id DESC LIMIT 1") == main_ids.back());
+    BOOST_TEST(pg.query(name, "SELECT string_agg(DISTINCT gpu_name, ',') FROM benchmarks") == "NVIDIA A100,NVIDIA H100");
+    // Device series and the time-range variable queries.
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM (SELECT d.cpu_util, d.time FROM benchmarks AS b JOIN "
+                              "device_measurements AS d ON b.benchmark_id = d.benchmark_id WHERE branch = 'main') x") == "30");
+    BOOST_TEST(pg.query(name, "SELECT (SELECT time + INTERVAL '5 secs' FROM benchmarks AS b JOIN device_measurements AS d "
+                              "ON b.benchmark_id = d.benchmark_id WHERE branch = 'main' ORDER BY b.benchmark_id DESC, "
+                              "d.measurement_id DESC LIMIT 1) IS NOT NULL") == "t");
+    // measurement_id grows with time within a benchmark.
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM (SELECT time < lag(time) OVER (PARTITION BY benchmark_id ORDER BY "
+                              "measurement_id) AS back FROM device_measurements) x WHERE back") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(keeps_recorded_timestamps_and_updates_status_changes)
+{
+    auto& pg = shared_postgres();
+    const auto name = pg.create_database();
+    TempDir dir;
+    std::string id;
+    {
+        auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc1234", "msg", dir / "b.db");
+        id = rec.initialise_benchmark({{"gpu_name", "NVIDIA A100"}});
+        rec.collect_device_measurements(id, 12.5, 300, std::nullopt, std::nullopt);
+        rec.collect_model_measurements(id, {{"model_load_time", 1.25}});
+    }
+    sync(options_for(dir / "b.db", pg.conninfo(name)));
+    BOOST_TEST(pg.query(name, "SELECT status FROM benchmarks") == "running");
+    {
+        auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc1234", "msg", dir / "b.db");
+        rec.set_status(id, BenchmarkStatus::failed, "out of memory");
+    }
+    const auto r = sync(options_for(dir / "b.db", pg.conninfo(name)));
+    BOOST_TEST(r.tables[1].sent == 1);
+    BOOST_TEST(pg.query(name, "SELECT status || ':' || status_reason FROM benchmarks") == "failed:out of memory");
+    BOOST_TEST(compare_with_server({dir / "b.db"}, pg.conninfo(name)) == "");
+    // Times are the recorded ones, not the sync's: they equal the store's text exactly.
+    SQLite::Database db((dir / "b.db").string());
+    const auto local_time = db.execAndGet("SELECT time FROM device_measurements").getString();
+    BOOST_TEST(pg.query(name, "SELECT to_char(time, 'YYYY-MM-DD\"T\"HH24:MI:SS.US') FROM device_measurements") == local_time);
+}
+
+BOOST_AUTO_TEST_CASE(dry_run_reports_and_touches_nothing)
+{
+    auto& pg = shared_postgres();
+    const auto name = pg.create_database();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{}, 5);
+    auto o = options_for(dir / "b.db", pg.conninfo(name));
+    o.dry_run = DryRun::yes;
+    const auto r = sync(o);
+    BOOST_TEST(r.schema_created);
+    BOOST_TEST(r.tables[2].sent == 500);
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "0");
+    const auto cli = run_sync({"--db", (dir / "b.db").string(), "--dsn", pg.conninfo(name), "--dry-run"});
+    BOOST_TEST(cli.status == 0);
+    BOOST_TEST(contains(cli.out, "500 rows would be sent"));
+    BOOST_TEST(!contains(cli.out + cli.err, pg.password()));
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(wrong_password_is_one_line_exit_1_without_the_password)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{1, 1, 1}, 6);
+    const std::string bad = "Wr0ng-Secret-99";
+    const auto kv = run_sync({"--db", (dir / "b.db").string(), "--dsn",
+                              "host=127.0.0.1 port=" + std::to_string(pg.port()) + " user=postgres password=" + bad +
+                                  " dbname=postgres"});
+    BOOST_TEST(kv.status == 1);
+    BOOST_TEST(contains(kv.err, "password authentication failed"));
+    BOOST_TEST(lines(kv.err) == 1u);
+    BOOST_TEST(!contains(kv.out + kv.err, bad));
+    const auto uri = run_sync({"--db", (dir / "b.db").string(), "--dsn",
+                               "postgresql://postgres:" + bad + "@127.0.0.1:" + std::to_string(pg.port()) + "/postgres"});
+    BOOST_TEST(uri.status == 1);
+    BOOST_TEST(lines(uri.err) == 1u);
+    BOOST_TEST(!contains(uri.out + uri.err, bad));
+    const auto query = run_sync({"--db", (dir / "b.db").string(), "--dsn",
+                                 "postgresql://postgres@127.0.0.1:" + std::to_string(pg.port()) + "/postgres?password=" + bad});
+    BOOST_TEST(query.status == 1);
+    BOOST_TEST(!contains(query.out + query.err, bad));
+    // A malformed string that libpq cannot parse: the password still never shows.
+    const auto malformed = run_sync({"--db", (dir / "b.db").string(), "--dsn", "host=x password=" + bad + " 'broken"});
+    BOOST_TEST(malformed.status == 1);
+    BOOST_TEST(!contains(malformed.out + malformed.err, bad));
+}
+
+BOOST_AUTO_TEST_CASE(missing_database_and_permission_denied_are_errors_not_retries)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{1, 1, 1}, 7);
+    const auto missing = run_sync({"--db", (dir / "b.db").string(), "--dsn", pg.conninfo("no_such_db")});
+    BOOST_TEST(missing.status == 1);
+    BOOST_TEST(contains(missing.err, "does not exist"));
+    BOOST_TEST(lines(missing.err) == 1u);
+
+    const auto name = pg.create_database();
+    pg.query(name, "CREATE ROLE reader LOGIN PASSWORD 'reader-pw'");
+    const auto denied = run_sync({"--db", (dir / "b.db").string(), "--dsn",
+                                  "host=127.0.0.1 port=" + std::to_string(pg.port()) + " user=reader password=reader-pw "
+                                  "dbname=" + name});
+    BOOST_TEST(denied.status == 1);
+    BOOST_TEST(contains(denied.err, "permission denied"));
+    BOOST_TEST(lines(denied.err) == 1u);
+    BOOST_TEST(!contains(denied.err, "reader-pw"));
+    pg.query("postgres", "DROP ROLE reader");
+}
+
+BOOST_AUTO_TEST_CASE(newer_server_schema_is_refused_before_sending)
+{
+    auto& pg = shared_postgres();
+    const auto name = pg.create_database();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{1, 2, 1}, 8);
+    sync(options_for(dir / "b.db", pg.conninfo(name)));
+    pg.query(name, "INSERT INTO benchstore_schema_version (version) VALUES (99)");
+    add_rows(dir / "b.db", StoreShape{1, 2, 1}, 9);
+    const auto r = run_sync({"--db", (dir / "b.db").string(), "--dsn", pg.conninfo(name)});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(contains(r.err, "newer"));
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM benchmarks") == "1");
+}
+
+BOOST_AUTO_TEST_CASE(unreachable_server_exits_3_and_marks_nothing)
+{
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{1, 1, 1}, 10);
+    auto& pg = shared_postgres();
+    // A port nobody listens on.
+    const auto r = run_sync({"--db", (dir / "b.db").string(), "--dsn",
+                             "host=127.0.0.1 port=1 user=postgres password=" + pg.password() + " dbname=x"});
+    BOOST_TEST(r.status == 3);
+    BOOST_TEST(lines(r.err) == 1u);
+    BOOST_TEST(contains(r.err, "try again later"));
+    BOOST_TEST(!contains(r.err, pg.password()));
+    BOOST_CHECK_THROW(sync(options_for(dir / "b.db", "host=127.0.0.1 port=1 dbname=x")), ConnectionError);
+}
+
+BOOST_AUTO_TEST_CASE(environment_supplies_the_connection_and_dbname_defaults_to_metrics)
+{
+    auto& pg = shared_postgres();
+    pg.query("postgres", "DROP DATABASE IF EXISTS metrics");
+    pg.query("postgres", "CREATE DATABASE metrics");
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{1, 3, 1}, 11);
+    setenv("PGHOST", "127.0.0.1", 1);
+    setenv("PGPORT", std::to_string(pg.port()).c_str(), 1);
+    setenv("PGUSER", "postgres", 1);
+    setenv("PGPASSWORD", pg.password().c_str(), 1);
+    const auto r = run_sync({"--db", (dir / "b.db").string()});
+    unsetenv("PGHOST");
+    unsetenv("PGPORT");
+    unsetenv("PGUSER");
+    unsetenv("PGPASSWORD");
+    BOOST_TEST(r.status == 0, r.err);
+    BOOST_TEST(contains(r.out, "/metrics"));
+    BOOST_TEST(!contains(r.out + r.err, pg.password()));
+    BOOST_TEST(pg.query("metrics", "SELECT count(*) FROM device_measurements") == "3");
+}
+
+BOOST_AUTO_TEST_CASE(usage_and_bad_local_files)
+{
+    TempDir dir;
+    BOOST_TEST(run_sync({}).status == 2);
+    BOOST_TEST(run_sync({"--db", "x.db", "--batch-rows", "0"}).status == 2);
+    BOOST_TEST(run_sync({"--db", "x.db", "--bogus"}).status == 2);
+    const auto missing = run_sync({"--db", (dir / "none.db").string(), "--dsn", "host=127.0.0.1 port=1"});
+    BOOST_TEST(missing.status == 1);
+    BOOST_TEST(contains(missing.err, "no such store file"));
+    BOOST_TEST(!std::filesystem::exists(dir / "none.db"));
+    { std::ofstream(dir / "junk.db") << "this is not a database, just some text that is long enough to matter........"; }
+    const auto junk = run_sync({"--db", (dir / "junk.db").string(), "--dsn", "host=127.0.0.1 port=1"});
+    BOOST_TEST(junk.status == 1);
+    BOOST_TEST(lines(junk.err) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(masks_passwords_in_connection_strings)
+{
+    BOOST_TEST(mask_conninfo("host=h password=abc user=u") == "host=h password=*** user=u");
+    BOOST_TEST(mask_conninfo("password = 'a b\\'c' x=1") == "password = *** x=1");
+    BOOST_TEST(mask_conninfo("postgresql://u:abc@h:5/db") == "postgresql://u:***@h:5/db");
+    BOOST_TEST(mask_conninfo("postgres://h/db?sslmode=require&password=abc") == "postgres://h/db?sslmode=require&password=***");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

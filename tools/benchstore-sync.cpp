@@ -1,0 +1,123 @@
+// benchstore-sync: replays what is new in a local store into the central PostgreSQL.
+// Thin: options -> SyncOptions -> benchstore::sync / sync_watch -> exit status.
+// Exit status: 0 success, 1 error, 2 usage, 3 server unreachable or connection lost (try later).
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include <cxxopts.hpp>
+
+#include "benchstore/error.hpp"
+#include "benchstore/sync.hpp"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_signal(int) { g_stop.store(true); }
+
+void install_signal_handlers()
+{
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+int error(const std::string& message)
+{
+    std::cerr << "benchstore-sync: error: " << benchstore::mask_conninfo(message) << std::endl;
+    return benchstore::sync_exit_error;
+}
+
+void print(const benchstore::SyncResult& result, benchstore::DryRun dry)
+{
+    for (const auto& line : benchstore::format_sync_report(result, dry)) std::cout << line << '\n';
+    std::cout.flush();
+}
+
+int run(int argc, char** argv)
+{
+    cxxopts::Options cli("benchstore-sync", "Send what is new in a benchstore file to the central PostgreSQL.");
+    cli.add_options()
+        ("db", "store file to read", cxxopts::value<std::string>())
+        ("dsn", "libpq connection string or URI (default: libpq environment, dbname=metrics)",
+         cxxopts::value<std::string>()->default_value(""))
+        ("batch-rows", "rows per batch (one transaction each)", cxxopts::value<long long>()->default_value("50000"))
+        ("dry-run", "print what would be sent; change nothing")
+        ("watch", "sync again every SECONDS until SIGINT/SIGTERM", cxxopts::value<double>())
+        ("new-source-id", "give this (copied) file a new source id, then send everything it holds")
+        ("statement-timeout", "seconds any one server statement may take", cxxopts::value<long long>()->default_value("300"))
+        ("h,help", "print this help");
+    benchstore::SyncOptions options;
+    double watch = 0;
+    try {
+        const auto args = cli.parse(argc, argv);
+        if (args.count("help")) {
+            std::cout << cli.help() << "Exit status: 0 success, 1 error, 2 usage, 3 server unreachable (try later)\n";
+            return benchstore::sync_exit_success;
+        }
+        if (!args.unmatched().empty()) throw cxxopts::exceptions::exception("unexpected argument '" + args.unmatched().front() + "'");
+        if (!args.count("db")) throw cxxopts::exceptions::exception("--db FILE is required");
+        options.db_path = args["db"].as<std::string>();
+        options.conninfo = args["dsn"].as<std::string>();
+        options.batch_rows = args["batch-rows"].as<long long>();
+        if (options.batch_rows < 1) throw cxxopts::exceptions::exception("--batch-rows must be at least 1");
+        options.dry_run = args.count("dry-run") ? benchstore::DryRun::yes : benchstore::DryRun::no;
+        options.new_source_id = args.count("new-source-id") > 0;
+        options.statement_timeout = std::chrono::seconds(args["statement-timeout"].as<long long>());
+        if (args.count("watch")) {
+            watch = args["watch"].as<double>();
+            if (!(watch > 0)) throw cxxopts::exceptions::exception("--watch SECONDS must be positive");
+            if (options.dry_run == benchstore::DryRun::yes)
+                throw cxxopts::exceptions::exception("--watch and --dry-run do not go together");
+        }
+    } catch (const cxxopts::exceptions::exception& e) {
+        std::cerr << "benchstore-sync: error: " << benchstore::mask_conninfo(e.what())
+                  << "\nusage: benchstore-sync --db FILE [--dsn CONNINFO] [--batch-rows N] [--dry-run] [--watch SECONDS]"
+                     " (see --help)"
+                  << std::endl;
+        return benchstore::sync_exit_usage;
+    }
+
+    install_signal_handlers();
+    options.stop = &g_stop;
+    try {
+        if (watch > 0) {
+            benchstore::sync_watch(
+                options, std::chrono::milliseconds(static_cast<long long>(watch * 1000)),
+                [&](const benchstore::SyncResult& r) { print(r, options.dry_run); },
+                [](const std::exception& e) {
+                    std::cerr << "benchstore-sync: " << benchstore::mask_conninfo(e.what()) << std::endl;
+                });
+            return benchstore::sync_exit_success;
+        }
+        const auto result = benchstore::sync(options);
+        print(result, options.dry_run);
+        if (!result.rejects.empty())
+            return error(std::to_string(result.rejects.size()) +
+                         " rows rejected by the server (listed above, kept in its sync_rejects table); "
+                         "everything else was sent");
+        return benchstore::sync_exit_success;
+    } catch (const benchstore::ConnectionError& e) {
+        std::cerr << "benchstore-sync: error: " << benchstore::mask_conninfo(e.what()) << std::endl;
+        return benchstore::sync_exit_try_later;
+    } catch (const std::exception& e) {
+        return error(e.what());
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    try {
+        return run(argc, argv);
+    } catch (...) {
+        std::cerr << "benchstore-sync: error: unexpected failure" << std::endl;
+        return benchstore::sync_exit_error;
+    }
+}
