@@ -1,0 +1,76 @@
+#pragma once
+// The runner behind benchstore-run: discovers the benchmark modules in a folder and runs each one in
+// its own child process, recording into one SQLite store. The C++ counterpart of the seed's
+// benchmarks_entrypoint.py __main__.
+//
+// For each module (a *.so file in benches_dir, in name order) the runner forks; the child opens its
+// own MetricsRecorder on db_path (same repository/branch/commit, the run's run_id, module = the
+// module's name), dlopen()s the module and calls run_benchmark (see benchmark_module.hpp). The parent
+// waits, up to the timeout, then:
+//   - run_benchmark returned: the module's benchmarks still `running` are marked `completed`;
+//   - it failed to load, threw, crashed (a signal), exited early or timed out (its whole process group
+//     is killed): its benchmarks still `running` are marked `failed` with the reason, and when it had
+//     created no benchmark at all one failed benchmark with metadata {"module": name} is recorded so
+//     the failure is in the file.
+// The remaining modules run either way. SIGINT/SIGTERM during a run kill the current module's
+// process group, mark it failed ("interrupted by signal N") and skip the rest.
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace benchstore {
+
+class Logger;
+
+struct RunnerOptions {
+    std::string repository;   // required
+    std::string branch;
+    std::string commit_id;
+    std::string commit_msg;   // stored cut to 70 characters
+    std::filesystem::path db_path = "benchmarks.db";  // created if missing
+    std::filesystem::path benches_dir;                // required: the folder of built modules
+    std::vector<std::string> only;                    // module names (file name without .so); empty = all
+    // Per-module time limit; zero = none. Default one hour.
+    std::chrono::milliseconds timeout = std::chrono::hours(1);
+};
+
+struct ModuleResult {
+    std::string name;              // "mock_benchmark"
+    std::filesystem::path path;    // the .so file
+    bool succeeded = false;
+    std::string failure_reason;    // "killed by signal 11 (Segmentation fault)", empty on success
+    std::size_t benchmarks = 0;    // benchmarks recorded for it in this run (incl. a failure record)
+    double seconds = 0;            // wall time of its child process
+};
+
+struct RunSummary {
+    std::string run_id;                   // UUID v7 stored in benchmarks.run_id
+    std::filesystem::path db_path;        // absolute
+    std::vector<ModuleResult> modules;
+    bool interrupted = false;             // stopped by SIGINT/SIGTERM
+    std::size_t benchmarks_completed = 0; // counts over the whole run, read back from the store
+    std::size_t benchmarks_failed = 0;
+    std::size_t benchmarks_running = 0;
+    std::size_t device_measurements = 0;
+    std::size_t model_measurements = 0;
+
+    std::size_t modules_failed() const;
+    bool all_succeeded() const { return !interrupted && modules_failed() == 0; }
+};
+
+// The modules (*.so) directly in dir, sorted by name. Throws Error naming dir when it is missing
+// or unreadable.
+std::vector<std::filesystem::path> discover_modules(const std::filesystem::path& dir);
+
+// Runs the modules as described above, logging to logger. Throws InvalidArgument for an empty
+// repository, a missing benches folder, no modules, or an --only name with no module; StoreError
+// when the store cannot be opened. A failing module is not an exception: see RunSummary.
+// Not reentrant: it installs SIGINT/SIGTERM handlers for its duration and forks.
+RunSummary run_benchmarks(const RunnerOptions& options, Logger& logger);
+
+// A few human-readable lines saying where the results are and what they hold.
+std::string describe_results(const RunSummary& summary);
+
+} // namespace benchstore

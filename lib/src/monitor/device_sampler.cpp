@@ -1,0 +1,125 @@
+#include "benchstore/device_sampler.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "benchstore/error.hpp"
+#include "benchstore/metrics_recorder.hpp"
+#include "monitor/proc_sampler.hpp"
+
+namespace benchstore {
+
+struct DeviceSampler::Impl {
+    MetricsRecorder& recorder;
+    std::string benchmark_id;
+    std::chrono::milliseconds interval;
+    monitor::ProcSampler proc;
+    std::shared_ptr<GpuReader> gpu;
+
+    mutable std::mutex mutex;
+    std::condition_variable wake;
+    bool stopping = false;
+    bool rethrown = false;
+    std::exception_ptr error;
+    std::atomic<std::size_t> recorded{0};
+    std::thread thread;
+
+    Impl(MetricsRecorder& r, std::string id, const SamplerOptions& options)
+        : recorder(r), benchmark_id(std::move(id)), interval(options.interval), proc(options.pid)
+    {
+        switch (options.gpu_source) {
+        case GpuSource::nvml: gpu = open_nvml_gpu_reader(0); break;
+        case GpuSource::none: break;
+        case GpuSource::custom:
+            if (!options.gpu_reader) throw InvalidArgument("sampler: GpuSource::custom needs a gpu_reader");
+            gpu = options.gpu_reader;
+            break;
+        }
+    }
+
+    void run() noexcept
+    {
+        // Deadlines advance by whole intervals, so slow writes do not make the series drift.
+        auto next = std::chrono::steady_clock::now() + interval;
+        std::unique_lock lock(mutex);
+        while (!stopping) {
+            if (wake.wait_until(lock, next, [this] { return stopping; })) break;
+            lock.unlock();
+            std::exception_ptr failure;
+            try {
+                sample_once();
+            } catch (const Error&) {
+                failure = std::current_exception();
+            } catch (const std::exception& e) {
+                failure = std::make_exception_ptr(
+                    Error("device sampler for benchmark " + benchmark_id + ": " + e.what()));
+            } catch (...) {
+                failure = std::make_exception_ptr(Error("device sampler for benchmark " + benchmark_id + " failed"));
+            }
+            lock.lock();
+            if (failure) {
+                error = failure;
+                return;
+            }
+            next += interval;
+            const auto now = std::chrono::steady_clock::now();
+            if (next <= now) next = now + interval;  // fell behind (a slow disk): skip, don't burst
+        }
+    }
+
+    void sample_once()
+    {
+        const monitor::ProcessSample p = proc.sample();
+        std::optional<GpuReading> g;
+        if (gpu) g = gpu->read();
+        recorder.collect_device_measurements(benchmark_id, p.cpu_util, p.mem_megabytes,
+                                             g ? g->util : std::nullopt, g ? g->mem_megabytes : std::nullopt);
+        recorded.fetch_add(1, std::memory_order_relaxed);
+    }
+
+    void join() noexcept
+    {
+        {
+            std::lock_guard lock(mutex);
+            stopping = true;
+        }
+        wake.notify_all();
+        if (thread.joinable()) thread.join();
+    }
+};
+
+DeviceSampler::DeviceSampler(MetricsRecorder& recorder, std::string benchmark_id, SamplerOptions options)
+{
+    if (options.interval.count() <= 0) throw InvalidArgument("sampler interval must be positive");
+    m_impl = std::make_unique<Impl>(recorder, std::move(benchmark_id), options);
+    m_impl->thread = std::thread([impl = m_impl.get()] { impl->run(); });
+}
+
+DeviceSampler::~DeviceSampler()
+{
+    if (m_impl) m_impl->join();
+}
+
+void DeviceSampler::stop()
+{
+    m_impl->join();
+    std::lock_guard lock(m_impl->mutex);
+    if (m_impl->error && !m_impl->rethrown) {
+        m_impl->rethrown = true;
+        std::rethrow_exception(m_impl->error);
+    }
+}
+
+std::size_t DeviceSampler::samples_recorded() const { return m_impl->recorded.load(std::memory_order_relaxed); }
+
+std::exception_ptr DeviceSampler::error() const
+{
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->error;
+}
+
+bool DeviceSampler::has_gpu() const { return m_impl->gpu != nullptr; }
+
+} // namespace benchstore

@@ -1,0 +1,232 @@
+#include "benchstore/runner.hpp"
+
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <sstream>
+
+#include "benchstore/error.hpp"
+#include "benchstore/logger.hpp"
+#include "benchstore/metrics_recorder.hpp"
+#include "benchstore/uuid.hpp"
+#include "runner/module_process.hpp"
+#include "runner/run_ledger.hpp"
+
+namespace benchstore {
+namespace {
+
+std::atomic<int> g_stop_signal{0};
+
+extern "C" void on_stop_signal(int sig) { g_stop_signal.store(sig); }
+
+// Installs SIGINT/SIGTERM handlers for the run and restores the previous ones after.
+class StopSignals {
+public:
+    StopSignals()
+    {
+        g_stop_signal.store(0);
+        struct sigaction sa {};
+        sa.sa_handler = on_stop_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &m_old_int);
+        sigaction(SIGTERM, &sa, &m_old_term);
+    }
+    ~StopSignals()
+    {
+        sigaction(SIGINT, &m_old_int, nullptr);
+        sigaction(SIGTERM, &m_old_term, nullptr);
+    }
+    StopSignals(const StopSignals&) = delete;
+    StopSignals& operator=(const StopSignals&) = delete;
+
+private:
+    struct sigaction m_old_int {};
+    struct sigaction m_old_term {};
+};
+
+std::string module_name(const std::filesystem::path& path) { return path.stem().string(); }
+
+std::string list_text(const std::vector<std::string>& names)
+{
+    std::string out = "[";
+    for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+    return out + "]";
+}
+
+std::vector<std::filesystem::path> select_modules(const RunnerOptions& options)
+{
+    auto found = discover_modules(options.benches_dir);
+    std::vector<std::string> names;
+    for (const auto& p : found) names.push_back(module_name(p));
+    if (found.empty())
+        throw InvalidArgument("no benchmark modules (*.so) in " + options.benches_dir.string());
+    if (options.only.empty()) return found;
+    std::set<std::string> wanted;
+    for (const auto& name : options.only) {
+        if (std::find(names.begin(), names.end(), name) == names.end())
+            throw InvalidArgument("no module named '" + name + "' in " + options.benches_dir.string() +
+                                  " (found: " + list_text(names) + ")");
+        wanted.insert(name);
+    }
+    std::vector<std::filesystem::path> selected;
+    for (const auto& p : found)
+        if (wanted.count(module_name(p))) selected.push_back(p);
+    return selected;
+}
+
+RecorderOptions recorder_options(const RunnerOptions& options, const std::string& run_id, const std::string& module)
+{
+    RecorderOptions r;
+    r.db_path = options.db_path;
+    r.repository = options.repository;
+    r.branch = options.branch;
+    r.commit_id = options.commit_id;
+    r.commit_message = options.commit_msg;
+    r.run_id = run_id;
+    r.module = module;
+    return r;
+}
+
+// Settles the statuses the module left `running`, and makes sure a failure is in the file.
+std::size_t settle_module(const RunnerOptions& options, const std::string& run_id, const std::string& name,
+                          const runner::ModuleOutcome& outcome)
+{
+    const bool ok = outcome.kind == runner::OutcomeKind::returned;
+    auto benchmarks = runner::module_benchmarks(options.db_path, run_id, name);
+    bool any_running = false;
+    for (const auto& b : benchmarks) any_running |= b.status == "running";
+    if (!any_running && (ok || !benchmarks.empty())) return benchmarks.size();
+
+    MetricsRecorder recorder(recorder_options(options, run_id, name));
+    for (const auto& b : benchmarks) {
+        if (b.status != "running") continue;
+        if (ok) recorder.set_status(b.benchmark_id, BenchmarkStatus::completed);
+        else recorder.set_status(b.benchmark_id, BenchmarkStatus::failed, outcome.reason);
+    }
+    if (!ok && benchmarks.empty()) {
+        const std::string id = recorder.initialise_benchmark({{"module", name}});
+        recorder.set_status(id, BenchmarkStatus::failed, outcome.reason);
+        return 1;
+    }
+    return benchmarks.size();
+}
+
+std::string seconds_text(double s)
+{
+    std::ostringstream out;
+    out.precision(s < 10 ? 2 : 1);
+    out << std::fixed << s;
+    return out.str();
+}
+
+} // namespace
+
+std::size_t RunSummary::modules_failed() const
+{
+    return static_cast<std::size_t>(std::count_if(modules.begin(), modules.end(), [](const ModuleResult& m) { return !m.succeeded; }));
+}
+
+std::vector<std::filesystem::path> discover_modules(const std::filesystem::path& dir)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec))
+        throw InvalidArgument("benches folder " + dir.string() + " does not exist (build the modules, or pass --benches DIR)");
+    std::vector<std::filesystem::path> out;
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().extension() != ".so") continue;
+        if (!it->is_regular_file(ec)) continue;
+        out.push_back(it->path());
+    }
+    if (ec) throw Error("cannot read benches folder " + dir.string() + ": " + ec.message());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+RunSummary run_benchmarks(const RunnerOptions& options, Logger& logger)
+{
+    if (options.repository.empty()) throw InvalidArgument("repository must not be empty");
+    const auto modules = select_modules(options);
+
+    RunSummary summary;
+    summary.run_id = make_uuid_v7();
+    summary.db_path = std::filesystem::absolute(options.db_path);
+    // Opening once here creates and migrates the store before any child races to do it, and fails
+    // the run early on a bad file.
+    { MetricsRecorder probe(recorder_options(options, summary.run_id, {})); }
+
+    std::vector<std::string> names;
+    for (const auto& p : modules) names.push_back(module_name(p));
+    logger.info("Running benchmarks in: " + options.benches_dir.string());
+    logger.info("Discovered " + std::to_string(modules.size()) + " benchmark(s): " + list_text(names));
+    logger.info("Recording into " + summary.db_path.string() + " (run " + summary.run_id + ")");
+
+    StopSignals signals;
+    for (const auto& path : modules) {
+        const std::string name = module_name(path);
+        ModuleResult result;
+        result.name = name;
+        result.path = path;
+        if (g_stop_signal.load() != 0) break;
+        logger.info("running benchmarks in: " + name);
+        runner::ModuleJob job{path, recorder_options(options, summary.run_id, name), options.timeout};
+        const runner::ModuleOutcome outcome = runner::run_module_process(job, logger, g_stop_signal);
+        result.succeeded = outcome.kind == runner::OutcomeKind::returned;
+        result.failure_reason = outcome.reason;
+        result.seconds = outcome.seconds;
+        try {
+            result.benchmarks = settle_module(options, summary.run_id, name, outcome);
+        } catch (const Error& e) {
+            result.succeeded = false;
+            if (result.failure_reason.empty()) result.failure_reason = e.what();
+            logger.error("cannot record the outcome of " + name + ": " + e.what());
+        }
+        if (result.succeeded) {
+            logger.info("finished benchmarks in: " + name + " (" + std::to_string(result.benchmarks) +
+                        " benchmark(s) completed, " + seconds_text(result.seconds) + " s)");
+            if (result.benchmarks == 0) logger.warning(name + " recorded no benchmark");
+        } else {
+            logger.error("error running benchmarks for " + name + ": " + result.failure_reason);
+        }
+        summary.modules.push_back(std::move(result));
+        if (outcome.kind == runner::OutcomeKind::interrupted) {
+            summary.interrupted = true;
+            break;
+        }
+    }
+    if (g_stop_signal.load() != 0) summary.interrupted = true;
+    if (summary.interrupted) logger.warning("run interrupted: remaining modules skipped");
+
+    // The hook for CSV export (--csv/--csv-output-dir, the export issue) belongs here, before the totals.
+    const auto counts = runner::count_run(options.db_path, summary.run_id);
+    summary.benchmarks_completed = counts.completed;
+    summary.benchmarks_failed = counts.failed;
+    summary.benchmarks_running = counts.running;
+    summary.device_measurements = counts.device_measurements;
+    summary.model_measurements = counts.model_measurements;
+    const std::size_t failed = summary.modules_failed();
+    logger.info("Benchmark run completed. Successful: " + std::to_string(summary.modules.size() - failed) +
+                ", Failed: " + std::to_string(failed));
+    return summary;
+}
+
+std::string describe_results(const RunSummary& s)
+{
+    std::ostringstream out;
+    out << "Results are in " << s.db_path.string() << " (run " << s.run_id << "):\n"
+        << "  modules:             " << s.modules.size() - s.modules_failed() << " succeeded, " << s.modules_failed()
+        << " failed\n"
+        << "  benchmarks:          " << s.benchmarks_completed << " completed, " << s.benchmarks_failed << " failed";
+    if (s.benchmarks_running) out << ", " << s.benchmarks_running << " running";
+    out << "\n"
+        << "  device measurements: " << s.device_measurements << "\n"
+        << "  model measurements:  " << s.model_measurements << "\n";
+    for (const auto& m : s.modules)
+        if (!m.succeeded) out << "  failed: " << m.name << ": " << m.failure_reason << "\n";
+    out << "Inspect with: sqlite3 " << s.db_path.string()
+        << " \"SELECT module, status, status_reason FROM benchmarks WHERE run_id = '" << s.run_id << "'\"\n";
+    return out.str();
+}
+
+} // namespace benchstore

@@ -1,0 +1,299 @@
+#define BOOST_TEST_MODULE runner
+#include <boost/test/unit_test.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include "support/temp_dir.hpp"
+
+using benchstore::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path modules_dir = RUNNER_TEST_MODULES_DIR;
+
+struct Run {
+    int status = -1;  // exit status, or 128 + signal
+    std::string out;
+    std::string err;
+    double seconds = 0;
+};
+
+std::string slurp(const fs::path& p)
+{
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Runs the real benchstore-run with args in dir, with extra environment variables.
+Run run_runner(const TempDir& dir, const std::vector<std::string>& args,
+               const std::vector<std::pair<std::string, std::string>>& env = {})
+{
+    const auto out_path = dir / "stdout.txt";
+    const auto err_path = dir / "stderr.txt";
+    std::vector<std::string> all{RUNNER_EXE};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const auto start = std::chrono::steady_clock::now();
+    const pid_t pid = fork();
+    if (pid == 0) {
+        for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+        if (chdir(dir.path().c_str()) != 0) _exit(126);
+        const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(out, 1);
+        dup2(err, 2);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    Run r;
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = slurp(out_path);
+    r.err = slurp(err_path);
+    BOOST_TEST_MESSAGE("benchstore-run exit " << r.status << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    return r;
+}
+
+std::vector<std::string> base_args(const TempDir& dir)
+{
+    return {"acme/widgets", "main", "abc123", "Fix things", "--db", (dir / "b.db").string(),
+            "--benches", modules_dir.string()};
+}
+
+std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more)
+{
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+}
+
+struct Benchmark {
+    std::string benchmark_id, module, status, reason, metadata, run_id, commit_id;
+    long long device_rows = 0, model_rows = 0;
+};
+
+std::map<std::string, Benchmark> benchmarks_by_module(const fs::path& db_path)
+{
+    SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
+    SQLite::Statement st(db,
+        "SELECT benchmark_id, module, status, coalesce(status_reason, ''), metadata, run_id, commit_id, "
+        "(SELECT count(*) FROM device_measurements d WHERE d.benchmark_ref = b.id), "
+        "(SELECT count(*) FROM model_measurements m WHERE m.benchmark_ref = b.id) FROM benchmarks b ORDER BY id");
+    std::map<std::string, Benchmark> out;
+    while (st.executeStep()) {
+        Benchmark b{st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(),
+                    st.getColumn(3).getString(), st.getColumn(4).getString(), st.getColumn(5).getString(),
+                    st.getColumn(6).getString(), st.getColumn(7).getInt64(), st.getColumn(8).getInt64()};
+        BOOST_TEST_REQUIRE(out.count(b.module) == 0u);
+        out[b.module] = b;
+    }
+    return out;
+}
+
+bool has_log_line(const std::string& out, const std::string& level, const std::string& message)
+{
+    const std::regex line("^\\[" + level + " - \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3}\\] (.*)$");
+    std::istringstream in(out);
+    for (std::string l; std::getline(in, l);) {
+        std::smatch m;
+        if (std::regex_match(l, m, line) && m[1] == message) return true;
+    }
+    return false;
+}
+
+bool process_gone(pid_t pid)
+{
+    // Gone, or a zombie waiting for a reaper that is not ours to be.
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    if (!std::getline(stat, text)) return true;
+    const auto close = text.rfind(')');
+    return close != std::string::npos && text.size() > close + 2 && text[close + 2] == 'Z';
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(runner_cli)
+
+BOOST_AUTO_TEST_CASE(returning_module_is_completed_and_exit_is_zero)
+{
+    TempDir dir("runner");
+    const Run r = run_runner(dir, with(base_args(dir), {"--only", "ok_module"}));
+    BOOST_TEST(r.status == 0);
+    BOOST_TEST(has_log_line(r.out, "INFO", "running benchmarks in: ok_module"));
+    BOOST_TEST(has_log_line(r.out, "INFO", "ok_module ran for acme/widgets"));
+    BOOST_TEST(has_log_line(r.out, "INFO", "Benchmark run completed. Successful: 1, Failed: 0"));
+    BOOST_TEST(r.out.find("Results are in " + (dir / "b.db").string()) != std::string::npos);
+    const auto b = benchmarks_by_module(dir / "b.db");
+    BOOST_TEST_REQUIRE(b.size() == 1u);
+    const auto& ok = b.at("ok_module");
+    BOOST_TEST(ok.status == "completed");
+    BOOST_TEST(ok.commit_id == "abc123");
+    BOOST_TEST(ok.model_rows == 1);
+    BOOST_TEST(!ok.run_id.empty());
+}
+
+BOOST_AUTO_TEST_CASE(throwing_module_is_failed_and_the_others_still_run)
+{
+    TempDir dir("runner");
+    const Run r = run_runner(dir, with(base_args(dir), {"--only", "throw_module,ok_module"}));
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(has_log_line(r.out, "ERROR", "error running benchmarks for throw_module: threw: boom from throw_module"));
+    BOOST_TEST(has_log_line(r.out, "INFO", "Benchmark run completed. Successful: 1, Failed: 1"));
+    const auto b = benchmarks_by_module(dir / "b.db");
+    BOOST_TEST(b.at("throw_module").status == "failed");
+    BOOST_TEST(b.at("throw_module").reason == "threw: boom from throw_module");
+    BOOST_TEST(b.at("throw_module").metadata == R"({"test":"throw"})");  // its own benchmark, not a new one
+    BOOST_TEST(b.at("ok_module").status == "completed");
+    BOOST_TEST(b.at("ok_module").run_id == b.at("throw_module").run_id);
+    SQLite::Database db((dir / "b.db").string(), SQLite::OPEN_READONLY);
+    BOOST_TEST(db.execAndGet("SELECT count(*) FROM benchmark_status_changes WHERE status = 'failed' "
+                             "AND status_reason = 'threw: boom from throw_module'").getInt() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(segfaulting_module_leaves_a_failed_benchmark)
+{
+    TempDir dir("runner");
+    const Run r = run_runner(dir, with(base_args(dir), {"--only", "segv_module", "--only", "ok_module"}));
+    BOOST_TEST(r.status == 1);
+    const std::string reason = "killed by signal 11 (Segmentation fault)";
+    BOOST_TEST(has_log_line(r.out, "ERROR", "error running benchmarks for segv_module: " + reason));
+    const auto b = benchmarks_by_module(dir / "b.db");
+    BOOST_TEST(b.at("segv_module").status == "failed");
+    BOOST_TEST(b.at("segv_module").reason == reason);
+    BOOST_TEST(b.at("segv_module").metadata == R"({"module":"segv_module"})");
+    BOOST_TEST(b.at("ok_module").status == "completed");
+}
+
+BOOST_AUTO_TEST_CASE(aborting_module_is_failed_and_keeps_its_device_rows)
+{
+    TempDir dir("runner");
+    const Run r = run_runner(dir, with(base_args(dir), {"--only", "abort_module,ok_module"}));
+    BOOST_TEST(r.status == 1);
+    const auto b = benchmarks_by_module(dir / "b.db");
+    BOOST_TEST(b.at("abort_module").status == "failed");
+    BOOST_TEST(b.at("abort_module").reason == "killed by signal 6 (Aborted)");
+    BOOST_TEST(b.at("abort_module").device_rows >= 2);  // sampled every 20 ms for 150 ms before the abort
+    BOOST_TEST(b.at("ok_module").status == "completed");
+    SQLite::Database db((dir / "b.db").string(), SQLite::OPEN_READONLY);
+    BOOST_TEST(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
+}
+
+BOOST_AUTO_TEST_CASE(hanging_module_is_killed_at_the_timeout_with_its_process_group)
+{
+    TempDir dir("runner");
+    const auto pid_file = dir / "grandchild.pid";
+    const Run r = run_runner(dir, with(base_args(dir), {"--only", "hang_module,ok_module", "--timeout", "1"}),
+                             {{"HANG_MODULE_PID_FILE", pid_file.string()}});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(r.seconds < 10.0);
+    BOOST_TEST(has_log_line(r.out, "ERROR", "error running benchmarks for hang_module: timed out after 1 s"));
+    const auto b = benchmarks_by_module(dir / "b.db");
+    BOOST_TEST(b.at("hang_module").status == "failed");
+    BOOST_TEST(b.at("hang_module").reason == "timed out after 1 s");
+    BOOST_TEST(b.at("hang_module").device_rows >= 5);
+    BOOST_TEST(b.at("ok_module").status == "completed");
+    pid_t grandchild = 0;
+    std::ifstream(pid_file) >> grandchild;
+    BOOST_TEST_REQUIRE(grandchild > 0);
+    bool gone = false;
+    for (int i = 0; i < 100 && !gone; ++i) {
+        gone = process_gone(grandchild);
+        if (!gone) usleep(20'000);
+    }
+    BOOST_TEST(gone);
+    if (!gone) kill(grandchild, SIGKILL);
+}
+
+BOOST_AUTO_TEST_CASE(unloadable_modules_are_recorded_as_failed)
+{
+    TempDir dir("runner");
+    const auto benches = dir / "benches";
+    fs::create_directory(benches);
+    fs::copy_file(modules_dir / "ok_module.so", benches / "ok_module.so");
+    fs::copy_file(modules_dir / "no_entry_module.so", benches / "no_entry_module.so");
+    std::ofstream(benches / "broken.so") << "not an ELF file\n";
+    std::ofstream(benches / "README.txt") << "not a module\n";
+    const Run r = run_runner(dir, {"acme/widgets", "main", "abc123", "Fix things", "--benches", benches.string()});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(has_log_line(r.out, "INFO", "Discovered 3 benchmark(s): [broken, no_entry_module, ok_module]"));
+    const auto b = benchmarks_by_module(dir / "benchmarks.db");  // the default --db, in the working folder
+    BOOST_TEST_REQUIRE(b.size() == 3u);
+    BOOST_TEST(b.at("broken").status == "failed");
+    BOOST_TEST(b.at("broken").reason.rfind("failed to load: ", 0) == 0);
+    BOOST_TEST(b.at("broken").metadata == R"({"module":"broken"})");
+    BOOST_TEST(b.at("no_entry_module").reason.find("no run_benchmark function exported") != std::string::npos);
+    BOOST_TEST(b.at("ok_module").status == "completed");
+}
+
+BOOST_AUTO_TEST_CASE(bad_usage_exits_2_with_a_one_line_error)
+{
+    TempDir dir("runner");
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {},
+             {"acme/widgets", "main", "abc123"},
+             with(base_args(dir), {"--timeout", "-1"}),
+             with(base_args(dir), {"--timeout", "soon"}),
+             with(base_args(dir), {"--no-such-flag"})}) {
+        const Run r = run_runner(dir, args);
+        BOOST_TEST(r.status == 2);
+        BOOST_TEST(r.err.rfind("benchstore-run: error: ", 0) == 0);
+        BOOST_TEST(r.err.find("usage: benchstore-run REPOSITORY BRANCH COMMIT_ID COMMIT_MSG") != std::string::npos);
+    }
+    BOOST_TEST(!fs::exists(dir / "b.db"));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_module_or_folder_is_an_error)
+{
+    TempDir dir("runner");
+    Run r = run_runner(dir, with(base_args(dir), {"--only", "nope"}));
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(r.err.rfind("benchstore-run: error: no module named 'nope' in ", 0) == 0);
+    r = run_runner(dir, {"acme/widgets", "main", "abc123", "m", "--benches", (dir / "missing").string()});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(r.err.find("benchstore-run: error: benches folder") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(bundled_modules_run_from_the_default_folder)
+{
+    TempDir dir("runner");
+    const Run r = run_runner(dir, {"acme/widgets", "main", "abc123", "Fix things"},
+                             {{"BENCHSTORE_MOCK_SECONDS", "0.6"}, {"BENCHSTORE_MATMUL_N", "160"},
+                              {"BENCHSTORE_SORT_N", "300000"}});
+    BOOST_TEST(r.status == 0);
+    const auto b = benchmarks_by_module(dir / "benchmarks.db");
+    for (const char* name : {"mock_benchmark", "matmul_benchmark", "sort_benchmark"}) {
+        BOOST_TEST_CONTEXT(name)
+        {
+            BOOST_TEST_REQUIRE(b.count(name) == 1u);
+            BOOST_TEST(b.at(name).status == "completed");
+            BOOST_TEST(b.at(name).model_rows == 1);
+        }
+    }
+    BOOST_TEST(b.at("mock_benchmark").device_rows >= 3);
+    SQLite::Database db((dir / "benchmarks.db").string(), SQLite::OPEN_READONLY);
+    SQLite::Statement keys(db, "SELECT count(*) FROM model_measurements m JOIN benchmarks b ON b.id = m.benchmark_ref, "
+                               "json_each(m.measurements) WHERE b.module = 'mock_benchmark'");
+    keys.executeStep();
+    BOOST_TEST(keys.getColumn(0).getInt() == 13);
+    BOOST_TEST(db.execAndGet("SELECT count(*) FROM device_measurements WHERE cpu_util IS NULL OR mem_megabytes <= 0").getInt() == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
