@@ -294,6 +294,7 @@ std::string compare_with_server(const std::vector<std::filesystem::path>& stores
         auto& a = local[table];
         auto& b = server[table];
         std::sort(a.begin(), a.end());
+        a.erase(std::unique(a.begin(), a.end()), a.end());  // a copied file holds the same rows twice
         std::sort(b.begin(), b.end());
         if (a == b) continue;
         std::vector<std::string> missing, extra;

@@ -38,7 +38,8 @@ int spawn_sync(const std::vector<std::string>& args, const std::filesystem::path
 int wait_for(int pid);
 
 // The oracle: every row of every table in the given store files is on the server exactly once with
-// identical values, and the server holds no other rows. excluded_benchmarks are benchmark ids
+// identical values, and the server holds no other rows (rows present in several files, a copy,
+// count once). excluded_benchmarks are benchmark ids
 // whose rows are expected to be missing (rejected). Returns "" when all is well, else a
 // description of the first differences.
 std::string compare_with_server(const std::vector<std::filesystem::path>& stores, const std::string& conninfo,

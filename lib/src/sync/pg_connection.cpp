@@ -64,6 +64,10 @@ bool is_refusal(const std::string& message)
     return false;
 }
 
+// Server notices (NOTICE, WARNING such as "terminating connection due to immediate shutdown") are
+// not ours to print: the error that follows says what matters, in one line.
+void ignore_notice(void*, const char*) {}
+
 bool is_connection_sqlstate(const std::string& state)
 {
     return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
@@ -132,6 +136,7 @@ PgConnection::PgConnection(const std::string& conninfo, std::chrono::seconds sta
 
     m_conn.reset(PQconnectdbParams(keys.data(), values.data(), 0));
     if (!m_conn) throw ConnectionError("cannot connect: out of memory");
+    PQsetNoticeProcessor(m_conn.get(), ignore_notice, nullptr);
     const char* host = PQhost(m_conn.get());
     const char* port = PQport(m_conn.get());
     const char* db = PQdb(m_conn.get());

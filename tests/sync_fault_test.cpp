@@ -1,0 +1,319 @@
+#define BOOST_TEST_MODULE sync_fault
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include <SQLiteCpp/Database.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "benchstore/sync.hpp"
+#include "support/postgres_server.hpp"
+#include "support/sync_fixture.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace benchstore;
+using namespace benchstore::test;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+std::vector<std::string> args(const std::filesystem::path& db, const std::string& conninfo, int batch_rows)
+{
+    return {"--db", db.string(), "--dsn", conninfo, "--batch-rows", std::to_string(batch_rows)};
+}
+
+int spawn_program(const std::vector<std::string>& all)
+{
+    const pid_t pid = fork();
+    if (pid == 0) {
+        std::vector<char*> argv;
+        for (const auto& a : all) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+void sleep_ms(double ms) { std::this_thread::sleep_for(std::chrono::microseconds(static_cast<long>(ms * 1000))); }
+
+std::string database_name_of(const std::string& conninfo)
+{
+    const auto at = conninfo.find("dbname=") + 7;
+    return conninfo.substr(at, conninfo.find(' ', at) - at);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(sync_fault)
+
+// kill -9 at random moments (connecting, mid-COPY, between INSERT and COMMIT, right after COMMIT);
+// after each round a clean sync finishes, and the oracle holds. At least 50 kills land.
+BOOST_AUTO_TEST_CASE(kill_9_at_random_points_loses_and_duplicates_nothing)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{12, 1500, 3}, 21);
+    const int batch = 300;
+
+    // How long an uninterrupted sync takes here, so kill delays spread over all of it.
+    const auto probe = pg.conninfo(pg.create_database());
+    const auto t0 = Clock::now();
+    BOOST_REQUIRE_EQUAL(run_sync(args(dir / "b.db", probe, batch)).status, 0);
+    const double full_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    BOOST_TEST_MESSAGE("uninterrupted sync: " << full_ms << " ms");
+
+    std::mt19937 rng(4711);
+    int kills = 0, rounds = 0, mid_run_kills = 0;
+    while (kills < 50) {
+        ++rounds;
+        const auto conninfo = pg.conninfo(pg.create_database());
+        for (int attempt = 0;; ++attempt) {
+            const int pid = spawn_sync(args(dir / "b.db", conninfo, batch));
+            // Later attempts have less left to do: keep the delay within what is left.
+            std::uniform_real_distribution<double> delay(0, full_ms * 0.6);
+            sleep_ms(delay(rng));
+            kill(pid, SIGKILL);
+            const int status = wait_for(pid);
+            if (status == 128 + SIGKILL) {
+                ++kills;
+                if (server_count(conninfo, "device_measurements") > 0) ++mid_run_kills;
+                continue;
+            }
+            BOOST_REQUIRE_MESSAGE(status == 0, "sync exited " << status);
+            break;
+        }
+        BOOST_REQUIRE_EQUAL(run_sync(args(dir / "b.db", conninfo, batch)).status, 0);
+        const auto diff = compare_with_server({dir / "b.db"}, conninfo);
+        BOOST_REQUIRE_MESSAGE(diff.empty(), "round " << rounds << ": " << diff);
+        // The server's high-water mark equals the file's last id.
+        BOOST_TEST(pg.query(database_name_of(conninfo), "SELECT high_water_mark FROM sync_state WHERE table_name = "
+                                                        "'device_measurements'") == "18000");
+    }
+    BOOST_TEST_MESSAGE(kills << " kills in " << rounds << " rounds, " << mid_run_kills << " after rows were on the server");
+    BOOST_TEST(kills >= 50);
+    BOOST_TEST(mid_run_kills >= 10);
+}
+
+BOOST_AUTO_TEST_CASE(server_restart_mid_sync_then_next_sync_completes)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{10, 4000, 2}, 22);
+    const auto name = pg.create_database();
+    const auto conninfo = pg.conninfo(name);
+    const auto log = dir / "sync.log";
+    const int pid = spawn_sync(args(dir / "b.db", conninfo, 200), log);
+    // Wait until some batches are in, then crash the server mid-sync.
+    for (int i = 0; i < 2000; ++i) {
+        if (server_count(conninfo, "device_measurements") > 2000) break;
+        sleep_ms(5);
+    }
+    pg.restart_immediate();
+    const int status = wait_for(pid);
+    BOOST_TEST_MESSAGE("sync during restart exited " << status);
+    BOOST_TEST((status == 3 || status == 0));
+    if (status == 3) {
+        std::ifstream err(log.string() + ".err");
+        std::string line;
+        std::getline(err, line);
+        BOOST_TEST(contains(line, "try again later"), line);
+    }
+    const auto before = server_count(conninfo, "device_measurements");
+    BOOST_TEST(before < 40000);  // the restart did land mid-sync
+    const auto again = run_sync(args(dir / "b.db", conninfo, 200));
+    BOOST_TEST(again.status == 0, again.err);
+    BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
+}
+
+BOOST_AUTO_TEST_CASE(server_down_then_up_drains_without_new_local_writes)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{3, 200, 1}, 23);
+    const auto name = pg.create_database();
+    const auto conninfo = pg.conninfo(name);
+    pg.stop();
+    const auto down = run_sync(args(dir / "b.db", conninfo, 100));
+    BOOST_TEST(down.status == 3);
+    BOOST_TEST(contains(down.err, "try again later"));
+
+    // --watch rides the outage out: it keeps trying, and sends once the server is back.
+    const auto log = dir / "watch.log";
+    auto watch_args = args(dir / "b.db", conninfo, 100);
+    watch_args.insert(watch_args.end(), {"--watch", "0.2"});
+    const int pid = spawn_sync(watch_args, log);
+    sleep_ms(700);
+    pg.start();
+    bool drained = false;
+    for (int i = 0; i < 200 && !drained; ++i) {
+        drained = server_count(conninfo, "device_measurements") == 600;
+        sleep_ms(50);
+    }
+    BOOST_TEST(drained);
+    kill(pid, SIGTERM);
+    BOOST_TEST(wait_for(pid) == 0);  // SIGTERM ends it cleanly
+    BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
+}
+
+BOOST_AUTO_TEST_CASE(sigterm_ends_a_sync_after_the_current_batch)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{10, 3000, 1}, 24);
+    const auto conninfo = pg.conninfo(pg.create_database());
+    const int pid = spawn_sync(args(dir / "b.db", conninfo, 100));
+    for (int i = 0; i < 2000 && server_count(conninfo, "device_measurements") <= 0; ++i) sleep_ms(2);
+    kill(pid, SIGTERM);
+    BOOST_TEST(wait_for(pid) == 0);
+    const auto sent = server_count(conninfo, "device_measurements");
+    BOOST_TEST(sent < 30000);
+    BOOST_TEST(sent % 100 == 0);  // whole batches only
+    BOOST_TEST(run_sync(args(dir / "b.db", conninfo, 100)).status == 0);
+    BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
+}
+
+BOOST_AUTO_TEST_CASE(writer_recording_during_sync)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{2, 100, 1}, 25);
+    const auto conninfo = pg.conninfo(pg.create_database());
+    const int writer = spawn_program({built_program("tests/sync_test_writer").string(), (dir / "b.db").string(), "3000", "200"});
+    int syncs = 0;
+    while (waitpid(writer, nullptr, WNOHANG) == 0) {
+        const auto r = run_sync(args(dir / "b.db", conninfo, 250));
+        BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+        ++syncs;
+    }
+    BOOST_TEST(run_sync(args(dir / "b.db", conninfo, 250)).status == 0);
+    BOOST_TEST_MESSAGE(syncs << " syncs while the writer wrote");
+    BOOST_TEST(syncs >= 2);
+    BOOST_TEST(server_count(conninfo, "device_measurements") == 3200);
+    BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
+}
+
+BOOST_AUTO_TEST_CASE(writer_killed_mid_run_then_everything_committed_arrives)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    const auto conninfo = pg.conninfo(pg.create_database());
+    const int writer = spawn_program({built_program("tests/sync_test_writer").string(), (dir / "b.db").string(), "100000", "0"});
+    sleep_ms(600);
+    const int pid = spawn_sync(args(dir / "b.db", conninfo, 100));
+    sleep_ms(300);
+    kill(writer, SIGKILL);
+    wait_for(writer);
+    BOOST_TEST(wait_for(pid) == 0);
+    BOOST_TEST(run_sync(args(dir / "b.db", conninfo, 500)).status == 0);
+    BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
+}
+
+BOOST_AUTO_TEST_CASE(same_file_twice_in_sequence_and_at_once)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{8, 1500, 2}, 26);
+    const auto conninfo = pg.conninfo(pg.create_database());
+    for (int round = 0; round < 3; ++round) {
+        const int a = spawn_sync(args(dir / "b.db", conninfo, 200));
+        const int b = spawn_sync(args(dir / "b.db", conninfo, 200));
+        BOOST_TEST(wait_for(a) == 0);
+        BOOST_TEST(wait_for(b) == 0);
+        BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
+        add_rows(dir / "b.db", StoreShape{2, 700, 1}, 27 + round);
+    }
+    BOOST_TEST(run_sync(args(dir / "b.db", conninfo, 200)).status == 0);
+    const auto second = run_sync(args(dir / "b.db", conninfo, 200));
+    BOOST_TEST(second.status == 0);
+    BOOST_TEST(contains(second.out, "device_measurements                0 sent"), second.out);
+    BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
+}
+
+BOOST_AUTO_TEST_CASE(three_machines_into_one_database_at_once)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    const std::vector<std::filesystem::path> stores{dir / "m1.db", dir / "m2.db", dir / "m3.db"};
+    for (std::size_t i = 0; i < stores.size(); ++i) add_rows(stores[i], StoreShape{6, 2000, 2}, 30 + static_cast<unsigned>(i));
+    const auto conninfo = pg.conninfo(pg.create_database());  // empty: the three race to create the schema too
+    std::vector<int> pids;
+    for (const auto& s : stores) pids.push_back(spawn_sync(args(s, conninfo, 250)));
+    for (int pid : pids) BOOST_TEST(wait_for(pid) == 0);
+    BOOST_TEST(compare_with_server(stores, conninfo) == "");
+    BOOST_TEST(server_count(conninfo, "device_measurements") == 36000);
+}
+
+BOOST_AUTO_TEST_CASE(copied_file_is_detected_and_recovered_with_a_new_source_id)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "a.db", StoreShape{3, 100, 1}, 40);
+    const auto conninfo = pg.conninfo(pg.create_database());
+    BOOST_TEST(run_sync(args(dir / "a.db", conninfo, 50)).status == 0);
+    {
+        SQLite::Database a((dir / "a.db").string(), SQLite::OPEN_READWRITE);
+        a.exec("VACUUM INTO '" + (dir / "b.db").string() + "'");  // the copy, made the safe way
+    }
+    add_rows(dir / "a.db", StoreShape{2, 80, 1}, 41);   // both copies keep recording
+    add_rows(dir / "b.db", StoreShape{2, 120, 1}, 42);
+    BOOST_TEST(run_sync(args(dir / "a.db", conninfo, 50)).status == 0);
+    const auto copy = run_sync(args(dir / "b.db", conninfo, 50));
+    BOOST_TEST(copy.status == 1);
+    BOOST_TEST(contains(copy.err, "another copy of this store file"), copy.err);
+    BOOST_TEST(contains(copy.err, "--new-source-id"));
+    // Nothing silently lost: the copy's own rows are not on the server, and it says so.
+    BOOST_TEST(compare_with_server({dir / "a.db", dir / "b.db"}, conninfo) != "");
+
+    auto fix = args(dir / "b.db", conninfo, 50);
+    fix.push_back("--new-source-id");
+    const auto fixed = run_sync(fix);
+    BOOST_TEST(fixed.status == 0, fixed.err);
+    BOOST_TEST(contains(fixed.out, "already there"));
+    BOOST_TEST(run_sync(args(dir / "a.db", conninfo, 50)).status == 0);
+    BOOST_TEST(run_sync(args(dir / "b.db", conninfo, 50)).status == 0);
+    BOOST_TEST(compare_with_server({dir / "a.db", dir / "b.db"}, conninfo) == "");
+}
+
+BOOST_AUTO_TEST_CASE(a_row_the_server_rejects_is_reported_and_does_not_block)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{3, 50, 1}, 50);
+    std::string bad_id, bad_model_benchmark;
+    {
+        SQLite::Database db((dir / "b.db").string(), SQLite::OPEN_READWRITE);
+        // Invalid UTF-8 in a commit message, and a model row whose JSON the server cannot parse.
+        db.exec("UPDATE benchmarks SET commit_message = CAST(x'6f6bff20626164' AS TEXT) WHERE id = 2");
+        bad_id = db.execAndGet("SELECT benchmark_id FROM benchmarks WHERE id = 2").getString();
+        db.exec("UPDATE model_measurements SET measurements = '{\"t\": nope}' WHERE id = 3");
+    }
+    const auto name = pg.create_database();
+    const auto conninfo = pg.conninfo(name);
+    const auto r = run_sync(args(dir / "b.db", conninfo, 20));
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(contains(r.out, "rejected benchmarks row 2 of benchmark " + bad_id), r.out);
+    BOOST_TEST(contains(r.out, "rejected model_measurements row 3"), r.out);
+    BOOST_TEST(contains(r.err, "rows rejected by the server"));
+    // Everything else arrived; the rejects are recorded on the server too.
+    BOOST_TEST(server_count(conninfo, "device_measurements") == 100);
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM sync_rejects WHERE table_name = 'benchmarks' AND local_id = 2") == "1");
+    SQLite::Database db((dir / "b.db").string());
+    const auto third = db.execAndGet("SELECT benchmark_id FROM benchmarks WHERE id = 3").getString();
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM model_measurements WHERE benchmark_id = '" + third + "'") == "0");
+    // The next sync is not blocked by them.
+    const auto next = run_sync(args(dir / "b.db", conninfo, 20));
+    BOOST_TEST(next.status == 0, next.err);
+    add_rows(dir / "b.db", StoreShape{1, 10, 1}, 51);
+    BOOST_TEST(run_sync(args(dir / "b.db", conninfo, 20)).status == 0);
+    BOOST_TEST(server_count(conninfo, "device_measurements") == 110);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
