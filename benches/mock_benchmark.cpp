@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -56,10 +57,17 @@ private:
 BENCHSTORE_BENCHMARK_MODULE void run_benchmark(benchstore::BenchmarkContext& ctx)
 {
     const double total = total_seconds();
-    const std::string id = ctx.metrics_recorder.initialise_benchmark(
-        {{"model_id", "benchstore/mock-model"}, {"simulated", "true"}});
-    ctx.logger.info("mock_benchmark: benchmark " + id + ", about " + std::to_string(static_cast<int>(total * 1000)) + " ms of simulated work");
-    benchstore::DeviceSampler sampler(ctx.metrics_recorder, id);
+    // One NVML reader, shared with the sampler, also names the GPU for the dashboards' gpu_name.
+    std::shared_ptr<benchstore::GpuReader> gpu = benchstore::open_nvml_gpu_reader(0);
+    benchstore::Metadata metadata{{"model_id", "benchstore/mock-model"}, {"simulated", "true"}};
+    if (gpu && !gpu->name().empty()) metadata.emplace_back("gpu_name", gpu->name());
+    const std::string id = ctx.metrics_recorder.initialise_benchmark(metadata);
+    ctx.logger.info("mock_benchmark: benchmark " + id + ", about " + std::to_string(static_cast<int>(total * 1000)) +
+                    " ms of simulated work, " + (gpu ? "sampling GPU 0 (" + gpu->name() + ")" : std::string("no GPU")));
+    benchstore::SamplerOptions sampling;
+    sampling.gpu_source = gpu ? benchstore::GpuSource::custom : benchstore::GpuSource::none;
+    sampling.gpu_reader = gpu;
+    benchstore::DeviceSampler sampler(ctx.metrics_recorder, id, sampling);
 
     // Shares of the total, shaped like a real run: a slow first (compile) pass, faster repeats.
     const auto load_start = Clock::now();

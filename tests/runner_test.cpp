@@ -8,6 +8,8 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -39,8 +41,10 @@ std::string slurp(const fs::path& p)
 }
 
 // Runs the real benchstore-run with args in dir, with extra environment variables.
+// while_running, if given, is called with the runner's pid once it has started.
 Run run_runner(const TempDir& dir, const std::vector<std::string>& args,
-               const std::vector<std::pair<std::string, std::string>>& env = {})
+               const std::vector<std::pair<std::string, std::string>>& env = {},
+               const std::function<void(pid_t)>& while_running = {})
 {
     const auto out_path = dir / "stdout.txt";
     const auto err_path = dir / "stderr.txt";
@@ -61,6 +65,7 @@ Run run_runner(const TempDir& dir, const std::vector<std::string>& args,
         execv(argv[0], argv.data());
         _exit(127);
     }
+    if (while_running) while_running(pid);
     int status = 0;
     waitpid(pid, &status, 0);
     Run r;
@@ -220,6 +225,46 @@ BOOST_AUTO_TEST_CASE(hanging_module_is_killed_at_the_timeout_with_its_process_gr
     }
     BOOST_TEST(gone);
     if (!gone) kill(grandchild, SIGKILL);
+}
+
+BOOST_AUTO_TEST_CASE(interrupt_kills_the_running_module_and_skips_the_rest)
+{
+    TempDir dir("runner");
+    const auto pid_file = dir / "grandchild.pid";
+    const Run r = run_runner(dir, with(base_args(dir), {"--only", "hang_module,ok_module"}),
+                             {{"HANG_MODULE_PID_FILE", pid_file.string()}}, [&](pid_t runner) {
+                                 for (int i = 0; i < 500 && !fs::exists(pid_file); ++i) usleep(10'000);
+                                 usleep(100'000);
+                                 kill(runner, SIGINT);
+                             });
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(has_log_line(r.out, "ERROR", "error running benchmarks for hang_module: interrupted by signal 2 (Interrupt)"));
+    BOOST_TEST(has_log_line(r.out, "WARNING", "run interrupted: remaining modules skipped"));
+    const auto b = benchmarks_by_module(dir / "b.db");
+    BOOST_TEST(b.at("hang_module").status == "failed");
+    BOOST_TEST(b.count("ok_module") == 0u);
+    pid_t grandchild = 0;
+    std::ifstream(pid_file) >> grandchild;
+    BOOST_TEST_REQUIRE(grandchild > 0);
+    bool gone = false;
+    for (int i = 0; i < 100 && !gone; ++i) {
+        gone = process_gone(grandchild);
+        if (!gone) usleep(20'000);
+    }
+    BOOST_TEST(gone);
+    if (!gone) kill(grandchild, SIGKILL);
+}
+
+BOOST_AUTO_TEST_CASE(benchmark_a_module_marks_failed_stays_failed_and_exit_is_1)
+{
+    TempDir dir("runner");
+    const Run r = run_runner(dir, with(base_args(dir), {"--only", "self_fail_module"}));
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(has_log_line(r.out, "INFO", "Benchmark run completed. Successful: 1, Failed: 0"));
+    SQLite::Database db((dir / "b.db").string(), SQLite::OPEN_READONLY);
+    BOOST_TEST(db.execAndGet("SELECT status || ':' || coalesce(status_reason, '') FROM benchmarks "
+                             "WHERE metadata = '{\"case\":\"bad\"}'").getString() == "failed:result out of range");
+    BOOST_TEST(db.execAndGet("SELECT status FROM benchmarks WHERE metadata = '{\"case\":\"good\"}'").getString() == "completed");
 }
 
 BOOST_AUTO_TEST_CASE(unloadable_modules_are_recorded_as_failed)

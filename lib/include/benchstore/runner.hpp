@@ -57,7 +57,9 @@ struct RunSummary {
     std::size_t model_measurements = 0;
 
     std::size_t modules_failed() const;
-    bool all_succeeded() const { return !interrupted && modules_failed() == 0; }
+    // True when no module failed, no benchmark of the run is failed (a module may mark its own) and
+    // the run was not interrupted: benchstore-run exits 0 exactly then.
+    bool all_succeeded() const { return !interrupted && modules_failed() == 0 && benchmarks_failed == 0; }
 };
 
 // The modules (*.so) directly in dir, sorted by name. Throws Error naming dir when it is missing

@@ -144,14 +144,16 @@ std::vector<std::filesystem::path> discover_modules(const std::filesystem::path&
     return out;
 }
 
-RunSummary run_benchmarks(const RunnerOptions& options, Logger& logger)
+RunSummary run_benchmarks(const RunnerOptions& given, Logger& logger)
 {
-    if (options.repository.empty()) throw InvalidArgument("repository must not be empty");
-    const auto modules = select_modules(options);
+    if (given.repository.empty()) throw InvalidArgument("repository must not be empty");
+    const auto modules = select_modules(given);
+    RunnerOptions options = given;
+    options.db_path = std::filesystem::absolute(given.db_path);  // a module may change directory
 
     RunSummary summary;
     summary.run_id = make_uuid_v7();
-    summary.db_path = std::filesystem::absolute(options.db_path);
+    summary.db_path = options.db_path;
     // Opening once here creates and migrates the store before any child races to do it, and fails
     // the run early on a bad file.
     { MetricsRecorder probe(recorder_options(options, summary.run_id, {})); }
