@@ -302,8 +302,10 @@ BOOST_AUTO_TEST_CASE(a_row_the_server_rejects_is_reported_and_does_not_block)
     BOOST_TEST(contains(r.out, "rejected benchmarks row 2 of benchmark " + bad_id), r.out);
     BOOST_TEST(contains(r.out, "rejected model_measurements row 3"), r.out);
     BOOST_TEST(contains(r.err, "rows rejected by the server"));
-    // Everything else arrived; the rejects are recorded on the server too.
-    BOOST_TEST(server_count(conninfo, "device_measurements") == 100);
+    // Everything else arrived (the rejected benchmark's measurements too: no row is dropped for
+    // another's fault); the rejects are recorded on the server.
+    BOOST_TEST(server_count(conninfo, "device_measurements") == 150);
+    BOOST_TEST(server_count(conninfo, "benchmarks") == 2);
     BOOST_TEST(pg.query(name, "SELECT count(*) FROM sync_rejects WHERE table_name = 'benchmarks' AND local_id = 2") == "1");
     SQLite::Database db((dir / "b.db").string());
     const auto third = db.execAndGet("SELECT benchmark_id FROM benchmarks WHERE id = 3").getString();
@@ -313,7 +315,7 @@ BOOST_AUTO_TEST_CASE(a_row_the_server_rejects_is_reported_and_does_not_block)
     BOOST_TEST(next.status == 0, next.err);
     add_rows(dir / "b.db", StoreShape{1, 10, 1}, 51);
     BOOST_TEST(run_sync(args(dir / "b.db", conninfo, 20)).status == 0);
-    BOOST_TEST(server_count(conninfo, "device_measurements") == 110);
+    BOOST_TEST(server_count(conninfo, "device_measurements") == 160);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

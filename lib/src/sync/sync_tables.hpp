@@ -32,7 +32,8 @@ struct TableSpec {
     std::string select_sql;    // three parameters: id after, id up to, limit
     std::string stage_ddl;     // CREATE TEMP TABLE ... ON COMMIT DELETE ROWS
     std::string copy_sql;      // COPY stage FROM STDIN (FORMAT binary)
-    std::string apply_sql;     // $1 = source id; affected rows = rows newly applied
+    std::string insert_sql;    // $1 = source id; plain INSERT ... SELECT (fails on a duplicate key); empty: none
+    std::string apply_sql;     // $1 = source id; idempotent (ON CONFLICT DO NOTHING); affected = rows applied
     std::string conflict_sql;  // first staged row that differs from the server's row; empty: none
     void (*encode)(SQLite::Statement& row, std::string& out, BatchRow& batch_row);
 };

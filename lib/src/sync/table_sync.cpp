@@ -97,6 +97,23 @@ TableSync::Outcome TableSync::send_range_retrying(const Batch& batch, std::size_
     }
 }
 
+// The plain INSERT first: ON CONFLICT's speculative insertion costs about 40% more per row, and the
+// high-water mark (checked under the lock above) means this file never sent these rows. They can
+// still be there if a copy of the file sent them, or after --new-source-id: then the primary key
+// refuses the batch (23505), and the same rows go again through ON CONFLICT DO NOTHING.
+std::int64_t TableSync::insert_staged()
+{
+    if (m_spec.insert_sql.empty()) return m_conn.exec(m_spec.apply_sql, {m_source_id}).affected();
+    m_conn.exec("SAVEPOINT plain_insert");
+    try {
+        return m_conn.exec(m_spec.insert_sql, {m_source_id}).affected();
+    } catch (const PgStatementError& e) {
+        if (e.sqlstate() != "23505") throw;
+    }
+    m_conn.exec("ROLLBACK TO SAVEPOINT plain_insert");
+    return m_conn.exec(m_spec.apply_sql, {m_source_id}).affected();
+}
+
 void TableSync::put_rows(const Batch& batch, std::size_t begin, std::size_t end)
 {
     // Consecutive encoded rows are contiguous in batch.data: send them as one piece.
@@ -135,7 +152,7 @@ TableSync::Outcome TableSync::send_range(const Batch& batch, std::size_t begin, 
         put_rows(batch, begin, end);
         m_conn.copy_put(copy_binary_trailer());
         m_conn.copy_end();
-        applied = m_conn.exec(m_spec.apply_sql, {m_source_id}).affected();
+        applied = insert_staged();
         if (applied < to_send && !m_spec.conflict_sql.empty()) {
             auto diff = m_conn.exec(m_spec.conflict_sql);
             if (diff.rows() > 0)

@@ -46,6 +46,7 @@ private:
                                 std::int64_t expected_start);
     Outcome bisect(Batch& batch, std::size_t begin, std::size_t end, std::int64_t expected_start);
     void put_rows(const Batch& batch, std::size_t begin, std::size_t end);
+    std::int64_t insert_staged();
 
     PgConnection& m_conn;
     SQLite::Database& m_db;

@@ -1,0 +1,252 @@
+// benchstore-bench-sync: speed and memory of benchstore-sync against psql's \copy of the same rows,
+// on loopback, in one run. Prints figures; it is a benchmark, not a test.
+//
+// It starts a throwaway PostgreSQL (tools/pg-test-server.sh, fsync on), builds a store of
+// --benchmarks benchmarks through the recorder API and --rows device rows by a raw SQLite bulk
+// insert (the sqlite3 CLI), and dumps the same rows to CSV. Then, --repeat times, in a fresh
+// database each time and alternating which goes first:
+//   benchstore-sync --db STORE --dsn ...          (empty database: schema + all rows)
+//   benchstore-sync again                        (nothing new: the re-sync time)
+//   psql -c "\copy device_measurements_copy FROM file CSV"   (an empty table LIKE
+//        device_measurements INCLUDING ALL: same columns, same primary key)
+// each as a child process (wall time, peak RSS by wait4). Medians are printed with the ratio.
+// Finally one sync of a --big-rows store (default 10,000,000) for peak RSS at a large backlog.
+// Everything is deleted at the end.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <cxxopts.hpp>
+
+#include "benchstore/metrics_recorder.hpp"
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct Run {
+    double seconds = 0;
+    double peak_mib = 0;
+    int status = 0;
+};
+
+Run run_child(const std::vector<std::string>& argv, const fs::path& out = "/dev/null")
+{
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const auto start = Clock::now();
+    pid_t pid;
+    if (posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ) != 0)
+        throw std::runtime_error("cannot start " + argv[0]);
+    posix_spawn_file_actions_destroy(&actions);
+    int status = 0;
+    rusage usage{};
+    wait4(pid, &status, 0, &usage);
+    Run r;
+    r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    r.peak_mib = usage.ru_maxrss / 1024.0;
+    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return r;
+}
+
+void must(const Run& r, const std::string& what)
+{
+    if (r.status != 0) throw std::runtime_error(what + " failed with status " + std::to_string(r.status));
+}
+
+std::string capture(const std::string& command)
+{
+    std::string out;
+    FILE* p = popen(command.c_str(), "r");
+    if (!p) throw std::runtime_error("cannot run " + command);
+    char buf[4096];
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    if (pclose(p) != 0) throw std::runtime_error("command failed: " + command);
+    while (!out.empty() && (out.back() == '\n')) out.pop_back();
+    return out;
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+// The store: benchmarks through the recorder (schema, source id, UUID v7s), then device rows in
+// one raw INSERT ... SELECT, rows/benchmarks consecutive rows per benchmark, 10 samples a second.
+void build_store(const fs::path& db, long long rows, int benchmarks)
+{
+    {
+        auto rec = benchstore::create_global_metrics_recorder("acme/widgets", "main", "c0ffee1", "bench", db);
+        for (int i = 0; i < benchmarks; ++i) rec.initialise_benchmark({{"gpu_name", "NVIDIA A100"}, {"model", "gpt2"}});
+    }
+    const long long per = std::max(1LL, rows / benchmarks);
+    const std::string sql =
+        "WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c WHERE x + 1 < " + std::to_string(rows) +
+        ") INSERT INTO device_measurements (benchmark_ref, cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time) "
+        "SELECT min(x / " + std::to_string(per) + ", " + std::to_string(benchmarks - 1) + ") + 1, (x * 7 % 1000) / 10.0, "
+        "1000 + (x % 500) * 0.5, CASE WHEN x % 3 = 0 THEN NULL ELSE (x % 100) * 1.0 END, "
+        "CASE WHEN x % 3 = 0 THEN NULL ELSE 2000 + (x % 1000) * 0.25 END, "
+        "strftime('%Y-%m-%dT%H:%M:%S', 1764000000 + x / 10, 'unixepoch') || printf('.%06d', (x % 10) * 100000 + x % 997) "
+        "FROM c;";
+    must(run_child({"sqlite3", db.string(), sql}), "sqlite3 bulk insert");
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    cxxopts::Options cli("benchstore-bench-sync", "benchstore-sync against psql \\copy, on loopback");
+    cli.add_options()
+        ("rows", "device rows", cxxopts::value<long long>()->default_value("1000000"))
+        ("benchmarks", "benchmarks", cxxopts::value<int>()->default_value("100"))
+        ("repeat", "repetitions", cxxopts::value<int>()->default_value("3"))
+        ("batch-rows", "benchstore-sync --batch-rows", cxxopts::value<long long>()->default_value("50000"))
+        ("big-rows", "device rows of the large-backlog run (0: skip)", cxxopts::value<long long>()->default_value("10000000"))
+        ("dir", "work folder (deleted at the end)", cxxopts::value<std::string>()->default_value("/tmp/benchstore-bench-sync"))
+        ("h,help", "help");
+    long long rows, batch, big;
+    int benchmarks, repeat;
+    fs::path dir;
+    try {
+        auto a = cli.parse(argc, argv);
+        if (a.count("help")) {
+            std::cout << cli.help();
+            return 0;
+        }
+        rows = a["rows"].as<long long>();
+        benchmarks = a["benchmarks"].as<int>();
+        repeat = a["repeat"].as<int>();
+        batch = a["batch-rows"].as<long long>();
+        big = a["big-rows"].as<long long>();
+        dir = a["dir"].as<std::string>();
+    } catch (const std::exception& e) {
+        std::cerr << "benchstore-bench-sync: error: " << e.what() << "\n";
+        return 2;
+    }
+    const fs::path self = fs::canonical("/proc/self/exe").parent_path();
+    const fs::path sync_exe = self / "benchstore-sync";
+    // tools/pg-test-server.sh from the source tree: the build folder usually sits inside it.
+    fs::path server_script = "tools/pg-test-server.sh";
+    for (const auto& candidate : {self.parent_path().parent_path() / "tools" / "pg-test-server.sh",
+                                  fs::current_path() / "tools" / "pg-test-server.sh"})
+        if (fs::exists(candidate)) server_script = candidate;
+    const fs::path pg = dir / "pg";
+    int rc = 0;
+    try {
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+        fs::permissions(dir, fs::perms::all);  // the server runs as postgres and reads the CSV via psql (client side)
+        const std::string conninfo = capture("'" + server_script.string() + "' start '" + pg.string() + "'");
+        auto psql = [&](const std::string& db, const std::string& command) {
+            must(run_child({"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", conninfo + " dbname=" + db, "-c", command}),
+                 "psql " + command);
+        };
+        const fs::path store = dir / "store.db";
+        auto t0 = Clock::now();
+        build_store(store, rows, benchmarks);
+        const double build_s = std::chrono::duration<double>(Clock::now() - t0).count();
+        const fs::path csv = dir / "device.csv";
+        must(run_child({"sqlite3", "-csv", store.string(),
+                        "SELECT b.benchmark_id, d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, "
+                        "d.time, d.id FROM device_measurements d JOIN benchmarks b ON b.id = d.benchmark_ref"},
+                       csv),
+             "sqlite3 -csv");
+        std::printf("store: %lld device rows, %d benchmarks, built in %.1f s (%.0f MiB)\n", rows, benchmarks, build_s,
+                    fs::file_size(store) / 1048576.0);
+
+        std::vector<double> sync_s, resync_s, copy_s, sync_rss;
+        for (int i = 0; i < repeat; ++i) {
+            const std::string db = "bench" + std::to_string(i);
+            psql("postgres", "CREATE DATABASE " + db);
+            auto do_sync = [&] {
+                const auto r = run_child({sync_exe.string(), "--db", store.string(), "--dsn", conninfo + " dbname=" + db,
+                                          "--batch-rows", std::to_string(batch)},
+                                         dir / "sync.out");
+                must(r, "benchstore-sync");
+                sync_s.push_back(r.seconds);
+                sync_rss.push_back(r.peak_mib);
+                const auto again = run_child({sync_exe.string(), "--db", store.string(), "--dsn",
+                                              conninfo + " dbname=" + db},
+                                             dir / "resync.out");
+                must(again, "benchstore-sync (re-sync)");
+                resync_s.push_back(again.seconds);
+            };
+            auto do_copy = [&] {
+                const auto r = run_child({"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", conninfo + " dbname=" + db, "-c",
+                                          "\\copy device_measurements_copy (benchmark_id, cpu_util, mem_megabytes, "
+                                          "gpu_util, gpu_mem_megabytes, time, local_id) FROM '" + csv.string() + "' CSV"});
+                must(r, "psql \\copy");
+                copy_s.push_back(r.seconds);
+            };
+            if (i % 2 == 0) {
+                do_sync();
+                psql(db, "CREATE TABLE device_measurements_copy (LIKE device_measurements INCLUDING ALL)");
+                psql(db, "CHECKPOINT");
+                do_copy();
+            } else {
+                // The copy table needs the schema: let a dry-run-free empty sync create it first.
+                const fs::path empty = dir / ("empty" + std::to_string(i) + ".db");
+                { benchstore::create_global_metrics_recorder("r", "b", "c", "m", empty); }
+                must(run_child({sync_exe.string(), "--db", empty.string(), "--dsn", conninfo + " dbname=" + db}),
+                     "schema");
+                psql(db, "CREATE TABLE device_measurements_copy (LIKE device_measurements INCLUDING ALL)");
+                do_copy();
+                psql(db, "CHECKPOINT");
+                do_sync();
+            }
+            std::printf("  run %d: sync %.2f s, re-sync %.3f s, \\copy %.2f s, sync peak RSS %.1f MiB\n", i + 1,
+                        sync_s.back(), resync_s.back(), copy_s.back(), sync_rss.back());
+            psql("postgres", "DROP DATABASE " + db);
+            std::fflush(stdout);
+        }
+        const double s = median(sync_s), c = median(copy_s);
+        std::printf("\n%lld device rows, medians of %d (batch %lld rows, loopback, fsync on):\n", rows, repeat, batch);
+        std::printf("  benchstore-sync into an empty database   %8.2f s  %10.0f rows/s\n", s, rows / s);
+        std::printf("  psql \\copy CSV into an empty table       %8.2f s  %10.0f rows/s\n", c, rows / c);
+        std::printf("  sync / \\copy rows per second             %8.2f\n", c / s);
+        std::printf("  re-sync with nothing new                 %8.3f s\n", median(resync_s));
+        std::printf("  sync peak RSS                            %8.1f MiB\n", median(sync_rss));
+        std::fflush(stdout);
+
+        if (big > 0) {
+            fs::remove(csv);
+            const fs::path big_store = dir / "big.db";
+            t0 = Clock::now();
+            build_store(big_store, big, benchmarks);
+            std::printf("\nbig store: %lld device rows built in %.1f s\n", big,
+                        std::chrono::duration<double>(Clock::now() - t0).count());
+            psql("postgres", "CREATE DATABASE big");
+            const auto r = run_child({sync_exe.string(), "--db", big_store.string(), "--dsn", conninfo + " dbname=big",
+                                      "--batch-rows", std::to_string(batch)},
+                                     dir / "big.out");
+            must(r, "benchstore-sync (big)");
+            std::printf("  benchstore-sync %lld rows: %.1f s, %.0f rows/s, peak RSS %.1f MiB\n", big, r.seconds,
+                        big / r.seconds, r.peak_mib);
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "benchstore-bench-sync: error: " << e.what() << "\n";
+        rc = 1;
+    }
+    run_child({server_script.string(), "stop", pg.string()});
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    return rc;
+}

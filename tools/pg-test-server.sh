@@ -1,0 +1,43 @@
+#!/bin/sh
+# A throwaway PostgreSQL for trying benchstore-sync by hand and for benchstore-bench-sync.
+#   tools/pg-test-server.sh start DIR [PORT]   initdb + start; prints the conninfo to use
+#   tools/pg-test-server.sh stop DIR           stop (immediate) and remove DIR
+# Debian's postgresql package (newest /usr/lib/postgresql/*/bin); as root it runs the server as
+# the postgres user. 127.0.0.1 with scram-sha-256 (user postgres, password in DIR/pw), and a Unix
+# socket in DIR with trust. fsync stays on unless FSYNC=off is set.
+set -eu
+cmd=${1:?usage: pg-test-server.sh start|stop DIR [PORT]}
+dir=${2:?usage: pg-test-server.sh start|stop DIR [PORT]}
+bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+case "$cmd" in
+start)
+    port=${3:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+    mkdir -p "$dir"
+    [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+    pw=$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')
+    echo "$pw" > "$dir/pw"
+    [ "$(id -u)" = 0 ] && chown postgres: "$dir/pw"
+    as_pg "$bin/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pw" -A scram-sha-256 --auth-local=trust \
+        -E UTF8 --locale=C -N > "$dir/initdb.log" 2>&1
+    cat >> "$dir/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$dir'
+fsync = ${FSYNC:-on}
+shared_buffers = 256MB
+max_wal_size = 4GB
+CONF
+    as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start > /dev/null
+    echo "host=127.0.0.1 port=$port user=postgres password=$pw"
+    ;;
+stop)
+    as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop > /dev/null 2>&1 || true
+    rm -rf "$dir"
+    ;;
+*)
+    echo "usage: pg-test-server.sh start|stop DIR [PORT]" >&2
+    exit 2
+    ;;
+esac
