@@ -48,10 +48,11 @@ class Exporter {
 public:
     Exporter(SQLite::Database& db, const csv::SelectionSql& selection) : m_db(db), m_sel(selection) {}
 
-    void parse(std::string_view json)
+    void parse(std::string_view json, std::int64_t row_id)
     {
         if (!csv::parse_measurements(json, m_fields))
-            throw StoreError(m_db.getFilename() + ": malformed model measurements: " + std::string(json.substr(0, 80)));
+            throw StoreError(m_db.getFilename() + ": model_measurements row " + std::to_string(row_id) +
+                             " is not a JSON object of finite numbers");
     }
 
     std::string model_query(const char* leading_columns) const
@@ -63,9 +64,9 @@ public:
 
     void collect_metric_names()
     {
-        Query q(m_db, model_query("m.measurements"), m_sel.params);
+        Query q(m_db, model_query("m.measurements, m.id"), m_sel.params);
         while (q.step()) {
-            parse(q.text(0));
+            parse(q.text(0), q.integer(1));
             for (const auto& f : m_fields) m_metrics.add(f.name);
         }
     }
@@ -122,9 +123,9 @@ public:
         out.plain("time");
         for (const auto& name : m_metrics.names()) out.text(name);
         out.end_header();
-        Query q(m_db, model_query("b.benchmark_id, m.time, m.measurements"), m_sel.params);
+        Query q(m_db, model_query("b.benchmark_id, m.time, m.measurements, m.id"), m_sel.params);
         while (q.step()) {
-            parse(q.text(2));
+            parse(q.text(2), q.integer(3));
             out.plain(q.text(0));
             out.text(q.text(1));
             write_metrics(out);
@@ -167,17 +168,17 @@ public:
                 "s AS (SELECT " + second_pass + " FROM device_measurements d JOIN m ON m.benchmark_ref = "
                 "d.benchmark_ref GROUP BY d.benchmark_ref) "
                 "SELECT b.benchmark_id, b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, "
-                "b.created_at, mm.measurements" + stats + " FROM benchmarks b "
+                "b.created_at, mm.measurements, mm.id" + stats + " FROM benchmarks b "
                 "LEFT JOIN model_measurements mm ON mm.benchmark_ref = b.id "
                 "LEFT JOIN m ON m.benchmark_ref = b.id LEFT JOIN s ON s.benchmark_ref = b.id "
                 "WHERE " + m_sel.condition + " ORDER BY b.id, mm.id",
                 csv::repeat_params(m_sel, 2));
-        constexpr int first_stat = 8;  // after the 7 benchmark columns and measurements
+        constexpr int first_stat = 9;  // after the 7 benchmark columns, measurements and their id
         constexpr int count_column = first_stat + 3;
         while (q.step()) {
             write_benchmark_fields(out, q);
             if (q.is_null(7)) m_fields.clear();
-            else parse(q.text(7));
+            else parse(q.text(7), q.integer(8));
             write_metrics(out);
             for (int c = first_stat; c < first_stat + 13; ++c) {
                 if (c == count_column) out.integer(q.is_null(c) ? 0 : q.integer(c));
@@ -242,20 +243,24 @@ ExportResult export_csv(const ExportOptions& options)
     result.model_measurements_csv = options.output_dir / ("model_measurements_" + stamp + ".csv");
     result.summary_csv = options.output_dir / ("benchmark_summary_" + stamp + ".csv");
 
-    // One read transaction: every query below sees the same snapshot of the WAL store.
-    db.exec("BEGIN");
-    csv::require_known_ids(db, selection);
     CsvFile benchmarks(result.benchmarks_csv);
     CsvFile devices(result.device_measurements_csv);
     CsvFile models(result.model_measurements_csv);
     CsvFile summary(result.summary_csv);
     Exporter exporter(db, selection);
-    exporter.collect_metric_names();
-    exporter.write_benchmarks(benchmarks);
-    exporter.write_devices(devices);
-    exporter.write_models(models);
-    exporter.write_summary(summary);
-    db.exec("COMMIT");
+    try {
+        // One read transaction: every query below sees the same snapshot of the WAL store.
+        db.exec("BEGIN");
+        csv::require_known_ids(db, selection);
+        exporter.collect_metric_names();
+        exporter.write_benchmarks(benchmarks);
+        exporter.write_devices(devices);
+        exporter.write_models(models);
+        exporter.write_summary(summary);
+        db.exec("COMMIT");
+    } catch (const SQLite::Exception& e) {
+        throw StoreError(options.db_path.string() + ": cannot read store: " + e.what());
+    }
 
     for (CsvFile* f : {&benchmarks, &devices, &models, &summary}) f->sync();
     for (CsvFile* f : {&benchmarks, &devices, &models, &summary}) f->publish();
