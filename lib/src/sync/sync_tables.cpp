@@ -72,14 +72,14 @@ void encode_row(std::string& out, BatchRow& r, int fields, Fn&& encode_fields)
     r.length = out.size() - start;
 }
 
-void encode_benchmark(SQLite::Statement& s, std::string& out, BatchRow& r)
+void encode_benchmark(SQLite::Statement& s, const std::string& benchmark_id, std::string& out, BatchRow& r)
 {
     Fingerprint fp;
-    fp.add(r.benchmark_id);
+    fp.add(benchmark_id);
     fp.add(s.getColumn(7).getString());
     r.fingerprint = fp.value();
     encode_row(out, r, 15, [&](CopyRowWriter& w) {
-        if (!put_uuid(w, r.benchmark_id, r)) return false;
+        if (!put_uuid(w, benchmark_id, r)) return false;
         w.add_int8(r.id);
         for (int c = 2; c <= 5; ++c) put_text(w, s.getColumn(c));
         const auto metadata = s.getColumn(6);
@@ -92,15 +92,15 @@ void encode_benchmark(SQLite::Statement& s, std::string& out, BatchRow& r)
     });
 }
 
-void encode_status_change(SQLite::Statement& s, std::string& out, BatchRow& r)
+void encode_status_change(SQLite::Statement& s, const std::string& benchmark_id, std::string& out, BatchRow& r)
 {
     Fingerprint fp;
-    fp.add(r.benchmark_id);
+    fp.add(benchmark_id);
     fp.add(s.getColumn(2).getString());
     fp.add(s.getColumn(4).getString());
     r.fingerprint = fp.value();
     encode_row(out, r, 5, [&](CopyRowWriter& w) {
-        if (!put_uuid(w, r.benchmark_id, r)) return false;
+        if (!put_uuid(w, benchmark_id, r)) return false;
         w.add_int8(r.id);
         put_text(w, s.getColumn(2));
         put_text(w, s.getColumn(3));
@@ -108,12 +108,12 @@ void encode_status_change(SQLite::Statement& s, std::string& out, BatchRow& r)
     });
 }
 
-void encode_device(SQLite::Statement& s, std::string& out, BatchRow& r)
+void encode_device(SQLite::Statement& s, const std::string& benchmark_id, std::string& out, BatchRow& r)
 {
     Fingerprint fp;
-    fp.add(r.benchmark_id);
+    fp.add(benchmark_id);
     encode_row(out, r, 7, [&](CopyRowWriter& w) {
-        if (!put_uuid(w, r.benchmark_id, r)) return false;
+        if (!put_uuid(w, benchmark_id, r)) return false;
         w.add_int8(r.id);
         for (int c = 2; c <= 5; ++c) put_double(w, s.getColumn(c), fp);
         return put_time(w, s.getColumn(6), r, false);
@@ -122,18 +122,18 @@ void encode_device(SQLite::Statement& s, std::string& out, BatchRow& r)
     r.fingerprint = fp.value();
 }
 
-void encode_model(SQLite::Statement& s, std::string& out, BatchRow& r)
+void encode_model(SQLite::Statement& s, const std::string& benchmark_id, std::string& out, BatchRow& r)
 {
     const auto measurements = s.getColumn(2);
     const std::string_view json(static_cast<const char*>(measurements.getBlob()),
                                 static_cast<std::size_t>(measurements.getBytes()));
     Fingerprint fp;
-    fp.add(r.benchmark_id);
+    fp.add(benchmark_id);
     fp.add(json);
     fp.add(s.getColumn(3).getString());
     r.fingerprint = fp.value();
     encode_row(out, r, 4, [&](CopyRowWriter& w) {
-        if (!put_uuid(w, r.benchmark_id, r)) return false;
+        if (!put_uuid(w, benchmark_id, r)) return false;
         w.add_int8(r.id);
         w.add_jsonb(json);
         return put_time(w, s.getColumn(3), r, false);
@@ -247,8 +247,11 @@ Batch read_batch(SQLite::Database& db, const TableSpec& spec, std::int64_t after
     while (q.executeStep()) {
         BatchRow row;
         row.id = q.getColumn(0).getInt64();
-        row.benchmark_id = q.getColumn(1).getString();
-        spec.encode(q, batch.data, row);
+        const auto benchmark = q.getColumn(1);
+        const std::string_view text(static_cast<const char*>(benchmark.getBlob()), static_cast<std::size_t>(benchmark.getBytes()));
+        if (batch.benchmark_ids.empty() || batch.benchmark_ids.back() != text) batch.benchmark_ids.emplace_back(text);
+        row.benchmark = static_cast<std::uint32_t>(batch.benchmark_ids.size() - 1);
+        spec.encode(q, batch.benchmark_ids.back(), batch.data, row);
         batch.rows.push_back(std::move(row));
     }
     return batch;

@@ -15,7 +15,7 @@ namespace benchstore::pgsync {
 // benchmark id) carry a reject reason and no COPY bytes.
 struct BatchRow {
     std::int64_t id = 0;
-    std::string benchmark_id;
+    std::uint32_t benchmark = 0;  // index into Batch::benchmark_ids
     std::int64_t fingerprint = 0;
     std::size_t offset = 0;  // of its COPY bytes in Batch::data
     std::size_t length = 0;
@@ -25,6 +25,8 @@ struct BatchRow {
 struct Batch {
     std::string data;  // COPY row bytes, no header or trailer
     std::vector<BatchRow> rows;
+    std::vector<std::string> benchmark_ids;  // rows come grouped by benchmark: few distinct ids
+    const std::string& benchmark_id(const BatchRow& row) const { return benchmark_ids[row.benchmark]; }
 };
 
 struct TableSpec {
@@ -35,7 +37,7 @@ struct TableSpec {
     std::string insert_sql;    // $1 = source id; plain INSERT ... SELECT (fails on a duplicate key); empty: none
     std::string apply_sql;     // $1 = source id; idempotent (ON CONFLICT DO NOTHING); affected = rows applied
     std::string conflict_sql;  // first staged row that differs from the server's row; empty: none
-    void (*encode)(SQLite::Statement& row, std::string& out, BatchRow& batch_row);
+    void (*encode)(SQLite::Statement& row, const std::string& benchmark_id, std::string& out, BatchRow& batch_row);
 };
 
 // In the order they must be sent (benchmarks before the rows that refer to them).
