@@ -1,10 +1,17 @@
 #define BOOST_TEST_MODULE sync_basic
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <cstdlib>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <fstream>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include "benchstore/error.hpp"
 #include "benchstore/metrics_recorder.hpp"
@@ -43,7 +50,8 @@ BOOST_AUTO_TEST_SUITE(sync_basic)
 BOOST_AUTO_TEST_CASE(first_sync_creates_schema_and_sends_everything_once)
 {
     auto& pg = shared_postgres();
-    const auto conninfo = pg.conninfo(pg.create_database());
+    const auto name = pg.create_database();
+    const auto conninfo = pg.conninfo(name);
     TempDir dir;
     add_rows(dir / "b.db", StoreShape{}, 1);
 
@@ -59,8 +67,7 @@ BOOST_AUTO_TEST_CASE(first_sync_creates_schema_and_sends_everything_once)
     const auto again = sync(options_for(dir / "b.db", conninfo));
     BOOST_TEST(!again.schema_created);
     for (const auto& t : again.tables) BOOST_TEST(t.sent + t.skipped == 0);
-    BOOST_TEST(pg.query(conninfo.substr(conninfo.find("dbname=") + 7, conninfo.find(" connect") - conninfo.find("dbname=") - 7),
-                        "SELECT max(version) FROM benchstore_schema_version") == "1");
+    BOOST_TEST(pg.query(name, "SELECT max(version) FROM benchstore_schema_version") == "1");
     BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
 }
 
@@ -82,20 +89,25 @@ BOOST_AUTO_TEST_CASE(dashboard_query_returns_newest_benchmarks_of_branch_and_gpu
     add_rows(dir / "b.db", gpu, 4);
     sync(options_for(dir / "b.db", pg.conninfo(name)));
 
-    const std::string q =
-        "SELECT string_agg(left(b.commit_id, 7) || ':' || (CAST(m.measurements->'model_load_time' AS double precision) > 0)::text"
-        " || ':' || (m.time > b.created_at)::text, ',' ORDER BY b.benchmark_id DESC) FROM (SELECT "
-        "m.measurements, b.commit_id, b.benchmark_id, b.created_at, m.time FROM benchmarks as b JOIN model_measurements AS m "
-        "ON b.benchmark_id = m.benchmark_id WHERE b.branch = 'main' AND gpu_name = 'NVIDIA A100' "
-        "ORDER BY b.benchmark_id DESC LIMIT 10) s(measurements, commit_id, benchmark_id, created_at, time) "
-        "JOIN benchmarks b USING (benchmark_id) JOIN model_measurements m USING (benchmark_id)";
-    BOOST_TEST(lines(pg.query(name, q) + "\n") == 1u);
-    // The dashboard's own SQL, verbatim apart from the template variables.
+    // The dashboard's own SQL, verbatim apart from the template variables, against the store.
     const std::string dashboard =
-        "SELECT count(*) FROM (SELECT CAST(m.measurements->'model_load_time' AS double precision) AS model_load_time, "
+        "SELECT CAST(m.measurements->'model_load_time' AS double precision) AS model_load_time, "
         "left(b.commit_id, 7), m.time FROM benchmarks as b JOIN model_measurements AS m ON b.benchmark_id = "
-        "m.benchmark_id WHERE b.branch = 'main' AND gpu_name = 'NVIDIA A100' ORDER BY b.benchmark_id DESC LIMIT 10) x";
-    BOOST_TEST(pg.query(name, dashboard) == "3");
+        "m.benchmark_id WHERE b.branch = 'main' AND gpu_name = 'NVIDIA A100' ORDER BY b.benchmark_id DESC LIMIT 10";
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM (" + dashboard + ") x") == "3");
+    SQLite::Database local((dir / "b.db").string());
+    SQLite::Statement expected(local, "SELECT json_extract(m.measurements, '$.model_load_time'), substr(b.commit_id, 1, 7), "
+                                      "replace(m.time, 'T', ' ') FROM benchmarks b JOIN model_measurements m ON "
+                                      "m.benchmark_ref = b.id WHERE b.branch = 'main' AND json_extract(b.metadata, "
+                                      "'$.gpu_name') = 'NVIDIA A100' ORDER BY b.benchmark_id DESC");
+    for (int row = 0; expected.executeStep(); ++row) {
+        const std::string at = " OFFSET " + std::to_string(row) + " LIMIT 1";
+        BOOST_TEST(std::stod(pg.query(name, "SELECT model_load_time FROM (" + dashboard + ") x" + at)) ==
+                   expected.getColumn(0).getDouble());
+        BOOST_TEST(pg.query(name, "SELECT \"left\" FROM (" + dashboard + ") x" + at) == expected.getColumn(1).getString());
+        BOOST_TEST(pg.query(name, "SELECT to_char(time, 'YYYY-MM-DD HH24:MI:SS.US') FROM (" + dashboard + ") x" + at) ==
+                   expected.getColumn(2).getString());
+    }
     // Newest first: the first row is the last benchmark created on main with that GPU.
     BOOST_TEST(pg.query(name, "SELECT b.benchmark_id FROM benchmarks as b JOIN model_measurements AS m ON "
                               "b.benchmark_id = m.benchmark_id WHERE b.branch = 'main' AND gpu_name = 'NVIDIA A100' "
@@ -237,6 +249,29 @@ BOOST_AUTO_TEST_CASE(unreachable_server_exits_3_and_marks_nothing)
     BOOST_TEST(contains(r.err, "try again later"));
     BOOST_TEST(!contains(r.err, pg.password()));
     BOOST_CHECK_THROW(sync(options_for(dir / "b.db", "host=127.0.0.1 port=1 dbname=x")), ConnectionError);
+}
+
+BOOST_AUTO_TEST_CASE(a_server_that_never_answers_times_out_with_exit_3)
+{
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{1, 1, 1}, 12);
+    // A socket that accepts connections (the kernel's backlog) but never says a word.
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    BOOST_REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    BOOST_REQUIRE(listen(fd, 8) == 0);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = run_sync({"--db", (dir / "b.db").string(), "--dsn",
+                             "host=127.0.0.1 port=" + std::to_string(ntohs(addr.sin_port)) + " connect_timeout=2 dbname=x"});
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    close(fd);
+    BOOST_TEST(r.status == 3);
+    BOOST_TEST(contains(r.err, "timeout"), r.err);
+    BOOST_TEST(seconds < 10);
 }
 
 BOOST_AUTO_TEST_CASE(environment_supplies_the_connection_and_dbname_defaults_to_metrics)

@@ -26,7 +26,8 @@ struct SyncOptions {
     // The store file to read. It must exist (sync never creates one).
     std::filesystem::path db_path;
 
-    // libpq connection string or URI ("host=db.example dbname=metrics", "postgresql://u@h/metrics").
+    // libpq connection string or URI ("host=db.example dbname=metrics", "postgresql://u@h/metrics"),
+    // or a bare database name.
     // Empty: libpq's environment (PGHOST, PGPORT, PGUSER, PGPASSFILE, PGSSLMODE, ...) applies alone.
     // When neither this nor PGDATABASE names a database, dbname=metrics. connect_timeout=10,
     // keepalives and tcp_user_timeout are added when neither this nor the environment sets them.

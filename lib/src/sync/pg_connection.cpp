@@ -78,7 +78,10 @@ bool is_connection_sqlstate(const std::string& state)
 std::vector<std::pair<std::string, std::string>> connection_parameters(const std::string& conninfo)
 {
     std::vector<std::pair<std::string, std::string>> user;
-    if (!conninfo.empty()) {
+    const bool is_uri = conninfo.rfind("postgresql://", 0) == 0 || conninfo.rfind("postgres://", 0) == 0;
+    if (!conninfo.empty() && !is_uri && conninfo.find('=') == std::string::npos) {
+        user.emplace_back("dbname", conninfo);  // a bare database name, as psql accepts it
+    } else if (!conninfo.empty()) {
         char* err = nullptr;
         PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
         if (opts == nullptr) {
