@@ -288,6 +288,31 @@ BOOST_AUTO_TEST_CASE(unloadable_modules_are_recorded_as_failed)
     BOOST_TEST(b.at("ok_module").status == "completed");
 }
 
+BOOST_AUTO_TEST_CASE(module_built_for_another_interface_is_refused)
+{
+    TempDir dir("runner");
+    const Run r = run_runner(dir, with(base_args(dir), {"--only", "stale_abi_module"}));
+    BOOST_TEST(r.status == 1);
+    const auto b = benchmarks_by_module(dir / "b.db");
+    BOOST_TEST(b.at("stale_abi_module").status == "failed");
+    BOOST_TEST(b.at("stale_abi_module").metadata == R"({"module":"stale_abi_module"})");  // run_benchmark never ran
+    BOOST_TEST(b.at("stale_abi_module").reason.find("built for module interface 999") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(store_from_a_newer_benchstore_is_refused_before_any_module_runs)
+{
+    TempDir dir("runner");
+    {
+        SQLite::Database raw((dir / "b.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        raw.exec("PRAGMA user_version = 99");
+    }
+    const Run r = run_runner(dir, with(base_args(dir), {"--only", "ok_module"}));
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(r.err.rfind("benchstore-run: error: ", 0) == 0);
+    BOOST_TEST(r.err.find("newer benchstore") != std::string::npos);
+    BOOST_TEST(r.out.find("running benchmarks in") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(bad_usage_exits_2_with_a_one_line_error)
 {
     TempDir dir("runner");

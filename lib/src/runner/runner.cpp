@@ -226,6 +226,7 @@ std::string describe_results(const RunSummary& s)
         << "  model measurements:  " << s.model_measurements << "\n";
     for (const auto& m : s.modules)
         if (!m.succeeded) out << "  failed: " << m.name << ": " << m.failure_reason << "\n";
+    if (s.interrupted) out << "  interrupted: the remaining modules did not run\n";
     out << "Inspect with: sqlite3 " << s.db_path.string()
         << " \"SELECT module, status, status_reason FROM benchmarks WHERE run_id = '" << s.run_id << "'\"\n";
     return out.str();
