@@ -2,7 +2,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -92,26 +94,68 @@ void spin_for(std::chrono::milliseconds d)
     while (std::chrono::steady_clock::now() < until) x = x * 1.0000001 + 1e-9;
 }
 
+// Spins until this thread has used `cpu` of CPU time (or `limit` has passed), however busy the machine.
+void spin_cpu(std::chrono::milliseconds cpu, std::chrono::milliseconds limit)
+{
+    const auto until = std::chrono::steady_clock::now() + limit;
+    volatile double x = 1;
+    for (;;) {
+        for (int i = 0; i < 10000; ++i) x = x * 1.0000001 + 1e-9;
+        timespec t{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+        if (t.tv_sec + t.tv_nsec / 1e9 >= std::chrono::duration<double>(cpu).count()) return;
+        if (std::chrono::steady_clock::now() >= until) return;
+    }
+}
+
+double seconds_of(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
+
+// CPU time this process has used, measured independently of /proc.
+double process_cpu_seconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+}
+
+// CPU seconds a series of rows accounts for: each row's percent over the gap since the previous one
+// (the first row's gap is one interval).
+double cpu_seconds_in(const std::vector<Row>& rows, std::chrono::milliseconds interval)
+{
+    double total = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const double gap = i == 0 ? std::chrono::duration<double>(interval).count()
+                                  : std::chrono::duration<double>(rows[i].time - rows[i - 1].time).count();
+        total += rows[i].cpu_util / 100.0 * gap;
+    }
+    return total;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(device_sampling)
 
 BOOST_FIXTURE_TEST_CASE(busy_thread_shows_in_cpu_util_and_rss_is_positive, Fixture)
 {
+    const double cpu_before = process_cpu_seconds();
     DeviceSampler sampler(recorder, id, every(50ms));
-    std::thread busy([] { spin_for(600ms); });
+    std::thread busy([] { spin_cpu(400ms, 4000ms); });
     busy.join();
     sampler.stop();
+    const double cpu_used = process_cpu_seconds() - cpu_before;
     const auto r = rows();
     BOOST_TEST_REQUIRE(r.size() >= 6u);
     BOOST_TEST(sampler.samples_recorded() == r.size());
-    double max_cpu = 0;
     for (const auto& row : r) {
-        max_cpu = std::max(max_cpu, row.cpu_util);
         BOOST_TEST(row.cpu_util >= 0.0);
         BOOST_TEST(row.mem_megabytes > 1.0);
     }
-    BOOST_TEST(max_cpu > 50.0);
+    // The series accounts for the CPU time the process really used (however busy the machine is),
+    // less the part after the last sample (up to one interval).
+    const double sampled = cpu_seconds_in(r, 50ms);
+    BOOST_TEST(cpu_used > 0.2);
+    BOOST_TEST(sampled > 0.6 * cpu_used - 0.05);
+    BOOST_TEST(sampled < 1.15 * cpu_used + 0.03);
 }
 
 BOOST_FIXTURE_TEST_CASE(idle_process_shows_low_cpu_util, Fixture)
@@ -221,18 +265,25 @@ BOOST_FIXTURE_TEST_CASE(samples_another_process_by_pid, Fixture)
     }
     SamplerOptions options = every(50ms);
     options.pid = child;
+    const double own_before = process_cpu_seconds();
     {
         DeviceSampler sampler(recorder, id, options);
         std::this_thread::sleep_for(400ms);  // this process sleeps; the child spins
         sampler.stop();
     }
+    const double own_used = process_cpu_seconds() - own_before;
     kill(child, SIGKILL);
-    waitpid(child, nullptr, 0);
+    rusage usage{};
+    wait4(child, nullptr, 0, &usage);
+    const double child_used = seconds_of(usage.ru_utime) + seconds_of(usage.ru_stime);
     const auto r = rows();
     BOOST_TEST_REQUIRE(r.size() >= 4u);
-    double max_cpu = 0;
-    for (const auto& row : r) max_cpu = std::max(max_cpu, row.cpu_util);
-    BOOST_TEST(max_cpu > 50.0);
+    // The series follows the child's CPU time, not this (mostly sleeping) process's.
+    const double sampled = cpu_seconds_in(r, 50ms);
+    BOOST_TEST(child_used > 0.05);
+    BOOST_TEST(sampled > 0.5 * child_used - 0.06);
+    BOOST_TEST(sampled < 1.1 * child_used + 0.03);
+    BOOST_TEST(sampled > 2 * own_used);
 }
 
 BOOST_FIXTURE_TEST_CASE(recording_error_is_kept_and_rethrown_by_stop, Fixture)
