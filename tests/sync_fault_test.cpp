@@ -294,6 +294,8 @@ BOOST_AUTO_TEST_CASE(a_row_the_server_rejects_is_reported_and_does_not_block)
         db.exec("UPDATE benchmarks SET commit_message = CAST(x'6f6bff20626164' AS TEXT) WHERE id = 2");
         bad_id = db.execAndGet("SELECT benchmark_id FROM benchmarks WHERE id = 2").getString();
         db.exec("UPDATE model_measurements SET measurements = '{\"t\": nope}' WHERE id = 3");
+        // A timestamp the client cannot read, itself invalid UTF-8.
+        db.exec("UPDATE device_measurements SET time = CAST(x'ff3a3030' AS TEXT) WHERE id = 7");
     }
     const auto name = pg.create_database();
     const auto conninfo = pg.conninfo(name);
@@ -301,10 +303,11 @@ BOOST_AUTO_TEST_CASE(a_row_the_server_rejects_is_reported_and_does_not_block)
     BOOST_TEST(r.status == 1);
     BOOST_TEST(contains(r.out, "rejected benchmarks row 2 of benchmark " + bad_id), r.out);
     BOOST_TEST(contains(r.out, "rejected model_measurements row 3"), r.out);
+    BOOST_TEST(contains(r.out, "rejected device_measurements row 7"), r.out);
     BOOST_TEST(contains(r.err, "rows rejected by the server"));
     // Everything else arrived (the rejected benchmark's measurements too: no row is dropped for
     // another's fault); the rejects are recorded on the server.
-    BOOST_TEST(server_count(conninfo, "device_measurements") == 150);
+    BOOST_TEST(server_count(conninfo, "device_measurements") == 149);
     BOOST_TEST(server_count(conninfo, "benchmarks") == 2);
     BOOST_TEST(pg.query(name, "SELECT count(*) FROM sync_rejects WHERE table_name = 'benchmarks' AND local_id = 2") == "1");
     SQLite::Database db((dir / "b.db").string());
@@ -315,7 +318,19 @@ BOOST_AUTO_TEST_CASE(a_row_the_server_rejects_is_reported_and_does_not_block)
     BOOST_TEST(next.status == 0, next.err);
     add_rows(dir / "b.db", StoreShape{1, 10, 1}, 51);
     BOOST_TEST(run_sync(args(dir / "b.db", conninfo, 20)).status == 0);
-    BOOST_TEST(server_count(conninfo, "device_measurements") == 160);
+    BOOST_TEST(server_count(conninfo, "device_measurements") == 159);
+
+    // A bad row deep inside a large batch: the server stops the COPY midway; the batch is split
+    // until the row is isolated, and the rest goes in.
+    add_rows(dir / "b.db", StoreShape{1, 0, 3000}, 52);
+    {
+        SQLite::Database db((dir / "b.db").string(), SQLite::OPEN_READWRITE);
+        db.exec("UPDATE model_measurements SET measurements = '[1,' WHERE id = (SELECT max(id) - 1234 FROM model_measurements)");
+    }
+    const auto big = run_sync(args(dir / "b.db", conninfo, 5000));
+    BOOST_TEST(big.status == 1);
+    BOOST_TEST(contains(big.out, "1 rejected"), big.out);
+    BOOST_TEST(server_count(conninfo, "model_measurements") == 3 - 1 + 1 + 2999);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

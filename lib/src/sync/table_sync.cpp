@@ -3,6 +3,7 @@
 #include <future>
 #include <utility>
 
+#include "benchstore/utf8.hpp"
 #include "sync/copy_binary.hpp"
 
 namespace benchstore::pgsync {
@@ -14,6 +15,17 @@ constexpr const char* lock_sql = "SELECT pg_advisory_xact_lock(hashtextextended(
 constexpr int max_retries = 5;
 
 std::string table_key(const std::string& source_id, const std::string& table) { return source_id + "/" + table; }
+
+// Reject reasons quote the row's own text, which may be the invalid UTF-8 that got it rejected:
+// the server would refuse to store that in sync_rejects, and terminals garble it.
+std::string printable(const std::string& text)
+{
+    if (is_valid_utf8(text)) return text;
+    std::string out = text;
+    for (char& c : out)
+        if (static_cast<unsigned char>(c) >= 0x80) c = '?';
+    return out;
+}
 
 } // namespace
 
@@ -186,10 +198,11 @@ TableSync::Outcome TableSync::send_range(const Batch& batch, std::size_t begin, 
     for (std::size_t i = begin; i < end; ++i) {
         const auto& row = batch.rows[i];
         if (row.reject.empty()) continue;
-        new_rejects.push_back({m_spec.name, row.id, batch.benchmark_id(row), row.reject});
+        SyncReject reject{m_spec.name, row.id, printable(batch.benchmark_id(row)), printable(row.reject)};
         m_conn.exec("INSERT INTO sync_rejects (source_id, table_name, local_id, benchmark_id, error) "
                     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                    {m_source_id, m_spec.name, std::to_string(row.id), batch.benchmark_id(row), row.reject});
+                    {m_source_id, m_spec.name, std::to_string(row.id), reject.benchmark_id, reject.error});
+        new_rejects.push_back(std::move(reject));
     }
     const auto& last = batch.rows[end - 1];
     m_conn.exec("UPDATE sync_state SET high_water_mark = $3, fingerprint = $4, updated_at = now() "
