@@ -274,6 +274,18 @@ BOOST_AUTO_TEST_CASE(a_server_that_never_answers_times_out_with_exit_3)
     BOOST_TEST(seconds < 10);
 }
 
+BOOST_AUTO_TEST_CASE(tls_settings_reach_libpq)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{1, 1, 1}, 13);
+    // The test server has no TLS: requiring it must fail, as an error rather than a retry.
+    const auto r = run_sync({"--db", (dir / "b.db").string(), "--dsn", pg.conninfo("postgres") + " sslmode=require"});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(contains(r.err, "SSL"), r.err);
+    BOOST_TEST(!contains(r.err, pg.password()));
+}
+
 BOOST_AUTO_TEST_CASE(environment_supplies_the_connection_and_dbname_defaults_to_metrics)
 {
     auto& pg = shared_postgres();
