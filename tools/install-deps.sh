@@ -10,7 +10,7 @@ packages=(
   g++ cmake make pkg-config
   libsqlitecpp-dev libsqlite3-dev sqlite3
   libpq-dev libcxxopts-dev libhowardhinnant-date-dev libboost-test-dev
-  postgresql postgresql-client python3 python3-pandas
+  postgresql postgresql-client python3 python3-pandas time
 )
 
 sudo=()

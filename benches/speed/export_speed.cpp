@@ -1,4 +1,4 @@
-// benchstore-bench-export: speed and memory of benchstore-export against `sqlite3 -csv` dumping only
+// benchstore-speed-export: speed and memory of benchstore-export against `sqlite3 -csv` dumping only
 // device_measurements from the same file. Prints figures; it is a benchmark, not a test.
 //
 // It builds a store of --benchmarks benchmarks and --rows device rows through the recorder's batch
@@ -173,9 +173,9 @@ void report(const char* title, long rows, const Figures& f, double build_s, cons
 
 int run(int argc, char** argv)
 {
-    cxxopts::Options cli("benchstore-bench-export", "Time benchstore-export against sqlite3 -csv.");
+    cxxopts::Options cli("benchstore-speed-export", "Time benchstore-export against sqlite3 -csv.");
     cli.add_options()
-        ("dir", "work folder (created; files deleted after)", cxxopts::value<std::string>()->default_value("/tmp/benchstore-bench-export"))
+        ("dir", "work folder (created; files deleted after)", cxxopts::value<std::string>()->default_value("/tmp/benchstore-speed-export"))
         ("benchmarks", "benchmarks in each store", cxxopts::value<int>()->default_value("100"))
         ("rows", "device rows for the speed run", cxxopts::value<long>()->default_value("1000000"))
         ("repeat", "repetitions for the speed run", cxxopts::value<int>()->default_value("5"))
@@ -188,7 +188,7 @@ int run(int argc, char** argv)
         return 0;
     }
     const fs::path work = args["dir"].as<std::string>();
-    const fs::path export_tool = fs::read_symlink("/proc/self/exe").parent_path() / "benchstore-export";
+    const fs::path export_tool = fs::read_symlink("/proc/self/exe").parent_path().parent_path().parent_path() / "tools" / "benchstore-export";
     const int benchmarks = args["benchmarks"].as<int>();
     fs::create_directories(work);
     const fs::path db = work / "bench.db";
@@ -225,7 +225,7 @@ int main(int argc, char** argv)
     try {
         return run(argc, argv);
     } catch (const std::exception& e) {
-        std::cerr << "benchstore-bench-export: error: " << e.what() << "\n";
+        std::cerr << "benchstore-speed-export: error: " << e.what() << "\n";
         return 1;
     }
 }
