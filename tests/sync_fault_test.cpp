@@ -8,9 +8,11 @@
 #include <thread>
 
 #include <SQLiteCpp/Database.h>
+#include <libpq-fe.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "benchstore/store.hpp"
 #include "benchstore/sync.hpp"
 #include "support/postgres_server.hpp"
 #include "support/sync_fixture.hpp"
@@ -177,6 +179,31 @@ BOOST_AUTO_TEST_CASE(sigterm_ends_a_sync_after_the_current_batch)
     BOOST_TEST(sent < 30000);
     BOOST_TEST(sent % 100 == 0);  // whole batches only
     BOOST_TEST(run_sync(args(dir / "b.db", conninfo, 100)).status == 0);
+    BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
+}
+
+BOOST_AUTO_TEST_CASE(a_sync_stuck_behind_a_lock_times_out_with_exit_3)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{1, 50, 1}, 60);
+    const auto conninfo = pg.conninfo(pg.create_database());
+    BOOST_REQUIRE_EQUAL(run_sync(args(dir / "b.db", conninfo, 10)).status, 0);
+    add_rows(dir / "b.db", StoreShape{1, 50, 1}, 61);
+    // Another session holds this file's sync lock and never lets go (a stopped sync, say).
+    std::unique_ptr<PGconn, decltype(&PQfinish)> holder(PQconnectdb(conninfo.c_str()), &PQfinish);
+    BOOST_REQUIRE(PQstatus(holder.get()) == CONNECTION_OK);
+    const std::string lock = "SELECT pg_advisory_lock(hashtextextended('" + read_source_id(dir / "b.db") + "/', 0))";
+    PQclear(PQexec(holder.get(), lock.c_str()));
+    const auto start = Clock::now();
+    auto stuck = args(dir / "b.db", conninfo, 10);
+    stuck.insert(stuck.end(), {"--statement-timeout", "1"});
+    const auto r = run_sync(stuck);
+    BOOST_TEST(r.status == 3);
+    BOOST_TEST(contains(r.err, "timed out"), r.err);
+    BOOST_TEST(std::chrono::duration<double>(Clock::now() - start).count() < 10);
+    holder.reset();
+    BOOST_TEST(run_sync(args(dir / "b.db", conninfo, 10)).status == 0);
     BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
 }
 

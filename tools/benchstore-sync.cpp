@@ -89,7 +89,12 @@ int run(int argc, char** argv)
         if (watch > 0) {
             benchstore::sync_watch(
                 options, std::chrono::milliseconds(static_cast<long long>(watch * 1000)),
-                [&](const benchstore::SyncResult& r) { print(r, options.dry_run); },
+                [&](const benchstore::SyncResult& r) {
+                    // Quiet while there is nothing new: a line per interval would drown the log.
+                    long long moved = static_cast<long long>(r.rejects.size());
+                    for (const auto& t : r.tables) moved += t.sent + t.skipped;
+                    if (moved > 0 || r.schema_created) print(r, options.dry_run);
+                },
                 [](const std::exception& e) {
                     std::cerr << "benchstore-sync: " << benchstore::mask_conninfo(e.what()) << std::endl;
                 });

@@ -68,9 +68,10 @@ bool is_refusal(const std::string& message)
 // not ours to print: the error that follows says what matters, in one line.
 void ignore_notice(void*, const char*) {}
 
+// Lost connections, a server shutting down, and statement_timeout (57014): all "try again later".
 bool is_connection_sqlstate(const std::string& state)
 {
-    return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
+    return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03" || state == "57014";
 }
 
 } // namespace
@@ -152,7 +153,10 @@ PgConnection::PgConnection(const std::string& conninfo, std::chrono::seconds sta
         if (is_refusal(message)) throw ServerError(text);
         throw ConnectionError(text + " (try again later)");
     }
-    exec("SET statement_timeout = " + std::to_string(statement_timeout.count() * 1000));
+    // A stalled server cannot keep a statement running for ever, and a stalled client (stopped,
+    // swapped out) cannot hold its transaction's locks for ever either.
+    const std::string ms = std::to_string(statement_timeout.count() * 1000);
+    exec("SET statement_timeout = " + ms + "; SET idle_in_transaction_session_timeout = " + ms);
 }
 
 std::string PgConnection::scrub(std::string message) const
@@ -175,8 +179,8 @@ void PgConnection::fail(const std::string& what, const PGresult* result)
     if (message.empty()) message = PQerrorMessage(m_conn.get());
     message = scrub(one_line(message));
     if (PQstatus(m_conn.get()) == CONNECTION_BAD || is_connection_sqlstate(state))
-        throw ConnectionError("connection to " + m_server + " lost during " + what + ": " + message +
-                              " (try again later)");
+        throw ConnectionError((state == "57014" ? "server " + m_server + " timed out " : "connection to " + m_server +
+                               " lost during ") + what + ": " + message + " (try again later)");
     throw PgStatementError("server " + m_server + " refused " + what + ": " + message, state);
 }
 
