@@ -1,6 +1,6 @@
-// benchstore-bench-sampler: what device sampling costs the benchmark it measures.
+// benchstore-speed-sampler: what device sampling costs the benchmark it measures.
 //
-//   benchstore-bench-sampler [--dir DIR] [--reps N]
+//   benchstore-speed-sampler [--dir DIR] [--reps N]
 //
 // (a) the sampler's own cost per row: CPU time and wall time of one sample (read /proc, read the GPU,
 //     one durable recorder call), with samples every 10 ms (llama.py's rate) while the main thread sleeps;
@@ -54,13 +54,13 @@ double sort_seconds(const std::vector<std::uint64_t>& input)
 
 int main(int argc, char** argv)
 {
-    cxxopts::Options cli("benchstore-bench-sampler", "What device sampling costs the benchmark it measures.");
+    cxxopts::Options cli("benchstore-speed-sampler", "What device sampling costs the benchmark it measures.");
     cli.add_options()("dir", "folder for the temporary store", cxxopts::value<std::string>()->default_value("."))(
         "reps", "repetitions of the workload comparison", cxxopts::value<std::string>()->default_value("21"));
     try {
         const auto args = cli.parse(argc, argv);
         const int reps = std::max(1, std::stoi(args["reps"].as<std::string>()));  // (cxxopts' int parser trips a GCC 12 warning)
-        const auto dir = std::filesystem::absolute(args["dir"].as<std::string>()) / ".benchstore-bench-sampler";
+        const auto dir = std::filesystem::absolute(args["dir"].as<std::string>()) / ".benchstore-speed-sampler";
         std::filesystem::remove_all(dir);
         std::filesystem::create_directories(dir);
 
@@ -108,7 +108,7 @@ int main(int argc, char** argv)
         std::filesystem::remove_all(dir);
         return 0;
     } catch (const std::exception& e) {
-        std::cerr << "benchstore-bench-sampler: error: " << e.what() << "\n";
+        std::cerr << "benchstore-speed-sampler: error: " << e.what() << "\n";
         return 1;
     }
 }
