@@ -249,6 +249,8 @@ BOOST_AUTO_TEST_CASE(unreachable_server_exits_3_and_marks_nothing)
     BOOST_TEST(contains(r.err, "try again later"));
     BOOST_TEST(!contains(r.err, pg.password()));
     BOOST_CHECK_THROW(sync(options_for(dir / "b.db", "host=127.0.0.1 port=1 dbname=x")), ConnectionError);
+    // A mistake in the connection settings is not a reason to try again later.
+    BOOST_TEST(run_sync({"--db", (dir / "b.db").string(), "--dsn", "host=127.0.0.1 port=12x"}).status == 1);
 }
 
 BOOST_AUTO_TEST_CASE(a_server_that_never_answers_times_out_with_exit_3)

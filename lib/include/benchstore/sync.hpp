@@ -2,12 +2,17 @@
 // Replaying a local store into the central PostgreSQL database.
 //
 // sync() sends every row that was committed in the store file when it started and that the server
-// does not hold yet, in batches. Each batch is one PostgreSQL transaction: COPY into a staging
-// table, one INSERT ... SELECT ... ON CONFLICT DO NOTHING, and the file's high-water mark for that
-// table (kept in the server's sync_state table) moved forward. Because the mark is committed with
-// the rows, a sync killed at any point, a server restart or two syncs of the same file at once
-// never lose or duplicate a row; the next sync carries on where the last commit left off.
-// Nothing is written to the store file except when new_source_id is set.
+// does not hold yet, in batches. Each batch is one PostgreSQL transaction: binary COPY into a
+// session staging table, one INSERT ... SELECT into the real table (its primary key is the row's
+// identity, benchmark UUID + local id; if a copy of the file already sent some of the rows, the
+// same INSERT runs again with ON CONFLICT DO NOTHING and the rows are checked to be identical),
+// and the file's high-water mark for that table (kept in the server's sync_state table, under a
+// per-file advisory lock) moved forward. Because the mark is committed with the rows, a sync
+// killed at any point, a server restart or two syncs of the same file at once never lose or
+// duplicate a row; the next sync carries on where the last commit left off. There is no local
+// bookkeeping: the store file is only read (it is migrated forward on open, like every
+// read-write open, and written when new_source_id is set). Memory: two batches (the next one is
+// read while the server loads the current one), whatever the backlog.
 //
 // Thread safety: the functions are reentrant; each call opens its own connections.
 #include <atomic>

@@ -57,8 +57,7 @@ bool is_refusal(const std::string& message)
     const std::string m = lower(message);
     for (const char* needle : {"password authentication failed", "no password supplied", "authentication failed",
                                "does not exist", "pg_hba.conf", "permission denied", "not permitted",
-                               "server does not support ssl", "certificate", "invalid connection option",
-                               "invalid sslmode", "unsupported"}) {
+                               "server does not support ssl", "certificate", "invalid ", "unsupported"}) {
         if (m.find(needle) != std::string::npos) return true;
     }
     return false;
