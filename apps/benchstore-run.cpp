@@ -31,24 +31,36 @@ benchstore::RunnerOptions parse(int argc, char** argv, cxxopts::Options& cli)
         ("benches", "folder of benchmark modules (*.so)", cxxopts::value<std::string>()->default_value(BENCHSTORE_DEFAULT_BENCHES_DIR))
         ("only", "run only these modules (repeat or comma-separate names)", cxxopts::value<std::vector<std::string>>())
         ("timeout", "seconds a module may run before it is killed (0 = no limit)", cxxopts::value<double>()->default_value("3600"))
-        ("h,help", "show this help")
-        ("positional", "", cxxopts::value<std::vector<std::string>>());
-    cli.parse_positional({"positional"});
+        ("csv", "also export this run's results as CSV files (as the seed's --csv)")
+        ("csv-output-dir", "folder for the CSV files", cxxopts::value<std::string>()->default_value("benchmark_results"))
+        ("h,help", "show this help");
+    cli.add_options("positional")  // hidden from --help, which lists the positional names instead
+        ("repository", "", cxxopts::value<std::string>())
+        ("branch", "", cxxopts::value<std::string>())
+        ("commit_id", "", cxxopts::value<std::string>())
+        ("commit_msg", "", cxxopts::value<std::string>())
+        ("extra", "", cxxopts::value<std::vector<std::string>>());
+    // One option per positional: a vector option would split a commit message at its commas.
+    cli.parse_positional({"repository", "branch", "commit_id", "commit_msg", "extra"});
     cli.positional_help("REPOSITORY BRANCH COMMIT_ID COMMIT_MSG");
     const auto args = cli.parse(argc, argv);
     if (args.count("help")) throw HelpRequested{};
-    const auto positional = args.count("positional") ? args["positional"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    if (positional.size() != 4)
-        throw UsageError("expected 4 arguments REPOSITORY BRANCH COMMIT_ID COMMIT_MSG, got " + std::to_string(positional.size()));
+    std::size_t given = 0;
+    for (const char* name : {"repository", "branch", "commit_id", "commit_msg"}) given += args.count(name);
+    if (args.count("extra") || given != 4)
+        throw UsageError("expected 4 arguments REPOSITORY BRANCH COMMIT_ID COMMIT_MSG, got " +
+                         (args.count("extra") ? std::string("more") : std::to_string(given)));
     benchstore::RunnerOptions o;
-    o.repository = positional[0];
-    o.branch = positional[1];
-    o.commit_id = positional[2];
-    o.commit_msg = positional[3];
+    o.repository = args["repository"].as<std::string>();
+    o.branch = args["branch"].as<std::string>();
+    o.commit_id = args["commit_id"].as<std::string>();
+    o.commit_msg = args["commit_msg"].as<std::string>();
     if (o.repository.empty()) throw UsageError("REPOSITORY must not be empty");
     o.db_path = args["db"].as<std::string>();
     o.benches_dir = args["benches"].as<std::string>();
     if (args.count("only")) o.only = args["only"].as<std::vector<std::string>>();
+    if (args.count("csv")) o.csv_output_dir = args["csv-output-dir"].as<std::string>();
+    else if (args.count("csv-output-dir")) throw UsageError("--csv-output-dir needs --csv");
     const double timeout = args["timeout"].as<double>();
     if (!std::isfinite(timeout) || timeout < 0) throw UsageError("--timeout must be a number of seconds >= 0");
     o.timeout = std::chrono::milliseconds(static_cast<long long>(std::llround(timeout * 1000)));
@@ -64,12 +76,12 @@ int main(int argc, char** argv)
     try {
         options = parse(argc, argv, cli);
     } catch (const HelpRequested&) {
-        std::cout << cli.help();
+        std::cout << cli.help({""});
         return 0;
     } catch (const std::exception& e) {
         std::cerr << program << ": error: " << e.what() << "\n"
                   << "usage: " << program << " REPOSITORY BRANCH COMMIT_ID COMMIT_MSG [--db FILE] [--benches DIR] "
-                  << "[--only NAME]... [--timeout SECONDS] (see --help)\n";
+                  << "[--only NAME]... [--timeout SECONDS] [--csv [--csv-output-dir DIR]] (see --help)\n";
         return 2;
     }
     try {

@@ -14,7 +14,7 @@ foreach(src IN LISTS runner_test_module_sources)
   endif()
 endforeach()
 if(TARGET runner_test)
-  add_dependencies(runner_test benchstore-run)
+  add_dependencies(runner_test benchstore-run benchstore-export)
   target_compile_definitions(runner_test PRIVATE
     RUNNER_TEST_MODULES_DIR="${PROJECT_BINARY_DIR}/tests/modules"
     RUNNER_EXE="$<TARGET_FILE:benchstore-run>")

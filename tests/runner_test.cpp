@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -364,6 +365,51 @@ BOOST_AUTO_TEST_CASE(bundled_modules_run_from_the_default_folder)
     keys.executeStep();
     BOOST_TEST(keys.getColumn(0).getInt() == 13);
     BOOST_TEST(db.execAndGet("SELECT count(*) FROM device_measurements WHERE cpu_util IS NULL OR mem_megabytes <= 0").getInt() == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+// The one file in folder whose name starts with prefix followed by the timestamp.
+std::string read_export_file(const fs::path& folder, const std::string& prefix)
+{
+    std::vector<fs::path> found;
+    for (const auto& e : fs::directory_iterator(folder))
+        if (e.path().filename().string().rfind(prefix + "_2", 0) == 0) found.push_back(e.path());
+    BOOST_TEST_REQUIRE(found.size() == 1u, "expected one " << prefix << " file in " << folder);
+    return slurp(found[0]);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(runner_csv)
+
+BOOST_AUTO_TEST_CASE(csv_flag_writes_the_same_files_as_benchstore_export)
+{
+    TempDir dir;
+    auto args = base_args(dir);
+    args[3] = "Fix, \"quoted\" things";  // a commit message with a comma stays one argument
+    const Run r = run_runner(dir, with(args, {"--only", "ok_module", "--csv", "--csv-output-dir", (dir / "csv").string()}));
+    BOOST_TEST_REQUIRE(r.status == 0);
+    BOOST_TEST(r.out.find("csv: " + (dir / "csv").string() + "/benchmarks_") != std::string::npos);
+
+    const std::string exporter = std::string(BENCHSTORE_BINARY_DIR) + "/tools/benchstore-export";
+    const std::string command = exporter + " --db " + (dir / "b.db").string() + " --out " + (dir / "exp").string() + " > /dev/null";
+    BOOST_TEST_REQUIRE(std::system(command.c_str()) == 0);
+    for (const char* prefix : {"benchmarks", "device_measurements", "model_measurements", "benchmark_summary"})
+        BOOST_TEST(read_export_file(dir / "csv", prefix) == read_export_file(dir / "exp", prefix), prefix);
+    const std::string benchmarks = read_export_file(dir / "csv", "benchmarks");
+    BOOST_TEST(benchmarks.find(",\"Fix, \"\"quoted\"\" things\",") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(csv_output_dir_without_csv_is_a_usage_error)
+{
+    TempDir dir;
+    const Run r = run_runner(dir, with(base_args(dir), {"--csv-output-dir", "x"}));
+    BOOST_TEST(r.status == 2);
+    BOOST_TEST(r.err.find("benchstore-run: error: --csv-output-dir needs --csv") == 0u);
+    BOOST_TEST(!fs::exists(dir / "b.db"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

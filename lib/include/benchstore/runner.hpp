@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct RunnerOptions {
     std::vector<std::string> only;                    // module names (file name without .so); empty = all
     // Per-module time limit; zero = none. Default one hour.
     std::chrono::milliseconds timeout = std::chrono::hours(1);
+    // Set = at the end, export this run's benchmarks as the seed's four CSV files into this folder
+    // (--csv, --csv-output-dir; see export.hpp). Empty = no CSV files.
+    std::optional<std::filesystem::path> csv_output_dir;
 };
 
 struct ModuleResult {
@@ -55,11 +59,16 @@ struct RunSummary {
     std::size_t benchmarks_running = 0;
     std::size_t device_measurements = 0;
     std::size_t model_measurements = 0;
+    std::vector<std::filesystem::path> csv_files; // written by --csv, in the seed's order
+    std::string csv_error;                        // why the CSV export failed; empty = it did not
 
     std::size_t modules_failed() const;
-    // True when no module failed, no benchmark of the run is failed (a module may mark its own) and
-    // the run was not interrupted: benchstore-run exits 0 exactly then.
-    bool all_succeeded() const { return !interrupted && modules_failed() == 0 && benchmarks_failed == 0; }
+    // True when no module failed, no benchmark of the run is failed (a module may mark its own), the
+    // run was not interrupted and a requested CSV export succeeded: benchstore-run exits 0 exactly then.
+    bool all_succeeded() const
+    {
+        return !interrupted && modules_failed() == 0 && benchmarks_failed == 0 && csv_error.empty();
+    }
 };
 
 // The modules (*.so) directly in dir, sorted by name. Throws Error naming dir when it is missing

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "benchstore/error.hpp"
+#include "benchstore/export.hpp"
 #include "benchstore/logger.hpp"
 #include "benchstore/metrics_recorder.hpp"
 #include "benchstore/uuid.hpp"
@@ -121,6 +122,25 @@ std::string seconds_text(double s)
     return out.str();
 }
 
+// The seed's --csv: this run's benchmarks as the four CSV files. A failure is logged and kept in the
+// summary (the rows stay safe in the store); it makes the run's exit status non-zero.
+void export_run_csv(const RunnerOptions& options, RunSummary& summary, Logger& logger)
+{
+    ExportOptions eo;
+    eo.db_path = options.db_path;
+    eo.output_dir = *options.csv_output_dir;
+    eo.selection.run_id = summary.run_id;
+    try {
+        const ExportResult result = export_csv(eo);
+        summary.csv_files = result.paths();
+        logger.info("Exported " + std::to_string(result.benchmark_rows) + " benchmark(s) to CSV in " +
+                    eo.output_dir.string());
+    } catch (const Error& e) {
+        summary.csv_error = e.what();
+        logger.error(std::string("CSV export failed: ") + e.what());
+    }
+}
+
 } // namespace
 
 std::size_t RunSummary::modules_failed() const
@@ -200,7 +220,7 @@ RunSummary run_benchmarks(const RunnerOptions& given, Logger& logger)
     if (g_stop_signal.load() != 0) summary.interrupted = true;
     if (summary.interrupted) logger.warning("run interrupted: remaining modules skipped");
 
-    // The hook for CSV export (--csv/--csv-output-dir, the export issue) belongs here, before the totals.
+    if (options.csv_output_dir) export_run_csv(options, summary, logger);
     const auto counts = runner::count_run(options.db_path, summary.run_id);
     summary.benchmarks_completed = counts.completed;
     summary.benchmarks_failed = counts.failed;
@@ -227,6 +247,8 @@ std::string describe_results(const RunSummary& s)
     for (const auto& m : s.modules)
         if (!m.succeeded) out << "  failed: " << m.name << ": " << m.failure_reason << "\n";
     if (s.interrupted) out << "  interrupted: the remaining modules did not run\n";
+    for (const auto& f : s.csv_files) out << "  csv: " << f.string() << "\n";
+    if (!s.csv_error.empty()) out << "  csv export failed: " << s.csv_error << "\n";
     out << "Inspect with: sqlite3 " << s.db_path.string()
         << " \"SELECT module, status, status_reason FROM benchmarks WHERE run_id = '" << s.run_id << "'\"\n";
     return out.str();
