@@ -234,6 +234,11 @@ ExportResult export_csv(const ExportOptions& options)
     const csv::SelectionSql selection = csv::compile_selection(options.selection);
     auto db = store::open_store(options.db_path, store::OpenMode::read_only);
     csv::register_stats_functions(db);
+    try {
+        csv::require_known_ids(db, selection);  // before anything is created: ids are never deleted
+    } catch (const SQLite::Exception& e) {
+        throw StoreError(options.db_path.string() + ": cannot read store: " + e.what());
+    }
     create_output_dir(options.output_dir);
 
     const std::string stamp = format_file_stamp(options.file_time.value_or(now_utc()));
@@ -251,7 +256,6 @@ ExportResult export_csv(const ExportOptions& options)
     try {
         // One read transaction: every query below sees the same snapshot of the WAL store.
         db.exec("BEGIN");
-        csv::require_known_ids(db, selection);
         exporter.collect_metric_names();
         exporter.write_benchmarks(benchmarks);
         exporter.write_devices(devices);
