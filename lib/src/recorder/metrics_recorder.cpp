@@ -27,10 +27,10 @@ std::string this_host()
     return name;
 }
 
-void require_finite(double value, const char* what)
+void require_finite(double value, const std::string& what)
 {
     if (!std::isfinite(value))
-        throw InvalidArgument(std::string(what) + " is not a finite number (" + (std::isnan(value) ? "NaN" : "infinite") + ")");
+        throw InvalidArgument(what + " is not a finite number (" + (std::isnan(value) ? "NaN" : "infinite") + ")");
 }
 
 void bind_optional(SQLite::Statement& st, int index, const std::optional<double>& value)
@@ -240,9 +240,7 @@ void MetricsRecorder::collect_model_measurements(const std::string& benchmark_id
     for (const auto& [name, value] : measurements) {
         if (name.empty()) throw InvalidArgument("measurement name must not be empty");
         if (!names.insert(name).second) throw InvalidArgument("measurement '" + name + "' given twice");
-        if (!std::isfinite(value))
-            throw InvalidArgument("measurement '" + name + "' is not a finite number (" +
-                                  (std::isnan(value) ? "NaN" : "infinite") + ")");
+        require_finite(value, "measurement '" + name + "'");
     }
     const std::string json = json_object_of_numbers(measurements);
     std::lock_guard lock(m_impl->mutex);
