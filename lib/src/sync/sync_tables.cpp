@@ -163,9 +163,11 @@ std::vector<TableSpec> make_specs()
     specs.push_back(TableSpec{
         "benchmarks",
         range_sql("b.id, b.benchmark_id, b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, "
-                  "b.created_at, b.host, b.run_id, b.module, b.status, b.status_reason, b.finished_at, "
-                  "(SELECT max(c.id) FROM benchmark_status_changes c WHERE c.benchmark_ref = b.id)",
-                  "benchmarks b", "b"),
+                  "b.created_at, b.host, b.run_id, b.module, b.status, b.status_reason, b.finished_at, c.seq",
+                  // The newest status change per benchmark, read in the same snapshot as the status
+                  // itself. Grouped once per batch: the store has no index on benchmark_ref there.
+                  "benchmarks b LEFT JOIN (SELECT benchmark_ref, max(id) AS seq FROM benchmark_status_changes "
+                  "GROUP BY benchmark_ref) c ON c.benchmark_ref = b.id", "b"),
         "CREATE TEMP TABLE IF NOT EXISTS stage_benchmarks (benchmark_id uuid, local_id bigint, repository text, "
         "branch text, commit_id text, commit_message text, metadata jsonb, created_at timestamp, host text, "
         "run_id text, module text, status text, status_reason text, finished_at timestamp, status_seq bigint) "
