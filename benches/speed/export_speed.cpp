@@ -188,7 +188,7 @@ int run(int argc, char** argv)
         return 0;
     }
     const fs::path work = args["dir"].as<std::string>();
-    const fs::path export_tool = fs::read_symlink("/proc/self/exe").parent_path().parent_path().parent_path() / "tools" / "benchstore-export";
+    const fs::path export_tool = fs::path(BENCHSTORE_BINARY_DIR) / "tools" / "benchstore-export";
     const int benchmarks = args["benchmarks"].as<int>();
     fs::create_directories(work);
     const fs::path db = work / "bench.db";

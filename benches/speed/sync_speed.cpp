@@ -1,4 +1,4 @@
-// benchstore-bench-sync: speed and memory of benchstore-sync against psql's \copy of the same rows,
+// benchstore-speed-sync: speed and memory of benchstore-sync against psql's \copy of the same rows,
 // on loopback, in one run. Prints figures; it is a benchmark, not a test.
 //
 // It starts a throwaway PostgreSQL (tools/pg-test-server.sh, fsync on), builds a store of
@@ -113,14 +113,14 @@ void build_store(const fs::path& db, long long rows, int benchmarks)
 
 int main(int argc, char** argv)
 {
-    cxxopts::Options cli("benchstore-bench-sync", "benchstore-sync against psql \\copy, on loopback");
+    cxxopts::Options cli("benchstore-speed-sync", "benchstore-sync against psql \\copy, on loopback");
     cli.add_options()
         ("rows", "device rows", cxxopts::value<long long>()->default_value("1000000"))
         ("benchmarks", "benchmarks", cxxopts::value<int>()->default_value("100"))
         ("repeat", "repetitions", cxxopts::value<int>()->default_value("3"))
         ("batch-rows", "benchstore-sync --batch-rows", cxxopts::value<long long>()->default_value("50000"))
         ("big-rows", "device rows of the large-backlog run (0: skip)", cxxopts::value<long long>()->default_value("10000000"))
-        ("dir", "work folder (deleted at the end)", cxxopts::value<std::string>()->default_value("/tmp/benchstore-bench-sync"))
+        ("dir", "work folder (deleted at the end)", cxxopts::value<std::string>()->default_value("/tmp/benchstore-speed-sync"))
         ("h,help", "help");
     long long rows, batch, big;
     int benchmarks, repeat;
@@ -138,16 +138,11 @@ int main(int argc, char** argv)
         big = a["big-rows"].as<long long>();
         dir = a["dir"].as<std::string>();
     } catch (const std::exception& e) {
-        std::cerr << "benchstore-bench-sync: error: " << e.what() << "\n";
+        std::cerr << "benchstore-speed-sync: error: " << e.what() << "\n";
         return 2;
     }
-    const fs::path self = fs::canonical("/proc/self/exe").parent_path();
-    const fs::path sync_exe = self / "benchstore-sync";
-    // tools/pg-test-server.sh from the source tree: the build folder usually sits inside it.
-    fs::path server_script = "tools/pg-test-server.sh";
-    for (const auto& candidate : {self.parent_path().parent_path() / "tools" / "pg-test-server.sh",
-                                  fs::current_path() / "tools" / "pg-test-server.sh"})
-        if (fs::exists(candidate)) server_script = candidate;
+    const fs::path sync_exe = fs::path(BENCHSTORE_BINARY_DIR) / "tools" / "benchstore-sync";
+    const fs::path server_script = fs::path(BENCHSTORE_SOURCE_DIR) / "tools" / "pg-test-server.sh";
     const fs::path pg = dir / "pg";
     int rc = 0;
     try {
@@ -242,7 +237,7 @@ int main(int argc, char** argv)
                         big / r.seconds, r.peak_mib);
         }
     } catch (const std::exception& e) {
-        std::cerr << "benchstore-bench-sync: error: " << e.what() << "\n";
+        std::cerr << "benchstore-speed-sync: error: " << e.what() << "\n";
         rc = 1;
     }
     run_child({server_script.string(), "stop", pg.string()});
