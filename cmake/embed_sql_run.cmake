@@ -1,4 +1,5 @@
 # Script mode helper for embed_sql.cmake: writes one header holding every migration, in file order.
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "// Generated from schema/ by cmake/embed_sql.cmake. Do not edit.\n#pragma once\n#include <array>\n#include <string_view>\n\nnamespace benchstore::${NAMESPACE} {\n\n")
 string(APPEND body "// One entry per numbered migration file; entry i moves the schema from version i to i + 1.\n")
 list(LENGTH FILES count)

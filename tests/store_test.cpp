@@ -7,6 +7,7 @@
 
 #include "benchstore/error.hpp"
 #include "benchstore/metrics_recorder.hpp"
+#include "benchstore/sqlite_migrations.hpp"
 #include "benchstore/store.hpp"
 #include "benchstore/timestamp.hpp"
 #include "benchstore/utf8.hpp"
@@ -70,6 +71,29 @@ BOOST_AUTO_TEST_CASE(refuses_non_database_and_foreign_database)
     BOOST_CHECK_THROW(store::open_store(dir / "other.db", store::OpenMode::read_write), StoreError);
     SQLite::Database raw((dir / "other.db").string(), SQLite::OPEN_READONLY);
     BOOST_TEST(raw.execAndGet("PRAGMA user_version").getInt() == 0);  // not adopted
+}
+
+BOOST_AUTO_TEST_CASE(migrates_an_older_file_forward_and_keeps_its_rows)
+{
+    BOOST_REQUIRE(sqlite_schema::migrations.size() >= 2u);
+    TempDir dir;
+    {
+        // A store exactly as version 1 of benchstore left it.
+        SQLite::Database raw((dir / "v1.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        raw.exec(std::string(sqlite_schema::migrations[0]));
+        raw.exec("INSERT INTO store_info VALUES ('source_id', '3f0c1a52-0000-4000-8000-000000000001')");
+        raw.exec("INSERT INTO benchmarks (benchmark_id, repository, branch, commit_id, commit_message, created_at, host) "
+                 "VALUES ('01938f5e-7c2a-7b3d-9f10-3a5c7e9b1d2f', 'r', 'b', 'c', 'm', '2025-07-29T20:08:07.875408', 'h')");
+        raw.exec("PRAGMA user_version = 1");
+    }
+    BOOST_CHECK_THROW(store::open_store(dir / "v1.db", store::OpenMode::read_only), StoreError);  // never migrated read-only
+    auto db = store::open_store(dir / "v1.db", store::OpenMode::read_write);
+    BOOST_TEST(db.execAndGet("PRAGMA user_version").getInt() == latest_store_version());
+    BOOST_TEST(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'benchmark_status_changes_benchmark'").getInt() == 1);
+    BOOST_TEST(db.execAndGet("SELECT created_at FROM benchmarks").getString() == "2025-07-29T20:08:07.875408");
+    BOOST_TEST(read_source_id(dir / "v1.db") == "3f0c1a52-0000-4000-8000-000000000001");
+    auto rec = create_global_metrics_recorder("r", "b", "c", "m", dir / "v1.db");
+    rec.collect_device_measurements("01938f5e-7c2a-7b3d-9f10-3a5c7e9b1d2f", 1.0, 2.0);
 }
 
 BOOST_AUTO_TEST_CASE(uuid_v7_is_time_ordered_and_well_formed)
