@@ -45,7 +45,7 @@ int main()
         if (r && r->util) std::printf("benchstore: gpu_util=%g", *r->util); else std::printf("benchstore: gpu_util=NULL");
         if (r && r->mem_megabytes) std::printf(" gpu_mem_megabytes=%.1f\n", *r->mem_megabytes); else std::printf(" gpu_mem_megabytes=NULL\n");
         std::fflush(stdout);
-        std::system("nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader -i 0 2>/dev/null | sed 's/^/nvidia-smi: /'");
+        if (std::system("nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader -i 0 2>/dev/null | sed 's/^/nvidia-smi: /'") != 0) std::puts("nvidia-smi: (failed)");
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
 }
