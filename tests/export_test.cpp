@@ -200,8 +200,9 @@ BOOST_AUTO_TEST_CASE(selects_by_repository_branch_commit_status_and_dates)
 {
     TempDir dir;
     test::make_golden_store(dir / "b.db");
+    int exports = 0;
     auto count = [&](auto&& set) {
-        ExportOptions o = options_for(dir);
+        ExportOptions o = options_for(dir, "out" + std::to_string(++exports));  // files are never replaced
         set(o.selection);
         const auto r = export_csv(o);
         return r.benchmark_rows;
@@ -254,7 +255,31 @@ BOOST_AUTO_TEST_CASE(empty_selection_writes_headers_only)
                "gpu_util_mean,gpu_util_max,gpu_util_std,gpu_mem_megabytes_mean,gpu_mem_megabytes_max,gpu_mem_megabytes_std\n");
     o.selection = {};
     o.selection.benchmark_ids = std::vector<std::string>{};
+    o.output_dir = dir / "out2";
     BOOST_TEST(export_csv(o).benchmark_rows == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(never_replaces_an_earlier_export)
+{
+    TempDir dir;
+    test::make_golden_store(dir / "b.db");
+    ExportOptions o = options_for(dir);
+    o.selection.status = "failed";
+    const auto first = export_csv(o);
+    const std::string failed_only = read_file(first.benchmarks_csv);
+    // The same names again (a fixed time): refused, and the first files are left as they were.
+    o.selection.status = "completed";
+    BOOST_CHECK_THROW(export_csv(o), OutputError);
+    BOOST_TEST(read_file(first.benchmarks_csv) == failed_only);
+    BOOST_TEST(files_in(dir / "out") == 4u);
+    // Without a fixed time, back-to-back exports get their own names (the next second if need be).
+    o.file_time.reset();
+    const auto a = export_csv(o);
+    const auto b = export_csv(o);
+    BOOST_TEST(a.benchmarks_csv != b.benchmarks_csv);
+    BOOST_TEST(b.benchmarks_csv.filename().string() > a.benchmarks_csv.filename().string());
+    BOOST_TEST(files_in(dir / "out") == 12u);
+    BOOST_TEST(read_file(a.benchmarks_csv) == read_file(b.benchmarks_csv));
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_throws_and_writes_nothing)

@@ -9,6 +9,8 @@
 // Each file is written under a hidden temporary name in the output folder and renamed to its final
 // name only once all four are complete and flushed to disk, so an interrupted export never leaves a
 // half-written file under a final name.
+// A file is never replaced: when an earlier export already used this second's names in the folder,
+// the export waits for the next second (with a fixed file_time it throws OutputError instead).
 //
 // Files, one timestamp YYYYmmdd_HHMMSS (UTC) in every name:
 //   benchmarks_{ts}.csv           benchmark_id,repository,branch,commit_id,commit_message,metadata,created_at

@@ -1,6 +1,7 @@
 #include "benchstore/export.hpp"
 
 #include <array>
+#include <thread>
 #include <unordered_map>
 
 #include "benchstore/error.hpp"
@@ -222,6 +223,36 @@ void create_output_dir(const std::filesystem::path& dir)
         throw OutputError(dir.string() + ": output path is not a folder");
 }
 
+ExportResult file_names(const std::filesystem::path& dir, Timestamp time)
+{
+    const std::string stamp = format_file_stamp(time);
+    ExportResult r;
+    r.benchmarks_csv = dir / ("benchmarks_" + stamp + ".csv");
+    r.device_measurements_csv = dir / ("device_measurements_" + stamp + ".csv");
+    r.model_measurements_csv = dir / ("model_measurements_" + stamp + ".csv");
+    r.summary_csv = dir / ("benchmark_summary_" + stamp + ".csv");
+    return r;
+}
+
+// The four names for this export. When an earlier export of the same second already used them, wait
+// for the next second rather than replace its files: names stay YYYYmmdd_HHMMSS and sort by time.
+ExportResult pick_file_names(const ExportOptions& options)
+{
+    const auto taken = [](const ExportResult& r) {
+        std::error_code ec;
+        for (const auto& p : r.paths())
+            if (std::filesystem::exists(p, ec)) return true;
+        return false;
+    };
+    if (options.file_time) return file_names(options.output_dir, *options.file_time);
+    for (;;) {
+        const Timestamp now = now_utc();
+        ExportResult r = file_names(options.output_dir, now);
+        if (!taken(r)) return r;
+        std::this_thread::sleep_until(std::chrono::floor<std::chrono::seconds>(now) + std::chrono::seconds(1));
+    }
+}
+
 } // namespace
 
 std::vector<std::filesystem::path> ExportResult::paths() const
@@ -241,13 +272,7 @@ ExportResult export_csv(const ExportOptions& options)
     }
     create_output_dir(options.output_dir);
 
-    const std::string stamp = format_file_stamp(options.file_time.value_or(now_utc()));
-    ExportResult result;
-    result.benchmarks_csv = options.output_dir / ("benchmarks_" + stamp + ".csv");
-    result.device_measurements_csv = options.output_dir / ("device_measurements_" + stamp + ".csv");
-    result.model_measurements_csv = options.output_dir / ("model_measurements_" + stamp + ".csv");
-    result.summary_csv = options.output_dir / ("benchmark_summary_" + stamp + ".csv");
-
+    ExportResult result = pick_file_names(options);
     CsvFile benchmarks(result.benchmarks_csv);
     CsvFile devices(result.device_measurements_csv);
     CsvFile models(result.model_measurements_csv);
@@ -267,7 +292,17 @@ ExportResult export_csv(const ExportOptions& options)
     }
 
     for (CsvFile* f : {&benchmarks, &devices, &models, &summary}) f->sync();
-    for (CsvFile* f : {&benchmarks, &devices, &models, &summary}) f->publish();
+    // All four or none: a name taken meanwhile (another export in the same second) undoes the set.
+    std::vector<CsvFile*> published;
+    try {
+        for (CsvFile* f : {&benchmarks, &devices, &models, &summary}) {
+            f->publish();
+            published.push_back(f);
+        }
+    } catch (...) {
+        for (CsvFile* f : published) f->unpublish();
+        throw;
+    }
     csv::sync_directory(options.output_dir);
 
     result.benchmark_rows = benchmarks.rows();

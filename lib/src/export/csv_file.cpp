@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <stdio.h>  // renameat2
+
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -133,8 +135,24 @@ void CsvFile::sync()
 
 void CsvFile::publish()
 {
-    if (::rename(m_temp.c_str(), m_final.c_str()) != 0) fail(m_final, "cannot rename into place", errno);
+    // Never replace a file: two exports in the same second into one folder must not overwrite each
+    // other's results. RENAME_NOREPLACE is atomic; file systems without it get a check-then-rename.
+    if (::renameat2(AT_FDCWD, m_temp.c_str(), AT_FDCWD, m_final.c_str(), RENAME_NOREPLACE) != 0) {
+        const int err = errno;
+        if (err == EEXIST) fail(m_final, "already exists; not replaced", err);
+        if (err != EINVAL && err != ENOSYS) fail(m_final, "cannot rename into place", err);
+        std::error_code ec;
+        if (std::filesystem::exists(m_final, ec)) fail(m_final, "already exists; not replaced", EEXIST);
+        if (::rename(m_temp.c_str(), m_final.c_str()) != 0) fail(m_final, "cannot rename into place", errno);
+    }
     m_published = true;
+}
+
+void CsvFile::unpublish()
+{
+    if (m_published) ::unlink(m_final.c_str());
+    m_published = false;
+    m_temp.clear();
 }
 
 void sync_directory(const std::filesystem::path& dir)

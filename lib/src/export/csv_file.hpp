@@ -38,8 +38,11 @@ public:
 
     // Writes out the buffer and fsyncs the file. Throws OutputError (a full disk, say).
     void sync();
-    // Renames the synced temporary file to the final name, replacing any file there. Throws OutputError.
+    // Renames the synced temporary file to the final name. Never replaces an existing file: throws
+    // OutputError when the name is taken (or the rename fails).
     void publish();
+    // Removes the published final file again (when a later file of the same export failed).
+    void unpublish();
 
 private:
     void separator();
