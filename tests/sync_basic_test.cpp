@@ -1,8 +1,10 @@
 #define BOOST_TEST_MODULE sync_basic
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <set>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,6 +17,7 @@
 
 #include "benchstore/error.hpp"
 #include "benchstore/metrics_recorder.hpp"
+#include "benchstore/store.hpp"
 #include "benchstore/sync.hpp"
 #include "store/sqlite_store.hpp"
 #include "support/postgres_server.hpp"
@@ -332,6 +335,185 @@ BOOST_AUTO_TEST_CASE(masks_passwords_in_connection_strings)
     BOOST_TEST(mask_conninfo("password = 'a b\\'c' x=1") == "password = *** x=1");
     BOOST_TEST(mask_conninfo("postgresql://u:abc@h:5/db") == "postgresql://u:***@h:5/db");
     BOOST_TEST(mask_conninfo("postgres://h/db?sslmode=require&password=abc") == "postgres://h/db?sslmode=require&password=***");
+    // An unquoted value with a space (libpq refuses it): up to the next " key=".
+    BOOST_TEST(mask_conninfo("host=h password=my secretpart dbname=x") == "host=h password=*** dbname=x");
+    BOOST_TEST(mask_conninfo("host=h sslpassword=k3y") == "host=h sslpassword=***");
+    // A URI's userinfo runs to its last '@', whatever libpq makes of it.
+    BOOST_TEST(mask_conninfo("postgresql://u:secr/et@127.0.0.1/db") == "postgresql://u:***@127.0.0.1/db");
+    BOOST_TEST(mask_conninfo("postgresql://postgres:SEC@RET@127.0.0.1/db") == "postgresql://postgres:***@127.0.0.1/db");
+    BOOST_TEST(mask_conninfo("see 'postgres://u:p@h/db?password=SE@CRET&x=1' there") ==
+               "see 'postgres://u:***@h/db?password=***&x=1' there");
+    BOOST_TEST(mask_conninfo("password authentication failed for user \"u\"") ==
+               "password authentication failed for user \"u\"");
+}
+
+// Strings libpq parses wrongly or not at all: its messages quote the raw text around the fault,
+// and a mis-parsed URI puts part of the password into the host, port or database name.
+BOOST_AUTO_TEST_CASE(malformed_connection_strings_never_show_the_password)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{1, 1, 0}, 14);
+    const std::string port = std::to_string(pg.port());
+    const std::vector<std::pair<std::string, std::vector<std::string>>> cases{
+        {"postgresql://postgres:%zzSECRET@127.0.0.1:" + port + "/postgres", {"SECRET"}},
+        {"postgresql://h/db?user=u&password=SECRET%zz", {"SECRET"}},
+        {"host=127.0.0.1 port=" + port + " password=my secretpart dbname=x", {"secretpart"}},
+        {"postgresql://u:secr/et@127.0.0.1:" + port + "/db", {"secr", "et@"}},
+        {"postgresql://postgres:SEC@RET@127.0.0.1:" + port + "/db", {"SEC", "RET"}},
+    };
+    for (const auto& [dsn, secrets] : cases) {
+        for (bool dry : {false, true}) {
+            std::vector<std::string> a{"--db", (dir / "b.db").string(), "--dsn", dsn};
+            if (dry) a.push_back("--dry-run");
+            const auto r = run_sync(a);
+            BOOST_TEST(r.status == 1, dsn << ": " << r.err);
+            BOOST_TEST(lines(r.err) == 1u, r.err);
+            for (const auto& secret : secrets) BOOST_TEST(!contains(r.out + r.err, secret), dsn << ": " << r.err);
+        }
+    }
+    const auto quoted = run_sync({"--db", (dir / "b.db").string(), "--dsn", "postgresql://h/db?password=SECRET%zz"});
+    BOOST_TEST(contains(quoted.err, "malformed connection string"), quoted.err);
+    BOOST_TEST(contains(quoted.err, "percent"), quoted.err);
+    // A properly encoded password with those characters connects.
+    pg.query("postgres", "CREATE ROLE oddpw LOGIN SUPERUSER PASSWORD 'p@ss/w:rd'");
+    const auto encoded = run_sync({"--db", (dir / "b.db").string(), "--dsn",
+                                   "postgresql://oddpw:p%40ss%2Fw%3Ard@127.0.0.1:" + port + "/" + pg.create_database()});
+    pg.query("postgres", "DROP OWNED BY oddpw");
+    BOOST_TEST(encoded.status == 0, encoded.err);
+    BOOST_TEST(!contains(encoded.out + encoded.err, "ss/w"));
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_or_foreign_file_is_refused_not_turned_into_a_store)
+{
+    auto& pg = shared_postgres();
+    const auto name = pg.create_database();
+    TempDir dir;
+    { std::ofstream(dir / "empty.db"); }  // 0 bytes
+    {
+        SQLite::Database other((dir / "other.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        other.exec("PRAGMA application_id = 42");  // a SQLite file, user_version 0, no tables
+    }
+    const auto other_size = std::filesystem::file_size(dir / "other.db");
+    for (const char* file : {"empty.db", "other.db"}) {
+        for (bool dry : {false, true}) {
+            std::vector<std::string> a{"--db", (dir / file).string(), "--dsn", pg.conninfo(name)};
+            if (dry) a.push_back("--dry-run");
+            const auto r = run_sync(a);
+            BOOST_TEST(r.status == 1, file << ": " << r.out);
+            BOOST_TEST(contains(r.err, "not a benchstore store"), r.err);
+            BOOST_TEST(contains(r.err, file), r.err);
+            BOOST_TEST(lines(r.err) == 1u);
+        }
+    }
+    BOOST_TEST(std::filesystem::file_size(dir / "empty.db") == 0u);
+    BOOST_TEST(std::filesystem::file_size(dir / "other.db") == other_size);
+    BOOST_TEST(!std::filesystem::exists(dir / "empty.db-wal"));
+    BOOST_CHECK_THROW(sync(options_for(dir / "empty.db", pg.conninfo(name))), StoreError);
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(impossible_dates_are_rejected_not_shifted)
+{
+    auto& pg = shared_postgres();
+    const auto name = pg.create_database();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{1, 5, 0}, 15);
+    {
+        SQLite::Database db((dir / "b.db").string(), SQLite::OPEN_READWRITE);
+        db.exec("UPDATE device_measurements SET time = '2025-02-31T10:00:00.000000' WHERE id = 2");
+        db.exec("UPDATE device_measurements SET time = '2023-02-29T10:00:00.000000' WHERE id = 3");
+        db.exec("UPDATE device_measurements SET time = '2024-02-29T10:00:00.000000' WHERE id = 4");  // a leap day
+    }
+    const auto r = run_sync({"--db", (dir / "b.db").string(), "--dsn", pg.conninfo(name)});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(contains(r.out, "rejected device_measurements row 2"), r.out);
+    BOOST_TEST(contains(r.out, "rejected device_measurements row 3"), r.out);
+    BOOST_TEST(!contains(r.out, "rejected device_measurements row 4"), r.out);
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM device_measurements") == "3");
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM device_measurements WHERE time::date IN ('2025-03-03', '2023-03-01')") == "0");
+}
+
+BOOST_AUTO_TEST_CASE(status_changes_sent_are_reported_as_sent)
+{
+    auto& pg = shared_postgres();
+    const auto name = pg.create_database();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{3, 2, 1}, 16);  // each benchmark completed: one status change each
+    const auto first = sync(options_for(dir / "b.db", pg.conninfo(name)));
+    BOOST_TEST(first.tables[1].table == "benchmark_status_changes");
+    BOOST_TEST(first.tables[1].sent == 3);
+    BOOST_TEST(first.tables[1].skipped == 0);
+    // Several changes of one benchmark in one batch: all sent, the newest wins on the server.
+    std::string id;
+    {
+        auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc1234", "msg", dir / "b.db");
+        id = rec.initialise_benchmark({{"gpu_name", "NVIDIA A100"}});
+        rec.set_status(id, BenchmarkStatus::failed, "out of memory");
+        rec.set_status(id, BenchmarkStatus::completed);
+    }
+    SQLite::Database db((dir / "b.db").string());
+    const auto changes = db.execAndGet("SELECT count(*) FROM benchmark_status_changes WHERE benchmark_ref = "
+                                       "(SELECT id FROM benchmarks WHERE benchmark_id = '" + id + "')").getInt64();
+    const auto cli = run_sync({"--db", (dir / "b.db").string(), "--dsn", pg.conninfo(name)});
+    BOOST_TEST(cli.status == 0, cli.err);
+    BOOST_TEST(contains(cli.out, "benchmark_status_changes  " + std::string(10 - std::to_string(changes).size(), ' ') +
+                                     std::to_string(changes) + " sent        0 already there"), cli.out);
+    BOOST_TEST(pg.query(name, "SELECT status FROM benchmarks WHERE benchmark_id = '" + id + "'") == "completed");
+    const auto again = sync(options_for(dir / "b.db", pg.conninfo(name)));
+    for (const auto& t : again.tables) BOOST_TEST(t.sent + t.skipped == 0);
+}
+
+BOOST_AUTO_TEST_CASE(watch_and_statement_timeout_out_of_range_are_usage_errors)
+{
+    TempDir dir;
+    const std::string db = (dir / "none.db").string();
+    for (const char* watch : {"1e300", "inf", "nan", "-1", "0", "31536001", "0.0000001"}) {
+        const auto r = run_sync({"--db", db, "--dsn", "host=127.0.0.1 port=1", "--watch", watch});
+        BOOST_TEST(r.status == 2, watch << ": " << r.err);
+    }
+    for (const char* timeout : {"-5", "0", "2147484", "9223372036854775807"}) {
+        const auto r = run_sync({"--db", db, "--dsn", "host=127.0.0.1 port=1", "--statement-timeout", timeout});
+        BOOST_TEST(r.status == 2, timeout << ": " << r.err);
+        BOOST_TEST(contains(r.err, "--statement-timeout"), r.err);
+    }
+    for (const char* timeout : {"1", "2147483"}) {  // in range: on to the missing file
+        const auto r = run_sync({"--db", db, "--dsn", "host=127.0.0.1 port=1", "--statement-timeout", timeout});
+        BOOST_TEST(r.status == 1, timeout << ": " << r.err);
+    }
+    auto o = options_for(db, "host=127.0.0.1 port=1");
+    o.statement_timeout = std::chrono::seconds(0);
+    BOOST_CHECK_THROW(sync(o), InvalidArgument);
+    o.statement_timeout = std::chrono::seconds(300);
+    std::atomic<bool> stop{false};
+    o.stop = &stop;
+    auto ignore = [](const auto&) {};
+    BOOST_CHECK_THROW(sync_watch(o, std::chrono::milliseconds(0), ignore, ignore), InvalidArgument);
+    BOOST_CHECK_THROW(sync_watch(o, std::chrono::hours(24 * 366), ignore, ignore), InvalidArgument);
+}
+
+// The server is down for the first attempts: the file gets one new source id, not one per attempt.
+BOOST_AUTO_TEST_CASE(watch_gives_a_new_source_id_once)
+{
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{1, 1, 0}, 17);
+    const auto original = read_source_id(dir / "b.db");
+    auto o = options_for(dir / "b.db", "host=127.0.0.1 port=1 dbname=x");
+    o.new_source_id = true;
+    std::atomic<bool> stop{false};
+    o.stop = &stop;
+    std::set<std::string> seen;
+    int errors = 0;
+    sync_watch(
+        o, std::chrono::milliseconds(10), [](const SyncResult&) {},
+        [&](const std::exception& e) {
+            BOOST_TEST(contains(e.what(), "try again later"), e.what());
+            seen.insert(read_source_id(dir / "b.db"));
+            if (++errors == 3) stop = true;
+        });
+    BOOST_TEST(errors == 3);
+    BOOST_TEST(seen.size() == 1u);
+    BOOST_TEST(!seen.count(original));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

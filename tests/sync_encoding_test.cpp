@@ -35,6 +35,17 @@ BOOST_AUTO_TEST_CASE(store_timestamps_become_postgres_microseconds_since_2000)
     BOOST_TEST(*parse_pg_timestamp("2024-02-29T12:00:00.5") == 762523200500000LL);
     BOOST_TEST(!parse_pg_timestamp("yesterday").has_value());
     BOOST_TEST(!parse_pg_timestamp("2025-13-01T00:00:00").has_value());
+    // Days past the month's end are refused, not carried into the next month.
+    BOOST_TEST(!parse_pg_timestamp("2025-02-31T10:00:00.000000").has_value());
+    BOOST_TEST(!parse_pg_timestamp("2025-02-29T10:00:00.000000").has_value());
+    BOOST_TEST(!parse_pg_timestamp("1900-02-29T10:00:00").has_value());
+    BOOST_TEST(!parse_pg_timestamp("2025-04-31T10:00:00").has_value());
+    BOOST_TEST(!parse_pg_timestamp("2025-06-31 10:00:00").has_value());
+    BOOST_TEST(parse_pg_timestamp("2000-02-29T10:00:00").has_value());
+    BOOST_TEST(parse_pg_timestamp("2024-02-29T23:59:59.999999").has_value());
+    BOOST_TEST(*parse_pg_timestamp("2025-03-01T00:00:00") - *parse_pg_timestamp("2025-02-28T00:00:00") == 86'400'000'000LL);
+    BOOST_TEST(parse_pg_timestamp("2025-12-31T00:00:00").has_value());
+    BOOST_TEST(parse_pg_timestamp("2025-04-30T00:00:00").has_value());
 }
 
 BOOST_AUTO_TEST_CASE(uuids_become_sixteen_bytes)
@@ -89,6 +100,24 @@ BOOST_AUTO_TEST_CASE(connection_defaults_fill_only_what_the_user_left_out)
     unsetenv("PGDATABASE");
 
     BOOST_CHECK_THROW(connection_parameters("host=h password=s3cr3t 'oops"), InvalidArgument);
+    // libpq's parse errors quote the raw text: never passed on.
+    for (const char* bad : {"postgresql://postgres:%zzSECRET@127.0.0.1:5432/postgres",
+                            "postgresql://h/db?user=u&password=SECRET%zz", "host=h password=my SECRETpart dbname=x",
+                            "postgresql://u:SECR/ET@127.0.0.1/db", "postgresql://postgres:SEC@RET@127.0.0.1/db",
+                            "postgresql://u:SECRET/db"}) {
+        try {
+            connection_parameters(bad);
+            BOOST_ERROR("no error for " << bad);
+        } catch (const InvalidArgument& e) {
+            const std::string what = e.what();
+            BOOST_TEST(what.find("malformed connection string") != std::string::npos, what);
+            for (const char* secret : {"SECRET", "SECR", "ET@", "RET"})
+                BOOST_TEST(what.find(secret) == std::string::npos, bad << ": " << what);
+        }
+    }
+    // Legitimate '@'s: a percent-encoded one in the password, one in a query user name.
+    BOOST_TEST(value_of(connection_parameters("postgresql://u:p%40ss@h/db"), "password") == "p@ss");
+    BOOST_TEST(value_of(connection_parameters("postgresql://h:5432/db?user=me@corp"), "user") == "me@corp");
     try {
         connection_parameters("host=h bogus_option=1 password=s3cr3t");
     } catch (const InvalidArgument& e) {

@@ -171,10 +171,20 @@ BOOST_AUTO_TEST_CASE(sigterm_ends_a_sync_after_the_current_batch)
     TempDir dir;
     add_rows(dir / "b.db", StoreShape{10, 3000, 1}, 24);
     const auto conninfo = pg.conninfo(pg.create_database());
-    const int pid = spawn_sync(args(dir / "b.db", conninfo, 100));
+    const auto log = dir / "sync.log";
+    const int pid = spawn_sync(args(dir / "b.db", conninfo, 100), log);
     for (int i = 0; i < 2000 && server_count(conninfo, "device_measurements") <= 0; ++i) sleep_ms(2);
     kill(pid, SIGTERM);
-    BOOST_TEST(wait_for(pid) == 0);
+    // Rows are left: not a success. "Try again later": nothing is lost, the next sync finishes.
+    BOOST_TEST(wait_for(pid) == 3);
+    {
+        std::ifstream err(log.string() + ".err");
+        std::string line, rest;
+        std::getline(err, line);
+        BOOST_TEST(contains(line, "stopped by a signal before the end"), line);
+        BOOST_TEST(contains(line, "try again later"), line);
+        BOOST_TEST(!std::getline(err, rest));  // one line
+    }
     const auto sent = server_count(conninfo, "device_measurements");
     BOOST_TEST(sent < 30000);
     BOOST_TEST(sent % 100 == 0);  // whole batches only
@@ -308,6 +318,46 @@ BOOST_AUTO_TEST_CASE(copied_file_is_detected_and_recovered_with_a_new_source_id)
     BOOST_TEST(run_sync(args(dir / "a.db", conninfo, 50)).status == 0);
     BOOST_TEST(run_sync(args(dir / "b.db", conninfo, 50)).status == 0);
     BOOST_TEST(compare_with_server({dir / "a.db", dir / "b.db"}, conninfo) == "");
+}
+
+// A copy made after the original had sent rows, then the original sends more: the server's mark is
+// past everything the copy holds. The copy's own rows (under ids the original already used) must be
+// refused as a copy, not reported as "0 left" with exit 0.
+BOOST_AUTO_TEST_CASE(a_copy_whose_ids_are_all_below_the_server_mark_is_refused)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    StoreShape one{1, 10, 0};
+    one.complete = false;
+    add_rows(dir / "g.db", one, 70);
+    const auto conninfo = pg.conninfo(pg.create_database());
+    BOOST_REQUIRE_EQUAL(run_sync(args(dir / "g.db", conninfo, 50)).status, 0);
+    {
+        SQLite::Database g((dir / "g.db").string(), SQLite::OPEN_READWRITE);
+        g.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    std::filesystem::copy_file(dir / "g.db", dir / "h.db");  // a plain cp
+    StoreShape more{1, 50, 0};
+    more.complete = false;
+    add_rows(dir / "g.db", more, 71);
+    BOOST_REQUIRE_EQUAL(run_sync(args(dir / "g.db", conninfo, 50)).status, 0);  // server mark: 60 device rows
+
+    StoreShape own{1, 20, 0};
+    own.complete = false;
+    add_rows(dir / "h.db", own, 72);  // ids 11..30, below the mark, different rows
+    const auto dry = run_sync({"--db", (dir / "h.db").string(), "--dsn", conninfo, "--dry-run"});
+    BOOST_TEST(dry.status == 1);
+    const auto copy = run_sync(args(dir / "h.db", conninfo, 50));
+    BOOST_TEST(copy.status == 1, copy.out);
+    BOOST_TEST(contains(copy.err, "another copy of this store file"), copy.err);
+    BOOST_TEST(contains(copy.err, "--new-source-id"));
+    BOOST_TEST(!contains(copy.out, "0 left"), copy.out);
+
+    auto fix = args(dir / "h.db", conninfo, 50);
+    fix.push_back("--new-source-id");
+    const auto fixed = run_sync(fix);
+    BOOST_TEST(fixed.status == 0, fixed.err);
+    BOOST_TEST(compare_with_server({dir / "g.db", dir / "h.db"}, conninfo) == "");
 }
 
 BOOST_AUTO_TEST_CASE(a_row_the_server_rejects_is_reported_and_does_not_block)

@@ -1,6 +1,7 @@
 // benchstore-sync: replays what is new in a local store into the central PostgreSQL.
 // Thin: options -> SyncOptions -> benchstore::sync / sync_watch -> exit status.
-// Exit status: 0 success, 1 error, 2 usage, 3 server unreachable or connection lost (try later).
+// Exit status: 0 success, 1 error, 2 usage, 3 try again later (server unreachable, connection lost,
+// or a one-shot sync stopped by SIGINT/SIGTERM before it finished).
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -57,7 +58,9 @@ int run(int argc, char** argv)
     try {
         const auto args = cli.parse(argc, argv);
         if (args.count("help")) {
-            std::cout << cli.help() << "Exit status: 0 success, 1 error, 2 usage, 3 server unreachable (try later)\n";
+            std::cout << cli.help()
+                      << "Exit status: 0 success, 1 error, 2 usage, 3 try again later (server unreachable, or stopped "
+                         "by a signal before the end)\n";
             return benchstore::sync_exit_success;
         }
         if (!args.unmatched().empty()) throw cxxopts::exceptions::exception("unexpected argument '" + args.unmatched().front() + "'");
@@ -68,10 +71,19 @@ int run(int argc, char** argv)
         if (options.batch_rows < 1) throw cxxopts::exceptions::exception("--batch-rows must be at least 1");
         options.dry_run = args.count("dry-run") ? benchstore::DryRun::yes : benchstore::DryRun::no;
         options.new_source_id = args.count("new-source-id") > 0;
-        options.statement_timeout = std::chrono::seconds(args["statement-timeout"].as<long long>());
+        const long long timeout = args["statement-timeout"].as<long long>();
+        if (timeout < 1 || timeout > benchstore::max_statement_timeout.count())
+            throw cxxopts::exceptions::exception("--statement-timeout SECONDS must be between 1 and " +
+                                                 std::to_string(benchstore::max_statement_timeout.count()));
+        options.statement_timeout = std::chrono::seconds(timeout);
         if (args.count("watch")) {
             watch = args["watch"].as<double>();
-            if (!(watch > 0)) throw cxxopts::exceptions::exception("--watch SECONDS must be positive");
+            // !(a <= b) also refuses NaN; the upper bound keeps the interval's arithmetic in range.
+            if (!(watch > 0) || !(watch <= static_cast<double>(benchstore::max_watch_interval.count())))
+                throw cxxopts::exceptions::exception("--watch SECONDS must be more than 0 and at most " +
+                                                     std::to_string(benchstore::max_watch_interval.count()));
+            if (std::chrono::milliseconds(static_cast<long long>(watch * 1000)).count() < 1)
+                throw cxxopts::exceptions::exception("--watch SECONDS must be at least 0.001");
             if (options.dry_run == benchstore::DryRun::yes)
                 throw cxxopts::exceptions::exception("--watch and --dry-run do not go together");
         }
@@ -91,8 +103,9 @@ int run(int argc, char** argv)
                 options, std::chrono::milliseconds(static_cast<long long>(watch * 1000)),
                 [&](const benchstore::SyncResult& r) {
                     // Quiet while there is nothing new: a line per interval would drown the log.
-                    long long moved = static_cast<long long>(r.rejects.size());
-                    for (const auto& t : r.tables) moved += t.sent + t.skipped;
+                    // Moved: rows this run took past the server's mark, whatever became of them.
+                    long long moved = 0;
+                    for (const auto& t : r.tables) moved += t.sent + t.skipped + t.rejected;
                     if (moved > 0 || r.schema_created) print(r, options.dry_run);
                 },
                 [](const std::exception& e) {
@@ -102,10 +115,19 @@ int run(int argc, char** argv)
         }
         const auto result = benchstore::sync(options);
         print(result, options.dry_run);
+        long long left = 0;
+        for (const auto& t : result.tables) left += t.left;
+        const std::string unsent = "stopped by a signal before the end, " + std::to_string(left) +
+                                   " rows not sent yet; nothing is lost, the next sync sends them";
         if (!result.rejects.empty())
             return error(std::to_string(result.rejects.size()) +
-                         " rows rejected by the server (listed above, kept in its sync_rejects table); "
-                         "everything else was sent");
+                         " rows rejected by the server (listed above, kept in its sync_rejects table); " +
+                         (result.stopped ? unsent : std::string("everything else was sent")));
+        if (result.stopped) {
+            std::cerr << "benchstore-sync: error: " << options.db_path.string() << ": " << unsent << " (try again later)"
+                      << std::endl;
+            return benchstore::sync_exit_try_later;
+        }
         return benchstore::sync_exit_success;
     } catch (const benchstore::ConnectionError& e) {
         std::cerr << "benchstore-sync: error: " << benchstore::mask_conninfo(e.what()) << std::endl;

@@ -10,8 +10,9 @@
 // per-file advisory lock) moved forward. Because the mark is committed with the rows, a sync
 // killed at any point, a server restart or two syncs of the same file at once never lose or
 // duplicate a row; the next sync carries on where the last commit left off. There is no local
-// bookkeeping: the store file is only read (it is migrated forward on open, like every
-// read-write open, and written when new_source_id is set). Memory: two batches (the next one is
+// bookkeeping: the store file is only read (an older store is migrated forward on open, like
+// every read-write open, and the file is written when new_source_id is set; a file that is not a
+// store yet is refused, never turned into one). Memory: two batches (the next one is
 // read while the server loads the current one), whatever the backlog.
 //
 // Thread safety: the functions are reentrant; each call opens its own connections.
@@ -26,6 +27,11 @@
 namespace benchstore {
 
 enum class DryRun { no, yes };
+
+// Limits of SyncOptions::statement_timeout (PostgreSQL keeps it in milliseconds, in an int) and of
+// sync_watch's interval (a year).
+inline constexpr std::chrono::seconds max_statement_timeout{2'147'483};
+inline constexpr std::chrono::seconds max_watch_interval{31'536'000};
 
 struct SyncOptions {
     // The store file to read. It must exist (sync never creates one).
@@ -46,6 +52,7 @@ struct SyncOptions {
     DryRun dry_run = DryRun::no;
 
     // Server-side limit for any one statement, so a stalled server cannot hang the sync.
+    // 1 s to max_statement_timeout; anything else is InvalidArgument (0 would switch it off).
     std::chrono::seconds statement_timeout{300};
 
     // Give the store file a new random source id before sending. The fix for a copied file (one that
@@ -60,10 +67,14 @@ struct SyncOptions {
 // One table's outcome.
 struct SyncTableResult {
     std::string table;             // "benchmarks", "benchmark_status_changes", ...
-    std::int64_t sent = 0;         // rows newly stored on the server (dry run: rows that would be sent)
+    // Rows newly stored on the server (dry run: rows that would be sent). benchmark_status_changes:
+    // the changes delivered (the server keeps only each benchmark's newest, as its status).
+    std::int64_t sent = 0;
     std::int64_t skipped = 0;      // rows the server already held, identical (a resend after a kill)
     std::int64_t rejected = 0;     // rows the server refused; see SyncResult::rejects
-    std::int64_t left = 0;         // rows of the file still not on the server after this run
+    // Rows of the file still not on the server after this run: those above the server's mark for
+    // this file (above the run's own snapshot when the mark is past it), written since included.
+    std::int64_t left = 0;
     double seconds = 0;            // time spent on this table
     double rows_per_second() const { return seconds > 0 ? (sent + skipped) / seconds : 0; }
 };
@@ -87,8 +98,10 @@ struct SyncResult {
 };
 
 // Sends what is new in options.db_path. Throws:
-//   InvalidArgument  bad options (batch_rows < 1);
-//   StoreError       missing or unreadable store file;
+//   InvalidArgument  bad options (batch_rows < 1, statement_timeout out of range);
+//   StoreError       missing or unreadable store file, or a file that is not a benchstore store
+//                    (user_version 0: an empty file, another program's database): sync never
+//                    creates or adopts a store;
 //   ConnectionError  server unreachable or connection lost: try again later (nothing half-sent);
 //   ServerError      wrong password, missing database, permission denied, a server schema newer
 //                    than this program, or a copied store file (see new_source_id).
@@ -99,9 +112,11 @@ SyncResult sync(const SyncOptions& options);
 // Human-readable report lines for a result (per table: sent, skipped, rows/s, left).
 std::vector<std::string> format_sync_report(const SyncResult& result, DryRun dry_run);
 
-// Calls sync() every interval until *options.stop becomes true. A ConnectionError is passed to
-// on_error and the loop carries on (the server may be back next time); any other Error is
-// rethrown. on_result gets each completed run. Returns when stopped.
+// Calls sync() every interval until *options.stop becomes true. A ConnectionError, or a store file
+// locked by another writer past the busy timeout, is passed to on_error and the loop carries on
+// (the server or the file may be free next time); any other Error is rethrown. on_result gets each
+// completed run. new_source_id is applied once, by the first attempt that writes it, not on every
+// attempt. Returns when stopped. Throws InvalidArgument unless 0 < interval <= max_watch_interval.
 void sync_watch(const SyncOptions& options, std::chrono::milliseconds interval,
                 const std::function<void(const SyncResult&)>& on_result,
                 const std::function<void(const std::exception&)>& on_error);

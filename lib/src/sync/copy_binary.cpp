@@ -33,6 +33,15 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d)
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
+bool is_leap_year(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+// 1..12 -> days in that month of year y.
+int days_in_month(int y, int m)
+{
+    static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap_year(y) ? 29 : days[m - 1];
+}
+
 bool digits(std::string_view s, std::size_t pos, std::size_t n, int& value)
 {
     value = 0;
@@ -133,7 +142,7 @@ std::optional<std::int64_t> parse_pg_timestamp(std::string_view s)
     if (s.size() >= 19 && digits(s, 0, 4, year) && s[4] == '-' && digits(s, 5, 2, month) && s[7] == '-' &&
         digits(s, 8, 2, day) && (s[10] == 'T' || s[10] == ' ') && digits(s, 11, 2, hour) && s[13] == ':' &&
         digits(s, 14, 2, minute) && s[16] == ':' && digits(s, 17, 2, second) && month >= 1 && month <= 12 &&
-        day >= 1 && day <= 31 && hour < 24 && minute < 60 && second < 61) {
+        day >= 1 && day <= days_in_month(year, month) && hour < 24 && minute < 60 && second < 61) {
         std::size_t pos = 19;
         std::int64_t micros = 0;
         bool ok = true;

@@ -3,20 +3,119 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
-#include <regex>
 
 #include "benchstore/sync.hpp"
 
 namespace benchstore {
 
+namespace {
+
+bool is_uri_start(const std::string& lowered, std::size_t pos)
+{
+    return lowered.compare(pos, 13, "postgresql://") == 0 || lowered.compare(pos, 11, "postgres://") == 0;
+}
+
+// In every postgres[ql]:// URI of text (it runs to the next whitespace or quote), the password part
+// of the userinfo: from the user name's ':' to the LAST '@' of the URI. libpq itself stops at the
+// first '@' (or '/'), so a password holding an unencoded '@' or '/' would otherwise show its tail.
+std::string mask_uri_userinfo(const std::string& text)
+{
+    std::string out;
+    std::string lowered = text;
+    std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::size_t copied = 0;
+    for (std::size_t pos = lowered.find("postgres"); pos != std::string::npos; pos = lowered.find("postgres", pos + 1)) {
+        if (pos < copied || !is_uri_start(lowered, pos)) continue;
+        const std::size_t begin = lowered.find("://", pos) + 3;
+        std::size_t end = begin;
+        while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) && text[end] != '"' &&
+               text[end] != '\'')
+            ++end;
+        const std::size_t at = text.rfind('@', end == 0 ? 0 : end - 1);
+        if (at == std::string::npos || at < begin) continue;
+        const std::size_t colon = text.find(':', begin);
+        const std::size_t from = colon != std::string::npos && colon < at ? colon + 1 : begin;
+        out.append(text, copied, from - copied);
+        out += "***";
+        copied = at;
+    }
+    out.append(text, copied, std::string::npos);
+    return out;
+}
+
+bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+// Replaces the value after every password= / sslpassword= (any case) with "***". In a URI query
+// (after '?' or '&') the value runs to the next '&', whitespace or quote. Elsewhere (key=value) it
+// is a quoted value, or the raw text up to the next " key=": libpq refuses an unquoted value with
+// spaces, and the part after the space must not show either. Hand-written rather than std::regex,
+// whose backtracking recurses once per character of the text.
+std::string mask_password_values(const std::string& text)
+{
+    std::string lowered = text;
+    std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::string out;
+    std::size_t copied = 0;
+    for (std::size_t pos = lowered.find("password"); pos != std::string::npos; pos = lowered.find("password", pos + 1)) {
+        if (pos < copied) continue;
+        std::size_t key = pos;
+        if (key >= 3 && lowered.compare(key - 3, 3, "ssl") == 0) key -= 3;
+        const char before = key > 0 ? text[key - 1] : ' ';
+        if (is_word_char(before)) continue;
+        const bool in_query = before == '?' || before == '&';
+        std::size_t v = pos + 8;
+        if (!in_query)
+            while (v < text.size() && is_space(text[v])) ++v;
+        if (v >= text.size() || text[v] != '=') continue;
+        ++v;
+        if (!in_query)
+            while (v < text.size() && is_space(text[v])) ++v;
+        std::size_t e = v;
+        if (in_query) {
+            while (e < text.size() && text[e] != '&' && !is_space(text[e]) && text[e] != '"' && text[e] != '\'') ++e;
+        } else {
+            bool quoted = false;
+            if (v < text.size() && text[v] == '\'') {
+                std::size_t q = v + 1;
+                while (q < text.size() && text[q] != '\'') q += text[q] == '\\' ? 2 : 1;
+                if (q < text.size() && (q + 1 == text.size() || is_space(text[q + 1]))) {
+                    e = q + 1;
+                    quoted = true;
+                }
+            }
+            if (!quoted) {
+                // Up to the next whitespace that is followed by "word =", or the end.
+                e = text.size();
+                for (std::size_t w = v; w < text.size(); ++w) {
+                    if (!is_space(text[w])) continue;
+                    std::size_t k = w;
+                    while (k < text.size() && is_space(text[k])) ++k;
+                    const std::size_t word = k;
+                    while (k < text.size() && is_word_char(text[k])) ++k;
+                    if (k == word || std::isdigit(static_cast<unsigned char>(text[word]))) continue;
+                    while (k < text.size() && is_space(text[k])) ++k;
+                    if (k < text.size() && text[k] == '=') {
+                        e = w;
+                        break;
+                    }
+                }
+            }
+        }
+        out.append(text, copied, v - copied);
+        out += "***";
+        copied = e;
+    }
+    out.append(text, copied, std::string::npos);
+    return out;
+}
+
+} // namespace
+
 std::string mask_conninfo(const std::string& text)
 {
-    static const std::regex key_value(R"((password\s*=\s*)('([^'\\]|\\.)*'|[^\s]+))", std::regex::icase);
-    static const std::regex uri_password(R"(((postgres|postgresql)://[^:/@\s]*:)[^@\s]*@)", std::regex::icase);
-    static const std::regex uri_query(R"(([?&]password=)[^&\s]*)", std::regex::icase);
-    std::string out = std::regex_replace(text, uri_password, "$1***@");
-    out = std::regex_replace(out, uri_query, "$1***");
-    return std::regex_replace(out, key_value, "$1***");
+    // Password values first, so an '@' in a query password cannot pass for the userinfo's end.
+    return mask_uri_userinfo(mask_password_values(text));
 }
 
 namespace pgsync {
@@ -73,6 +172,52 @@ bool is_connection_sqlstate(const std::string& state)
     return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03" || state == "57014";
 }
 
+// A connection string libpq could not parse, described without quoting any of it.
+std::string parse_failure(const std::string& libpq_message, bool is_uri)
+{
+    static const std::pair<const char*, const char*> hints[] = {
+        {"missing \"=\" after", "a word without '=': a value with spaces must be in single quotes, as in password='a b'"},
+        {"unterminated quoted string", "a quoted value is not closed"},
+        {"invalid connection option", "an unknown option name"},
+        {"invalid percent-encoded token", "an invalid percent-encoding: write a literal % as %25"},
+        {"forbidden value %00", "%00 in a percent-encoded value"},
+        {"query parameter", "a URI query parameter that is not one key=value"},
+        {"IPv6", "a malformed IPv6 host address"},
+        {"unexpected character", "an unexpected character after a host name"},
+    };
+    std::string hint = is_uri ? "a malformed URI" : "neither key=value pairs nor a URI";
+    for (const auto& [needle, text] : hints)
+        if (libpq_message.find(needle) != std::string::npos) {
+            hint = text;
+            break;
+        }
+    if (is_uri) hint += "; in a URI, percent-encode @ : / ? % in the user name and password";
+    return "malformed connection string (" + hint + ")";
+}
+
+// libpq ends a URI's userinfo at its first '@' (or at a '/', finding none): a password holding an
+// unencoded '@' or '/' becomes part of the host, port or database name, and from there part of
+// messages. Refuse such a URI before connecting, and say why without quoting it.
+void refuse_misparsed_uri(const std::string& uri, const std::vector<std::pair<std::string, std::string>>& parsed)
+{
+    const std::size_t begin = uri.find("://") + 3;
+    std::size_t p = begin;
+    while (p < uri.size() && uri[p] != '@' && uri[p] != '/') ++p;
+    const bool libpq_userinfo = p < uri.size() && uri[p] == '@';
+    const auto ats = std::count(uri.begin() + static_cast<std::ptrdiff_t>(begin), uri.end(), '@');
+    for (const auto& [key, value] : parsed) {
+        const bool stray_at = ats > (libpq_userinfo ? 1 : 0) && value.find('@') != std::string::npos &&
+                              (key == "host" || key == "hostaddr" || key == "port" || key == "dbname");
+        const bool bad_port =
+            key == "port" && value.find_first_not_of("0123456789,") != std::string::npos;
+        if (stray_at || bad_port)
+            throw InvalidArgument(std::string("malformed connection string (") +
+                                  (stray_at ? "an '@' after the URI's user name and password"
+                                            : "the URI's port is not a number") +
+                                  "; in a URI, percent-encode @ : / ? % in the user name and password)");
+    }
+}
+
 } // namespace
 
 std::vector<std::pair<std::string, std::string>> connection_parameters(const std::string& conninfo)
@@ -85,13 +230,16 @@ std::vector<std::pair<std::string, std::string>> connection_parameters(const std
         char* err = nullptr;
         PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
         if (opts == nullptr) {
-            std::string message = err ? one_line(err) : "out of memory";
+            // libpq's message quotes the raw text around the fault, which can be the password.
+            const std::string message = err ? err : "";
             PQfreemem(err);
-            throw InvalidArgument("invalid connection string: " + mask_conninfo(message));
+            if (message.empty()) throw InvalidArgument("cannot parse the connection string: out of memory");
+            throw InvalidArgument(parse_failure(message, is_uri));
         }
         for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o)
             if (o->val != nullptr) user.emplace_back(o->keyword, o->val);
         PQconninfoFree(opts);
+        if (is_uri) refuse_misparsed_uri(conninfo, user);
     }
     auto given = [&](const std::string& key) {
         return std::any_of(user.begin(), user.end(), [&](const auto& kv) { return kv.first == key; });

@@ -1,11 +1,13 @@
 // sync(): one run over the four tables. See benchstore/sync.hpp for the contract.
 #include "benchstore/sync.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <thread>
 
 #include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
 
 #include "benchstore/error.hpp"
 #include "benchstore/uuid.hpp"
@@ -66,25 +68,82 @@ SyncResult dry_run(pgsync::PgConnection& conn, SQLite::Database& db, const SyncO
     return result;
 }
 
-} // namespace
+// The store file is locked by another writer for longer than the busy timeout: nothing was changed,
+// and the next attempt may well succeed (sync_watch carries on).
+class StoreBusyError : public StoreError {
+public:
+    using StoreError::StoreError;
+};
 
-SyncResult sync(const SyncOptions& options)
+bool is_busy_code(int code)
+{
+    const int primary = code & 0xff;
+    return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
+bool says_busy(const std::string& message)
+{
+    return message.find(sqlite3_errstr(SQLITE_BUSY)) != std::string::npos ||
+           message.find(sqlite3_errstr(SQLITE_LOCKED)) != std::string::npos;
+}
+
+[[noreturn]] void throw_store_error(const std::filesystem::path& path, const SQLite::Exception& e)
+{
+    const std::string message = path.string() + ": cannot read store: " + e.what();
+    if (is_busy_code(e.getErrorCode())) throw StoreBusyError(message);
+    throw StoreError(message);
+}
+
+// Sync reads stores; it never creates or adopts one. open_store(read_write) turns an empty or
+// foreign-but-table-less SQLite file (user_version 0) into a new store, so look first, read-only.
+void refuse_non_store(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) throw StoreError(path.string() + ": no such store file");
+    if (std::filesystem::is_directory(path, ec))
+        throw StoreError(path.string() + ": is a directory, not a store file");
+    int version = 0;
+    try {
+        SQLite::Database probe(path.string(), SQLite::OPEN_READONLY, store::busy_timeout_ms);
+        version = probe.execAndGet("PRAGMA user_version").getInt();
+    } catch (const SQLite::Exception& e) {
+        const std::string message = path.string() + ": cannot open store: " + e.what();
+        if (is_busy_code(e.getErrorCode())) throw StoreBusyError(message);
+        throw StoreError(message);
+    }
+    if (version == 0) throw StoreError(path.string() + ": not a benchstore store");
+}
+
+SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
 {
     const auto start = Clock::now();
     if (options.batch_rows < 1) throw InvalidArgument("batch rows must be at least 1");
-    std::error_code ec;
-    if (!std::filesystem::exists(options.db_path, ec))
-        throw StoreError(options.db_path.string() + ": no such store file");
+    if (options.statement_timeout < std::chrono::seconds(1) || options.statement_timeout > max_statement_timeout)
+        throw InvalidArgument("statement timeout must be between 1 and " +
+                              std::to_string(max_statement_timeout.count()) + " seconds");
+    refuse_non_store(options.db_path);
     const bool dry = options.dry_run == DryRun::yes;
-    auto db = store::open_store(options.db_path, dry ? store::OpenMode::read_only : store::OpenMode::read_write);
+    auto db = [&] {
+        try {
+            return store::open_store(options.db_path, dry ? store::OpenMode::read_only : store::OpenMode::read_write);
+        } catch (const NewerSchemaError&) {
+            throw;
+        } catch (const StoreError& e) {
+            if (says_busy(e.what())) throw StoreBusyError(e.what());
+            throw;
+        }
+    }();
     std::string source_id;
     std::vector<std::int64_t> targets;
     try {
-        if (options.new_source_id && !dry) write_new_source_id(db);
+        if (options.new_source_id && !dry) {
+            write_new_source_id(db);
+            if (source_id_written != nullptr) *source_id_written = true;
+        }
         source_id = read_store_source_id(db, options.db_path);
         targets = pgsync::read_targets(db);
     } catch (const SQLite::Exception& e) {
-        throw StoreError(options.db_path.string() + ": cannot read store: " + e.what());
+        throw_store_error(options.db_path, e);
     }
 
     pgsync::PgConnection conn(options.conninfo, options.statement_timeout);
@@ -122,15 +181,23 @@ SyncResult sync(const SyncOptions& options)
                 t.table = specs[i].name;
                 result.tables.push_back(t);
             }
+            // A mark past this run's target counts from the target: rows above it are only known
+            // to be on the server when this file sent them, and "left" must never say 0 for rows
+            // that are not there.
             const auto mark = pgsync::read_remote_mark(conn, source_id, specs[i].name);
-            result.tables[i].left = pgsync::count_rows(db, specs[i], mark.high_water_mark, INT64_MAX);
+            result.tables[i].left =
+                pgsync::count_rows(db, specs[i], std::min(mark.high_water_mark, targets[i]), INT64_MAX);
         }
     } catch (const SQLite::Exception& e) {
-        throw StoreError(options.db_path.string() + ": cannot read store: " + e.what());
+        throw_store_error(options.db_path, e);
     }
     result.seconds = seconds_since(start);
     return result;
 }
+
+} // namespace
+
+SyncResult sync(const SyncOptions& options) { return run_sync(options, nullptr); }
 
 std::vector<std::string> format_sync_report(const SyncResult& result, DryRun dry_run)
 {
@@ -166,15 +233,22 @@ void sync_watch(const SyncOptions& options, std::chrono::milliseconds interval,
                 const std::function<void(const SyncResult&)>& on_result,
                 const std::function<void(const std::exception&)>& on_error)
 {
+    if (!(interval > std::chrono::milliseconds(0)) || interval > max_watch_interval)
+        throw InvalidArgument("watch interval must be more than 0 and at most " +
+                              std::to_string(std::chrono::duration_cast<std::chrono::seconds>(max_watch_interval).count()) +
+                              " seconds");
     auto stopped = [&] { return options.stop != nullptr && options.stop->load(); };
     SyncOptions once = options;
     while (!stopped()) {
+        bool written = false;
         try {
-            on_result(sync(once));
-            once.new_source_id = false;  // only ever once
+            on_result(run_sync(once, &written));
         } catch (const ConnectionError& e) {
             on_error(e);
+        } catch (const StoreBusyError& e) {
+            on_error(e);  // another writer held the file: nothing changed, try again next time
         }
+        if (written) once.new_source_id = false;  // only ever once, whatever came after
         const auto until = Clock::now() + interval;
         while (!stopped() && Clock::now() < until)
             std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(50), until - Clock::now()));

@@ -182,6 +182,7 @@ std::vector<TableSpec> make_specs()
         "SELECT s.local_id, s.benchmark_id FROM stage_benchmarks s JOIN benchmarks b USING (benchmark_id) "
         "WHERE (s.repository, s.branch, s.commit_id, s.commit_message, s.metadata, s.created_at) IS DISTINCT FROM "
         "(b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, b.created_at) ORDER BY s.local_id LIMIT 1",
+        false,
         encode_benchmark});
     specs.push_back(TableSpec{
         "benchmark_status_changes",
@@ -197,6 +198,7 @@ std::vector<TableSpec> make_specs()
         "FROM (SELECT DISTINCT ON (benchmark_id) * FROM stage_status_changes ORDER BY benchmark_id, local_id DESC) s "
         "WHERE b.benchmark_id = s.benchmark_id AND b.status_seq < s.local_id AND $1::uuid IS NOT NULL",
         "",
+        true,
         encode_status_change});
     specs.push_back(TableSpec{
         "device_measurements",
@@ -212,6 +214,7 @@ std::vector<TableSpec> make_specs()
         "USING (benchmark_id, local_id) WHERE (s.cpu_util, s.mem_megabytes, s.gpu_util, s.gpu_mem_megabytes, s.time) "
         "IS DISTINCT FROM (d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time) "
         "ORDER BY s.local_id LIMIT 1",
+        false,
         encode_device});
     specs.push_back(TableSpec{
         "model_measurements",
@@ -225,6 +228,7 @@ std::vector<TableSpec> make_specs()
         "SELECT s.local_id, s.benchmark_id FROM stage_model_measurements s JOIN model_measurements m "
         "USING (benchmark_id, local_id) WHERE (s.measurements, s.time) IS DISTINCT FROM (m.measurements, m.time) "
         "ORDER BY s.local_id LIMIT 1",
+        false,
         encode_model});
     return specs;
 }

@@ -37,6 +37,9 @@ struct TableSpec {
     std::string insert_sql;    // $1 = source id; plain INSERT ... SELECT (fails on a duplicate key); empty: none
     std::string apply_sql;     // $1 = source id; idempotent (ON CONFLICT DO NOTHING); affected = rows applied
     std::string conflict_sql;  // first staged row that differs from the server's row; empty: none
+    // true: SyncTableResult::sent counts the rows delivered (the apply statement's count means
+    // something else, as for status changes); false: sent = rows inserted, skipped = the rest.
+    bool counts_staged_as_sent;
     void (*encode)(SQLite::Statement& row, const std::string& benchmark_id, std::string& out, BatchRow& batch_row);
 };
 

@@ -67,9 +67,12 @@ bool TableSync::run(SyncTableResult& stats, std::vector<SyncReject>& rejects)
         if (!have_batch) {
             const RemoteMark mark = read_remote_mark(m_conn, m_source_id, m_spec.name);
             m_mark = mark.high_water_mark;
+            // Before anything else, even when the mark is at or past this run's target: a copy of
+            // this file that sent more rows under the same source id leaves a mark this file's own
+            // rows do not match, and "nothing to send" would silently drop the copy's rows.
+            check_same_file(m_db, m_spec, m_source_id, m_db_name, mark);
             if (m_mark >= m_target) return true;
             if (m_stop && m_stop->load()) return false;
-            check_same_file(m_db, m_spec, m_source_id, m_db_name, mark);
             batch = read_batch(m_db, m_spec, m_mark, m_target, m_batch_rows);
         }
         have_batch = false;
@@ -211,8 +214,15 @@ TableSync::Outcome TableSync::send_range(const Batch& batch, std::size_t begin, 
     tx.commit();
 
     m_mark = last.id;
-    m_stats->sent += applied;
-    m_stats->skipped += to_send - applied;
+    if (m_spec.counts_staged_as_sent) {
+        // Status changes update the benchmark row instead of adding rows: the UPDATE's count is
+        // the benchmarks whose status moved, not the changes delivered (several changes of one
+        // benchmark collapse into its newest, and the benchmarks row may carry it already).
+        m_stats->sent += to_send;
+    } else {
+        m_stats->sent += applied;
+        m_stats->skipped += to_send - applied;
+    }
     m_stats->rejected += static_cast<std::int64_t>(new_rejects.size());
     for (auto& r : new_rejects) m_rejects->push_back(std::move(r));
     return Outcome::sent;
