@@ -202,6 +202,12 @@ BOOST_AUTO_TEST_CASE(rejects_bad_input_and_stores_nothing_of_it)
     BOOST_CHECK_THROW(rec.collect_model_measurements(id, {{"t", 1.0}, {"t", 2.0}}), InvalidArgument);
     BOOST_CHECK_THROW(rec.collect_model_measurements(id, {}), InvalidArgument);
     BOOST_CHECK_THROW(rec.initialise_benchmark({{"", "x"}}), InvalidArgument);
+    BOOST_CHECK_THROW(rec.initialise_benchmark({{"k", "bad \xff byte"}}), InvalidArgument);
+    BOOST_CHECK_THROW(rec.initialise_benchmark({{"k", std::string("nul\0byte", 8)}}), InvalidArgument);
+    BOOST_CHECK_THROW(rec.collect_model_measurements(id, {{"t\xc3", 1.0}}), InvalidArgument);
+    BOOST_CHECK_THROW(create_global_metrics_recorder("acme", "main", "abc", "msg \xed\xa0\x80", dir / "b.db"), InvalidArgument);
+    BOOST_CHECK_THROW(rec.collect_device_measurements(id, std::vector<DeviceSample>{{1, 1, std::nullopt, std::nullopt,
+                          Timestamp{} + std::chrono::hours(24 * 366 * 9000)}}), InvalidArgument);
     // A batch with one bad sample stores none of it.
     std::vector<DeviceSample> batch(100, DeviceSample{1, 1, std::nullopt, std::nullopt, std::nullopt});
     batch[57].cpu_util = nan;

@@ -1,7 +1,9 @@
 #define BOOST_TEST_MODULE store
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
 
 #include <SQLiteCpp/Database.h>
 
@@ -96,6 +98,49 @@ BOOST_AUTO_TEST_CASE(migrates_an_older_file_forward_and_keeps_its_rows)
     rec.collect_device_measurements("01938f5e-7c2a-7b3d-9f10-3a5c7e9b1d2f", 1.0, 2.0);
 }
 
+BOOST_AUTO_TEST_CASE(many_connections_create_one_new_file_at_once)
+{
+    // Each round: eight connections open the same brand-new file at the same moment. All must succeed
+    // (the second waits for the first) and the file must end up migrated exactly once.
+    for (int round = 0; round < 15; ++round) {
+        TempDir dir;
+        const auto path = dir / "new.db";
+        std::atomic<int> ready{0}, failures{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 8; ++t)
+            threads.emplace_back([&] {
+                ++ready;
+                while (ready.load() < 8) std::this_thread::yield();
+                try {
+                    auto rec = create_global_metrics_recorder("r", "b", "c", "m", path);
+                    rec.initialise_benchmark({});
+                } catch (const std::exception& e) {
+                    BOOST_TEST_MESSAGE("open failed: " << e.what());
+                    ++failures;
+                }
+            });
+        for (auto& th : threads) th.join();
+        BOOST_REQUIRE_EQUAL(failures.load(), 0);
+        SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
+        BOOST_TEST(raw.execAndGet("SELECT count(*) FROM benchmarks").getInt() == 8);
+        BOOST_TEST(raw.execAndGet("SELECT count(*) FROM store_info WHERE key = 'source_id'").getInt() == 1);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_foreign_file_is_refused_without_being_changed)
+{
+    TempDir dir;
+    const auto path = dir / "other.db";
+    { SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE); raw.exec("CREATE TABLE t (x); INSERT INTO t VALUES (1)"); }
+    const auto bytes = [&] { std::ifstream in(path, std::ios::binary); return std::string(std::istreambuf_iterator<char>(in), {}); };
+    const std::string before = bytes();
+    BOOST_CHECK_THROW(create_global_metrics_recorder("r", "b", "c", "m", path), StoreError);
+    BOOST_TEST((bytes() == before));
+    BOOST_TEST(!std::filesystem::exists(path.string() + "-wal"));
+    SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
+    BOOST_TEST(raw.execAndGet("PRAGMA journal_mode").getString() == "delete");
+}
+
 BOOST_AUTO_TEST_CASE(uuid_v7_is_time_ordered_and_well_formed)
 {
     std::string previous;
@@ -134,6 +179,9 @@ BOOST_AUTO_TEST_CASE(timestamps_have_six_fraction_digits)
     BOOST_TEST(format_file_stamp(t) == "20250729_200807");
     BOOST_CHECK_THROW(parse_timestamp("yesterday"), InvalidArgument);
     BOOST_CHECK_THROW(parse_timestamp("2025-13-40"), InvalidArgument);
+    BOOST_CHECK_THROW(parse_timestamp("-001-01-01"), InvalidArgument);
+    BOOST_CHECK_THROW(parse_timestamp("10000-01-01"), InvalidArgument);
+    BOOST_CHECK_THROW(format_timestamp(t + std::chrono::hours(24 * 366 * 9000)), InvalidArgument);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

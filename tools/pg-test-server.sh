@@ -3,8 +3,8 @@
 #   tools/pg-test-server.sh start DIR [PORT]   initdb + start; prints the conninfo to use
 #   tools/pg-test-server.sh stop DIR           stop (immediate) and remove DIR
 # Debian's postgresql package (newest /usr/lib/postgresql/*/bin); as root it runs the server as
-# the postgres user. 127.0.0.1 with scram-sha-256 (user postgres, password in DIR/pw), and a Unix
-# socket in DIR with trust. fsync stays on unless FSYNC=off is set.
+# the postgres user. 127.0.0.1 with scram-sha-256 (user postgres, password in DIR/pw, and in
+# DIR/pgpass which the printed conninfo names), and a Unix socket in DIR with trust. fsync stays on unless FSYNC=off is set.
 set -eu
 cmd=${1:?usage: pg-test-server.sh start|stop DIR [PORT]}
 dir=${2:?usage: pg-test-server.sh start|stop DIR [PORT]}
@@ -15,6 +15,7 @@ case "$cmd" in
 start)
     port=${3:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
     mkdir -p "$dir"
+    dir=$(cd "$dir" && pwd)  # the server resolves paths from inside its data folder
     [ "$(id -u)" = 0 ] && chown postgres: "$dir"
     pw=$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')
     echo "$pw" > "$dir/pw"
@@ -30,7 +31,9 @@ shared_buffers = 256MB
 max_wal_size = 4GB
 CONF
     as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start > /dev/null
-    echo "host=127.0.0.1 port=$port user=postgres password=$pw"
+    # The password goes in a passfile for libpq, not on the screen.
+    (umask 077; echo "127.0.0.1:$port:*:postgres:$pw" > "$dir/pgpass")
+    echo "host=127.0.0.1 port=$port user=postgres passfile=$dir/pgpass"
     ;;
 stop)
     as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop > /dev/null 2>&1 || true

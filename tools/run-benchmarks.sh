@@ -20,6 +20,7 @@ else
 fi
 
 status=0
-"$root/build/apps/benchstore-run" "$repository" "$branch" "$commit_id" "$commit_msg" --db benchmarks.db || status=$?
+# "--" keeps a commit message that starts with "-" an argument, not an option.
+"$root/build/apps/benchstore-run" --db benchmarks.db -- "$repository" "$branch" "$commit_id" "$commit_msg" || status=$?
 "$root/build/tools/benchstore-export" --db benchmarks.db --out benchmark_results
 exit $status

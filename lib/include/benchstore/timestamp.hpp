@@ -11,10 +11,10 @@ using Timestamp = std::chrono::time_point<std::chrono::system_clock, std::chrono
 // The current UTC time, to the microsecond.
 Timestamp now_utc();
 
-// Formats as "YYYY-MM-DDTHH:MM:SS.ffffff". Never throws for years 0..9999.
+// Formats as "YYYY-MM-DDTHH:MM:SS.ffffff". Throws InvalidArgument outside the years 0000..9999.
 std::string format_timestamp(Timestamp t);
 
-// Formats for file names: "YYYYmmdd_HHMMSS".
+// Formats for file names: "YYYYmmdd_HHMMSS". Throws as format_timestamp.
 std::string format_file_stamp(Timestamp t);
 
 // Formats for log lines in local time, as Python's logging asctime: "2026-11-26 12:00:00,123".

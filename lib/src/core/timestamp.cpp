@@ -1,5 +1,6 @@
 #include "benchstore/timestamp.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <ctime>
 #include <sstream>
@@ -29,6 +30,8 @@ Civil to_civil(Timestamp t)
 {
     const auto day_point = date::floor<date::days>(t);
     const date::year_month_day ymd{day_point};
+    if (int(ymd.year()) < 0 || int(ymd.year()) > 9999)
+        throw InvalidArgument("timestamp outside the years 0000-9999 (" + std::to_string(int(ymd.year())) + ")");
     const date::hh_mm_ss<std::chrono::microseconds> hms{t - day_point};
     return {int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()), hms.hours().count(),
             hms.minutes().count(), hms.seconds().count(), hms.subseconds().count()};
@@ -101,7 +104,9 @@ Timestamp parse_timestamp(const std::string& text)
         std::istringstream in(s);
         date::sys_time<std::chrono::microseconds> t;
         in >> date::parse(format, t);
-        if (!in.fail() && in.peek() == std::char_traits<char>::eof()) return t;
+        if (!in.fail() && in.peek() == std::char_traits<char>::eof() && s.size() >= 10 && s[4] == '-' &&
+            std::isdigit(static_cast<unsigned char>(s[0])))
+            return t;
     }
     throw InvalidArgument("not an ISO 8601 date or time: '" + text +
                           "' (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[.ffffff])");

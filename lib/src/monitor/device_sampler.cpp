@@ -19,6 +19,7 @@ struct DeviceSampler::Impl {
     std::shared_ptr<GpuReader> gpu;
 
     mutable std::mutex mutex;
+    std::mutex join_mutex;  // serialises join(): only one caller may join the thread
     std::condition_variable wake;
     bool stopping = false;
     bool rethrown = false;
@@ -86,6 +87,7 @@ struct DeviceSampler::Impl {
             stopping = true;
         }
         wake.notify_all();
+        std::lock_guard join_lock(join_mutex);  // stop() may race in from several threads
         if (thread.joinable()) thread.join();
     }
 };

@@ -33,6 +33,13 @@ void require_finite(double value, const std::string& what)
         throw InvalidArgument(what + " is not a finite number (" + (std::isnan(value) ? "NaN" : "infinite") + ")");
 }
 
+// Text must reach PostgreSQL intact at sync: well-formed UTF-8, no NUL byte.
+void require_text(const std::string& text, const std::string& what)
+{
+    if (text.find('\0') != std::string::npos) throw InvalidArgument(what + " contains a NUL byte");
+    if (!is_valid_utf8(text)) throw InvalidArgument(what + " is not valid UTF-8");
+}
+
 void bind_optional(SQLite::Statement& st, int index, const std::optional<double>& value)
 {
     if (value) st.bind(index, *value);
@@ -169,6 +176,10 @@ void validate_sample(const DeviceSample& s)
 MetricsRecorder::MetricsRecorder(RecorderOptions options)
 {
     if (options.repository.empty()) throw InvalidArgument("repository must not be empty");
+    require_text(options.repository, "repository");
+    require_text(options.branch, "branch");
+    require_text(options.commit_id, "commit id");
+    require_text(options.commit_message, "commit message");
     m_impl = std::make_unique<Impl>(std::move(options));
 }
 
@@ -181,6 +192,8 @@ std::string MetricsRecorder::initialise_benchmark(const Metadata& metadata)
     std::set<std::string> keys;
     for (const auto& [key, value] : metadata) {
         if (key.empty()) throw InvalidArgument("metadata key must not be empty");
+        require_text(key, "metadata key");
+        require_text(value, "metadata value of '" + key + "'");
         if (!keys.insert(key).second) throw InvalidArgument("metadata key '" + key + "' given twice");
     }
     const std::string json = json_object_of_strings(metadata);
@@ -239,6 +252,7 @@ void MetricsRecorder::collect_model_measurements(const std::string& benchmark_id
     std::set<std::string> names;
     for (const auto& [name, value] : measurements) {
         if (name.empty()) throw InvalidArgument("measurement name must not be empty");
+        require_text(name, "measurement name");
         if (!names.insert(name).second) throw InvalidArgument("measurement '" + name + "' given twice");
         require_finite(value, "measurement '" + name + "'");
     }
@@ -260,6 +274,7 @@ void MetricsRecorder::collect_model_measurements(const std::string& benchmark_id
 void MetricsRecorder::set_status(const std::string& benchmark_id, BenchmarkStatus status,
                                  const std::string& reason)
 {
+    require_text(reason, "status reason");
     std::lock_guard lock(m_impl->mutex);
     m_impl->check_open();
     Impl& d = *m_impl;

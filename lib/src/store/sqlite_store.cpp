@@ -1,6 +1,10 @@
 #include "store/sqlite_store.hpp"
 
+#include <chrono>
 #include <string>
+#include <thread>
+
+#include <sqlite3.h>
 
 #include <SQLiteCpp/Statement.h>
 
@@ -29,11 +33,44 @@ bool has_foreign_tables(SQLite::Database& db)
     return db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").getInt() > 0;
 }
 
+// Tables but no version, read in one snapshot: another process may be creating the store right now.
+bool is_foreign(SQLite::Database& db)
+{
+    db.exec("BEGIN");
+    bool foreign = false;
+    try {
+        foreign = user_version(db) == 0 && has_foreign_tables(db);
+    } catch (...) {
+        db.exec("ROLLBACK");
+        throw;
+    }
+    db.exec("COMMIT");
+    return foreign;
+}
+
 void refuse_newer(const std::filesystem::path& path, int version)
 {
     throw NewerSchemaError(describe(path) + ": written by a newer benchstore (store version " +
                            std::to_string(version) + ", this program knows up to " +
                            std::to_string(latest_version) + "); upgrade benchstore to use it");
+}
+
+// Switches a new file to WAL. On a brand-new file two connections switching at once get SQLITE_BUSY
+// without SQLite's busy handler being consulted, so wait here, as long as the busy timeout allows.
+void ensure_wal(SQLite::Database& db, const std::filesystem::path& path)
+{
+    if (db.execAndGet("PRAGMA journal_mode").getString() == "wal") return;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+    for (;;) {
+        try {
+            if (db.execAndGet("PRAGMA journal_mode = WAL").getString() != "wal")
+                throw StoreError(describe(path) + ": cannot switch to WAL journal mode");
+            return;
+        } catch (const SQLite::Exception& e) {
+            if ((e.getErrorCode() & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    }
 }
 
 void migrate(SQLite::Database& db, const std::filesystem::path& path)
@@ -84,8 +121,10 @@ SQLite::Database open_store(const std::filesystem::path& path, OpenMode mode)
                                  "benchstore-sync to migrate it");
             db.exec("PRAGMA query_only = ON");
         } else {
-            if (db.execAndGet("PRAGMA journal_mode = WAL").getString() != "wal")
-                throw StoreError(describe(path) + ": cannot switch to WAL journal mode");
+            // Never touch a file that is not ours: refuse it before switching its journal mode.
+            if (version == 0 && is_foreign(db))
+                throw StoreError(describe(path) + ": not a benchstore store (it has other tables)");
+            ensure_wal(db, path);
             db.exec("PRAGMA synchronous = FULL");
             db.exec("PRAGMA foreign_keys = ON");
             migrate(db, path);
