@@ -1,6 +1,10 @@
 // benchstore-run: runs every benchmark module in the benches folder and records into a SQLite file.
 // Thin: options in, one library call, an exit code out (0 all succeeded, 1 any failed or an error,
-// 2 bad usage).
+// 2 bad usage). SIGPIPE is ignored for the whole program: with standard output a closed pipe
+// (`benchstore-run ... | head -n 3`) the lost log and summary lines are dropped, every module still runs
+// and is recorded, and the exit status speaks for the benchmarks alone.
+#include <signal.h>
+
 #include <cmath>
 #include <exception>
 #include <iostream>
@@ -18,6 +22,8 @@
 namespace {
 
 constexpr const char* program = "benchstore-run";
+constexpr double min_timeout_seconds = 0.001;
+constexpr double max_timeout_seconds = 365.0 * 24 * 3600;  // 31536000
 
 struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -30,7 +36,7 @@ benchstore::RunnerOptions parse(int argc, char** argv, cxxopts::Options& cli)
         ("db", "SQLite file to record into (created if missing)", cxxopts::value<std::string>()->default_value("benchmarks.db"))
         ("benches", "folder of benchmark modules (*.so)", cxxopts::value<std::string>()->default_value(BENCHSTORE_DEFAULT_BENCHES_DIR))
         ("only", "run only these modules (repeat or comma-separate names)", cxxopts::value<std::vector<std::string>>())
-        ("timeout", "seconds a module may run before it is killed (0 = no limit)", cxxopts::value<double>()->default_value("3600"))
+        ("timeout", "seconds a module may run before it is killed (0 = no limit, else 0.001 to 31536000)", cxxopts::value<double>()->default_value("3600"))
         ("csv", "also export this run's results as CSV files (as the seed's --csv)")
         ("csv-output-dir", "folder for the CSV files", cxxopts::value<std::string>()->default_value("benchmark_results"))
         ("h,help", "show this help");
@@ -61,8 +67,11 @@ benchstore::RunnerOptions parse(int argc, char** argv, cxxopts::Options& cli)
     if (args.count("only")) o.only = args["only"].as<std::vector<std::string>>();
     if (args.count("csv")) o.csv_output_dir = args["csv-output-dir"].as<std::string>();
     else if (args.count("csv-output-dir")) throw UsageError("--csv-output-dir needs --csv");
+    // 0 = no limit; otherwise at least the 1 ms the limit is kept to (a smaller value would round to
+    // 0 and silently mean "none") and at most a year (far from overflowing the milliseconds).
     const double timeout = args["timeout"].as<double>();
-    if (!std::isfinite(timeout) || timeout < 0) throw UsageError("--timeout must be a number of seconds >= 0");
+    if (!(timeout == 0 || (timeout >= min_timeout_seconds && timeout <= max_timeout_seconds)))
+        throw UsageError("--timeout must be 0 (no limit) or from 0.001 to 31536000 seconds");
     o.timeout = std::chrono::milliseconds(static_cast<long long>(std::llround(timeout * 1000)));
     return o;
 }
@@ -71,6 +80,7 @@ benchstore::RunnerOptions parse(int argc, char** argv, cxxopts::Options& cli)
 
 int main(int argc, char** argv)
 {
+    signal(SIGPIPE, SIG_IGN);
     cxxopts::Options cli(program, "Run the benchmark modules and record their results in a SQLite file.");
     benchstore::RunnerOptions options;
     try {

@@ -12,8 +12,12 @@
 //     is killed): its benchmarks still `running` are marked `failed` with the reason, and when it had
 //     created no benchmark at all one failed benchmark with metadata {"module": name} is recorded so
 //     the failure is in the file.
-// The remaining modules run either way. SIGINT/SIGTERM during a run kill the current module's
-// process group, mark it failed ("interrupted by signal N") and skip the rest.
+// The remaining modules run either way. SIGINT/SIGTERM/SIGHUP/SIGQUIT during a run kill the current
+// module's process group, mark it failed ("interrupted by signal N") and skip the rest. If the runner
+// dies outright (kill -9), the module process gets SIGKILL too (PR_SET_PDEATHSIG); processes the module
+// itself forked are not covered by that. For the run, SIGCHLD is set to SIG_DFL (an inherited SIG_IGN
+// would make the children unwaitable) and SIGPIPE is ignored, so log lines lost to a closed stdout
+// never stop the run.
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
@@ -53,7 +57,7 @@ struct RunSummary {
     std::string run_id;                   // UUID v7 stored in benchmarks.run_id
     std::filesystem::path db_path;        // absolute
     std::vector<ModuleResult> modules;
-    bool interrupted = false;             // stopped by SIGINT/SIGTERM
+    bool interrupted = false;             // stopped by SIGINT/SIGTERM/SIGHUP/SIGQUIT
     std::size_t benchmarks_completed = 0; // counts over the whole run, read back from the store
     std::size_t benchmarks_failed = 0;
     std::size_t benchmarks_running = 0;
@@ -78,7 +82,8 @@ std::vector<std::filesystem::path> discover_modules(const std::filesystem::path&
 // Runs the modules as described above, logging to logger. Throws InvalidArgument for an empty
 // repository, a missing benches folder, no modules, or an --only name with no module; StoreError
 // when the store cannot be opened. A failing module is not an exception: see RunSummary.
-// Not reentrant: it installs SIGINT/SIGTERM handlers for its duration and forks.
+// Not reentrant: for its duration it installs SIGINT/SIGTERM/SIGHUP/SIGQUIT handlers, sets SIGCHLD to
+// SIG_DFL and ignores SIGPIPE (all restored on return), and forks.
 RunSummary run_benchmarks(const RunnerOptions& options, Logger& logger);
 
 // A few human-readable lines saying where the results are and what they hold.

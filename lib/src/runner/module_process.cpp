@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,11 +51,27 @@ void write_report(int fd, char kind, const std::string& message) noexcept
     _exit(code);  // no atexit handlers or static destructors of the parent's state
 }
 
-[[noreturn]] void run_child(const ModuleJob& job, Logger& logger, int fd) noexcept
+// A copy of the module process made by the module's own fork() that got back here (run_benchmark
+// returned or threw in it too) leaves without a report: only the module process speaks for the module.
+// Nor does it close the recorder, whose connection belongs to the module process.
+[[noreturn]] void forked_copy_exit(int fd, int code) noexcept
 {
+    std::cout.flush();
+    std::cerr.flush();
+    close(fd);
+    _exit(code);
+}
+
+[[noreturn]] void run_child(const ModuleJob& job, Logger& logger, int fd, pid_t runner) noexcept
+{
+    // Die with the runner, however it dies (kill -9 included): no module outlives it unwatched with
+    // its benchmark left `running`. If the runner died before this call, the signal will never come.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != runner) _exit(6);
     setpgid(0, 0);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) signal(sig, SIG_DFL);
+    signal(SIGPIPE, SIG_IGN);  // a closed stdout makes a log write fail, not the module
+    const pid_t self = getpid();
     const std::string path = job.path.string();
     try {
         std::optional<MetricsRecorder> recorder;
@@ -87,12 +104,15 @@ void write_report(int fd, char kind, const std::string& message) noexcept
         try {
             run(context);
         } catch (const std::exception& e) {
+            if (getpid() != self) forked_copy_exit(fd, 3);
             write_report(fd, report_threw, e.what());
             child_exit(fd, 3);
         } catch (...) {
+            if (getpid() != self) forked_copy_exit(fd, 3);
             write_report(fd, report_threw, "an exception not derived from std::exception");
             child_exit(fd, 3);
         }
+        if (getpid() != self) forked_copy_exit(fd, 0);
         recorder->close();
         write_report(fd, report_returned, {});
         child_exit(fd, 0);
@@ -166,6 +186,7 @@ ModuleOutcome run_module_process(const ModuleJob& job, Logger& logger, const std
     std::cout.flush();
     std::cerr.flush();
     const auto start = std::chrono::steady_clock::now();
+    const pid_t runner = getpid();
     const pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
@@ -174,7 +195,7 @@ ModuleOutcome run_module_process(const ModuleJob& job, Logger& logger, const std
     }
     if (pid == 0) {
         close(fds[0]);
-        run_child(job, logger, fds[1]);
+        run_child(job, logger, fds[1], runner);
     }
     setpgid(pid, pid);  // also done by the child: whichever runs first, the group exists before a kill
     close(fds[1]);

@@ -28,7 +28,7 @@ enum class OutcomeKind {
     signalled,    // the child died of a signal (segfault, abort, ...)
     exited,       // the child exited without run_benchmark returning
     timed_out,    // killed after the timeout
-    interrupted   // killed because the runner got SIGINT/SIGTERM
+    interrupted   // killed because the runner got SIGINT/SIGTERM/SIGHUP/SIGQUIT
 };
 
 struct ModuleOutcome {
@@ -38,7 +38,9 @@ struct ModuleOutcome {
 };
 
 // Forks, runs the module in the child (its own process group) and waits for it. When *stop_signal
-// becomes non-zero the child's group is killed. Throws Error only when fork or pipe fail.
+// becomes non-zero the child's group is killed. The child gets SIGKILL if the runner dies first
+// (PR_SET_PDEATHSIG); it ignores SIGPIPE. The caller must leave SIGCHLD's disposition at SIG_DFL (not
+// SIG_IGN) so the child can be waited for. Throws Error only when fork, pipe or waitpid fail.
 ModuleOutcome run_module_process(const ModuleJob& job, Logger& logger, const std::atomic<int>& stop_signal);
 
 } // namespace benchstore::runner

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <set>
 #include <sstream>
 
@@ -22,29 +23,45 @@ std::atomic<int> g_stop_signal{0};
 
 extern "C" void on_stop_signal(int sig) { g_stop_signal.store(sig); }
 
-// Installs SIGINT/SIGTERM handlers for the run and restores the previous ones after.
-class StopSignals {
+// The signal dispositions for the run, restored to the previous ones after:
+//  - SIGINT, SIGTERM, SIGHUP, SIGQUIT: set g_stop_signal, so the current module's group is killed,
+//    marked "interrupted by signal N", and the rest skipped (never a module left running unwatched);
+//  - SIGCHLD: SIG_DFL, since an inherited SIG_IGN (a Python parent that ignores it, say) makes the
+//    kernel reap the children itself and waitpid fail with ECHILD;
+//  - SIGPIPE: ignored, so a log line written to a closed pipe (`benchstore-run ... | head`) fails
+//    quietly (the Logger ignores failed writes) instead of killing the runner mid-run.
+class RunSignals {
 public:
-    StopSignals()
+    RunSignals()
     {
         g_stop_signal.store(0);
         struct sigaction sa {};
         sa.sa_handler = on_stop_signal;
         sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, &m_old_int);
-        sigaction(SIGTERM, &sa, &m_old_term);
+        for (std::size_t i = 0; i < std::size(stop_signals); ++i) sigaction(stop_signals[i], &sa, &m_old_stop[i]);
+        struct sigaction dfl {};
+        dfl.sa_handler = SIG_DFL;
+        sigemptyset(&dfl.sa_mask);
+        sigaction(SIGCHLD, &dfl, &m_old_chld);
+        struct sigaction ign {};
+        ign.sa_handler = SIG_IGN;
+        sigemptyset(&ign.sa_mask);
+        sigaction(SIGPIPE, &ign, &m_old_pipe);
     }
-    ~StopSignals()
+    ~RunSignals()
     {
-        sigaction(SIGINT, &m_old_int, nullptr);
-        sigaction(SIGTERM, &m_old_term, nullptr);
+        for (std::size_t i = 0; i < std::size(stop_signals); ++i) sigaction(stop_signals[i], &m_old_stop[i], nullptr);
+        sigaction(SIGCHLD, &m_old_chld, nullptr);
+        sigaction(SIGPIPE, &m_old_pipe, nullptr);
     }
-    StopSignals(const StopSignals&) = delete;
-    StopSignals& operator=(const StopSignals&) = delete;
+    RunSignals(const RunSignals&) = delete;
+    RunSignals& operator=(const RunSignals&) = delete;
 
 private:
-    struct sigaction m_old_int {};
-    struct sigaction m_old_term {};
+    static constexpr int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    struct sigaction m_old_stop[std::size(stop_signals)] {};
+    struct sigaction m_old_chld {};
+    struct sigaction m_old_pipe {};
 };
 
 std::string module_name(const std::filesystem::path& path) { return path.stem().string(); }
@@ -171,6 +188,7 @@ RunSummary run_benchmarks(const RunnerOptions& given, Logger& logger)
     RunnerOptions options = given;
     options.db_path = std::filesystem::absolute(given.db_path);  // a module may change directory
 
+    const RunSignals signals;  // before the first log line (SIGPIPE) and the first fork (SIGCHLD)
     RunSummary summary;
     summary.run_id = make_uuid_v7();
     summary.db_path = options.db_path;
@@ -184,7 +202,6 @@ RunSummary run_benchmarks(const RunnerOptions& given, Logger& logger)
     logger.info("Discovered " + std::to_string(modules.size()) + " benchmark(s): " + list_text(names));
     logger.info("Recording into " + summary.db_path.string() + " (run " + summary.run_id + ")");
 
-    StopSignals signals;
     for (const auto& path : modules) {
         const std::string name = module_name(path);
         ModuleResult result;
