@@ -27,27 +27,6 @@
 using namespace benchstore;
 using namespace benchstore::test;
 
-namespace {
-
-SyncOptions options_for(const std::filesystem::path& db, const std::string& conninfo)
-{
-    SyncOptions o;
-    o.db_path = db;
-    o.conninfo = conninfo;
-    return o;
-}
-
-bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
-
-std::size_t lines(const std::string& text)
-{
-    std::size_t n = 0;
-    for (char c : text) n += c == '\n';
-    return n;
-}
-
-} // namespace
-
 BOOST_AUTO_TEST_SUITE(sync_basic)
 
 BOOST_AUTO_TEST_CASE(first_sync_creates_schema_and_sends_everything_once)
@@ -58,7 +37,7 @@ BOOST_AUTO_TEST_CASE(first_sync_creates_schema_and_sends_everything_once)
     TempDir dir;
     add_rows(dir / "b.db", StoreShape{}, 1);
 
-    const auto first = sync(options_for(dir / "b.db", conninfo));
+    const auto first = sync(sync_options(dir / "b.db", conninfo));
     BOOST_TEST(first.schema_created);
     BOOST_TEST(first.tables.size() == 4u);
     BOOST_TEST(first.tables[0].sent == 5);
@@ -67,7 +46,7 @@ BOOST_AUTO_TEST_CASE(first_sync_creates_schema_and_sends_everything_once)
     for (const auto& t : first.tables) BOOST_TEST(t.left == 0);
     BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
 
-    const auto again = sync(options_for(dir / "b.db", conninfo));
+    const auto again = sync(sync_options(dir / "b.db", conninfo));
     BOOST_TEST(!again.schema_created);
     for (const auto& t : again.tables) BOOST_TEST(t.sent + t.skipped == 0);
     BOOST_TEST(pg.query(name, "SELECT max(version) FROM benchstore_schema_version") == "1");
@@ -90,7 +69,7 @@ BOOST_AUTO_TEST_CASE(dashboard_query_returns_newest_benchmarks_of_branch_and_gpu
     StoreShape gpu = a;
     gpu.gpu_name = "NVIDIA H100";
     add_rows(dir / "b.db", gpu, 4);
-    sync(options_for(dir / "b.db", pg.conninfo(name)));
+    sync(sync_options(dir / "b.db", pg.conninfo(name)));
 
     // The dashboard's own SQL, verbatim apart from the template variables, against the store.
     const std::string dashboard =
@@ -139,13 +118,13 @@ BOOST_AUTO_TEST_CASE(keeps_recorded_timestamps_and_updates_status_changes)
         rec.collect_device_measurements(id, 12.5, 300, std::nullopt, std::nullopt);
         rec.collect_model_measurements(id, {{"model_load_time", 1.25}});
     }
-    sync(options_for(dir / "b.db", pg.conninfo(name)));
+    sync(sync_options(dir / "b.db", pg.conninfo(name)));
     BOOST_TEST(pg.query(name, "SELECT status FROM benchmarks") == "running");
     {
         auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc1234", "msg", dir / "b.db");
         rec.set_status(id, BenchmarkStatus::failed, "out of memory");
     }
-    const auto r = sync(options_for(dir / "b.db", pg.conninfo(name)));
+    const auto r = sync(sync_options(dir / "b.db", pg.conninfo(name)));
     BOOST_TEST(r.tables[1].sent == 1);
     BOOST_TEST(pg.query(name, "SELECT status || ':' || status_reason FROM benchmarks") == "failed:out of memory");
     BOOST_TEST(compare_with_server({dir / "b.db"}, pg.conninfo(name)) == "");
@@ -161,7 +140,7 @@ BOOST_AUTO_TEST_CASE(dry_run_reports_and_touches_nothing)
     const auto name = pg.create_database();
     TempDir dir;
     add_rows(dir / "b.db", StoreShape{}, 5);
-    auto o = options_for(dir / "b.db", pg.conninfo(name));
+    auto o = sync_options(dir / "b.db", pg.conninfo(name));
     o.dry_run = DryRun::yes;
     const auto r = sync(o);
     BOOST_TEST(r.schema_created);
@@ -172,216 +151,6 @@ BOOST_AUTO_TEST_CASE(dry_run_reports_and_touches_nothing)
     BOOST_TEST(contains(cli.out, "500 rows would be sent"));
     BOOST_TEST(!contains(cli.out + cli.err, pg.password()));
     BOOST_TEST(pg.query(name, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "0");
-}
-
-BOOST_AUTO_TEST_CASE(wrong_password_is_one_line_exit_1_without_the_password)
-{
-    auto& pg = shared_postgres();
-    TempDir dir;
-    add_rows(dir / "b.db", StoreShape{1, 1, 1}, 6);
-    const std::string bad = "Wr0ng-Secret-99";
-    const auto kv = run_sync({"--db", (dir / "b.db").string(), "--dsn",
-                              "host=127.0.0.1 port=" + std::to_string(pg.port()) + " user=postgres password=" + bad +
-                                  " dbname=postgres"});
-    BOOST_TEST(kv.status == 1);
-    BOOST_TEST(contains(kv.err, "password authentication failed"));
-    BOOST_TEST(lines(kv.err) == 1u);
-    BOOST_TEST(!contains(kv.out + kv.err, bad));
-    const auto uri = run_sync({"--db", (dir / "b.db").string(), "--dsn",
-                               "postgresql://postgres:" + bad + "@127.0.0.1:" + std::to_string(pg.port()) + "/postgres"});
-    BOOST_TEST(uri.status == 1);
-    BOOST_TEST(lines(uri.err) == 1u);
-    BOOST_TEST(!contains(uri.out + uri.err, bad));
-    const auto query = run_sync({"--db", (dir / "b.db").string(), "--dsn",
-                                 "postgresql://postgres@127.0.0.1:" + std::to_string(pg.port()) + "/postgres?password=" + bad});
-    BOOST_TEST(query.status == 1);
-    BOOST_TEST(!contains(query.out + query.err, bad));
-    // A malformed string that libpq cannot parse: the password still never shows.
-    const auto malformed = run_sync({"--db", (dir / "b.db").string(), "--dsn", "host=x password=" + bad + " 'broken"});
-    BOOST_TEST(malformed.status == 1);
-    BOOST_TEST(!contains(malformed.out + malformed.err, bad));
-}
-
-BOOST_AUTO_TEST_CASE(missing_database_and_permission_denied_are_errors_not_retries)
-{
-    auto& pg = shared_postgres();
-    TempDir dir;
-    add_rows(dir / "b.db", StoreShape{1, 1, 1}, 7);
-    const auto missing = run_sync({"--db", (dir / "b.db").string(), "--dsn", pg.conninfo("no_such_db")});
-    BOOST_TEST(missing.status == 1);
-    BOOST_TEST(contains(missing.err, "does not exist"));
-    BOOST_TEST(lines(missing.err) == 1u);
-
-    const auto name = pg.create_database();
-    pg.query(name, "CREATE ROLE reader LOGIN PASSWORD 'reader-pw'");
-    const auto denied = run_sync({"--db", (dir / "b.db").string(), "--dsn",
-                                  "host=127.0.0.1 port=" + std::to_string(pg.port()) + " user=reader password=reader-pw "
-                                  "dbname=" + name});
-    BOOST_TEST(denied.status == 1);
-    BOOST_TEST(contains(denied.err, "permission denied"));
-    BOOST_TEST(lines(denied.err) == 1u);
-    BOOST_TEST(!contains(denied.err, "reader-pw"));
-    pg.query("postgres", "DROP ROLE reader");
-}
-
-BOOST_AUTO_TEST_CASE(newer_server_schema_is_refused_before_sending)
-{
-    auto& pg = shared_postgres();
-    const auto name = pg.create_database();
-    TempDir dir;
-    add_rows(dir / "b.db", StoreShape{1, 2, 1}, 8);
-    sync(options_for(dir / "b.db", pg.conninfo(name)));
-    pg.query(name, "INSERT INTO benchstore_schema_version (version) VALUES (99)");
-    add_rows(dir / "b.db", StoreShape{1, 2, 1}, 9);
-    const auto r = run_sync({"--db", (dir / "b.db").string(), "--dsn", pg.conninfo(name)});
-    BOOST_TEST(r.status == 1);
-    BOOST_TEST(contains(r.err, "newer"));
-    BOOST_TEST(pg.query(name, "SELECT count(*) FROM benchmarks") == "1");
-}
-
-BOOST_AUTO_TEST_CASE(unreachable_server_exits_3_and_marks_nothing)
-{
-    TempDir dir;
-    add_rows(dir / "b.db", StoreShape{1, 1, 1}, 10);
-    auto& pg = shared_postgres();
-    // A port nobody listens on.
-    const auto r = run_sync({"--db", (dir / "b.db").string(), "--dsn",
-                             "host=127.0.0.1 port=1 user=postgres password=" + pg.password() + " dbname=x"});
-    BOOST_TEST(r.status == 3);
-    BOOST_TEST(lines(r.err) == 1u);
-    BOOST_TEST(contains(r.err, "try again later"));
-    BOOST_TEST(!contains(r.err, pg.password()));
-    BOOST_CHECK_THROW(sync(options_for(dir / "b.db", "host=127.0.0.1 port=1 dbname=x")), ConnectionError);
-    // A mistake in the connection settings is not a reason to try again later.
-    BOOST_TEST(run_sync({"--db", (dir / "b.db").string(), "--dsn", "host=127.0.0.1 port=12x"}).status == 1);
-}
-
-BOOST_AUTO_TEST_CASE(a_server_that_never_answers_times_out_with_exit_3)
-{
-    TempDir dir;
-    add_rows(dir / "b.db", StoreShape{1, 1, 1}, 12);
-    // A socket that accepts connections (the kernel's backlog) but never says a word.
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    BOOST_REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    BOOST_REQUIRE(listen(fd, 8) == 0);
-    getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    const auto start = std::chrono::steady_clock::now();
-    const auto r = run_sync({"--db", (dir / "b.db").string(), "--dsn",
-                             "host=127.0.0.1 port=" + std::to_string(ntohs(addr.sin_port)) + " connect_timeout=2 dbname=x"});
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    close(fd);
-    BOOST_TEST(r.status == 3);
-    BOOST_TEST(contains(r.err, "timeout"), r.err);
-    BOOST_TEST(seconds < 10);
-}
-
-BOOST_AUTO_TEST_CASE(tls_settings_reach_libpq)
-{
-    auto& pg = shared_postgres();
-    TempDir dir;
-    add_rows(dir / "b.db", StoreShape{1, 1, 1}, 13);
-    // The test server has no TLS: requiring it must fail, as an error rather than a retry.
-    const auto r = run_sync({"--db", (dir / "b.db").string(), "--dsn", pg.conninfo("postgres") + " sslmode=require"});
-    BOOST_TEST(r.status == 1);
-    BOOST_TEST(contains(r.err, "SSL"), r.err);
-    BOOST_TEST(!contains(r.err, pg.password()));
-}
-
-BOOST_AUTO_TEST_CASE(environment_supplies_the_connection_and_dbname_defaults_to_metrics)
-{
-    auto& pg = shared_postgres();
-    pg.query("postgres", "DROP DATABASE IF EXISTS metrics");
-    pg.query("postgres", "CREATE DATABASE metrics");
-    TempDir dir;
-    add_rows(dir / "b.db", StoreShape{1, 3, 1}, 11);
-    setenv("PGHOST", "127.0.0.1", 1);
-    setenv("PGPORT", std::to_string(pg.port()).c_str(), 1);
-    setenv("PGUSER", "postgres", 1);
-    setenv("PGPASSWORD", pg.password().c_str(), 1);
-    const auto r = run_sync({"--db", (dir / "b.db").string()});
-    unsetenv("PGHOST");
-    unsetenv("PGPORT");
-    unsetenv("PGUSER");
-    unsetenv("PGPASSWORD");
-    BOOST_TEST(r.status == 0, r.err);
-    BOOST_TEST(contains(r.out, "/metrics"));
-    BOOST_TEST(!contains(r.out + r.err, pg.password()));
-    BOOST_TEST(pg.query("metrics", "SELECT count(*) FROM device_measurements") == "3");
-}
-
-BOOST_AUTO_TEST_CASE(usage_and_bad_local_files)
-{
-    TempDir dir;
-    BOOST_TEST(run_sync({}).status == 2);
-    BOOST_TEST(run_sync({"--db", "x.db", "--batch-rows", "0"}).status == 2);
-    BOOST_TEST(run_sync({"--db", "x.db", "--bogus"}).status == 2);
-    const auto missing = run_sync({"--db", (dir / "none.db").string(), "--dsn", "host=127.0.0.1 port=1"});
-    BOOST_TEST(missing.status == 1);
-    BOOST_TEST(contains(missing.err, "no such store file"));
-    BOOST_TEST(!std::filesystem::exists(dir / "none.db"));
-    { std::ofstream(dir / "junk.db") << "this is not a database, just some text that is long enough to matter........"; }
-    const auto junk = run_sync({"--db", (dir / "junk.db").string(), "--dsn", "host=127.0.0.1 port=1"});
-    BOOST_TEST(junk.status == 1);
-    BOOST_TEST(lines(junk.err) == 1u);
-}
-
-BOOST_AUTO_TEST_CASE(masks_passwords_in_connection_strings)
-{
-    BOOST_TEST(mask_conninfo("host=h password=abc user=u") == "host=h password=*** user=u");
-    BOOST_TEST(mask_conninfo("password = 'a b\\'c' x=1") == "password = *** x=1");
-    BOOST_TEST(mask_conninfo("postgresql://u:abc@h:5/db") == "postgresql://u:***@h:5/db");
-    BOOST_TEST(mask_conninfo("postgres://h/db?sslmode=require&password=abc") == "postgres://h/db?sslmode=require&password=***");
-    // An unquoted value with a space (libpq refuses it): up to the next " key=".
-    BOOST_TEST(mask_conninfo("host=h password=my secretpart dbname=x") == "host=h password=*** dbname=x");
-    BOOST_TEST(mask_conninfo("host=h sslpassword=k3y") == "host=h sslpassword=***");
-    // A URI's userinfo runs to its last '@', whatever libpq makes of it.
-    BOOST_TEST(mask_conninfo("postgresql://u:secr/et@127.0.0.1/db") == "postgresql://u:***@127.0.0.1/db");
-    BOOST_TEST(mask_conninfo("postgresql://postgres:SEC@RET@127.0.0.1/db") == "postgresql://postgres:***@127.0.0.1/db");
-    BOOST_TEST(mask_conninfo("see 'postgres://u:p@h/db?password=SE@CRET&x=1' there") ==
-               "see 'postgres://u:***@h/db?password=***&x=1' there");
-    BOOST_TEST(mask_conninfo("password authentication failed for user \"u\"") ==
-               "password authentication failed for user \"u\"");
-}
-
-// Strings libpq parses wrongly or not at all: its messages quote the raw text around the fault,
-// and a mis-parsed URI puts part of the password into the host, port or database name.
-BOOST_AUTO_TEST_CASE(malformed_connection_strings_never_show_the_password)
-{
-    auto& pg = shared_postgres();
-    TempDir dir;
-    add_rows(dir / "b.db", StoreShape{1, 1, 0}, 14);
-    const std::string port = std::to_string(pg.port());
-    const std::vector<std::pair<std::string, std::vector<std::string>>> cases{
-        {"postgresql://postgres:%zzSECRET@127.0.0.1:" + port + "/postgres", {"SECRET"}},
-        {"postgresql://h/db?user=u&password=SECRET%zz", {"SECRET"}},
-        {"host=127.0.0.1 port=" + port + " password=my secretpart dbname=x", {"secretpart"}},
-        {"postgresql://u:secr/et@127.0.0.1:" + port + "/db", {"secr", "et@"}},
-        {"postgresql://postgres:SEC@RET@127.0.0.1:" + port + "/db", {"SEC", "RET"}},
-    };
-    for (const auto& [dsn, secrets] : cases) {
-        for (bool dry : {false, true}) {
-            std::vector<std::string> a{"--db", (dir / "b.db").string(), "--dsn", dsn};
-            if (dry) a.push_back("--dry-run");
-            const auto r = run_sync(a);
-            BOOST_TEST(r.status == 1, dsn << ": " << r.err);
-            BOOST_TEST(lines(r.err) == 1u, r.err);
-            for (const auto& secret : secrets) BOOST_TEST(!contains(r.out + r.err, secret), dsn << ": " << r.err);
-        }
-    }
-    const auto quoted = run_sync({"--db", (dir / "b.db").string(), "--dsn", "postgresql://h/db?password=SECRET%zz"});
-    BOOST_TEST(contains(quoted.err, "malformed connection string"), quoted.err);
-    BOOST_TEST(contains(quoted.err, "percent"), quoted.err);
-    // A properly encoded password with those characters connects.
-    pg.query("postgres", "CREATE ROLE oddpw LOGIN SUPERUSER PASSWORD 'p@ss/w:rd'");
-    const auto encoded = run_sync({"--db", (dir / "b.db").string(), "--dsn",
-                                   "postgresql://oddpw:p%40ss%2Fw%3Ard@127.0.0.1:" + port + "/" + pg.create_database()});
-    pg.query("postgres", "DROP OWNED BY oddpw");
-    BOOST_TEST(encoded.status == 0, encoded.err);
-    BOOST_TEST(!contains(encoded.out + encoded.err, "ss/w"));
 }
 
 BOOST_AUTO_TEST_CASE(an_empty_or_foreign_file_is_refused_not_turned_into_a_store)
@@ -403,13 +172,13 @@ BOOST_AUTO_TEST_CASE(an_empty_or_foreign_file_is_refused_not_turned_into_a_store
             BOOST_TEST(r.status == 1, file << ": " << r.out);
             BOOST_TEST(contains(r.err, "not a benchstore store"), r.err);
             BOOST_TEST(contains(r.err, file), r.err);
-            BOOST_TEST(lines(r.err) == 1u);
+            BOOST_TEST(line_count(r.err) == 1u);
         }
     }
     BOOST_TEST(std::filesystem::file_size(dir / "empty.db") == 0u);
     BOOST_TEST(std::filesystem::file_size(dir / "other.db") == other_size);
     BOOST_TEST(!std::filesystem::exists(dir / "empty.db-wal"));
-    BOOST_CHECK_THROW(sync(options_for(dir / "empty.db", pg.conninfo(name))), StoreError);
+    BOOST_CHECK_THROW(sync(sync_options(dir / "empty.db", pg.conninfo(name))), StoreError);
     BOOST_TEST(pg.query(name, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "0");
 }
 
@@ -440,7 +209,7 @@ BOOST_AUTO_TEST_CASE(status_changes_sent_are_reported_as_sent)
     const auto name = pg.create_database();
     TempDir dir;
     add_rows(dir / "b.db", StoreShape{3, 2, 1}, 16);  // each benchmark completed: one status change each
-    const auto first = sync(options_for(dir / "b.db", pg.conninfo(name)));
+    const auto first = sync(sync_options(dir / "b.db", pg.conninfo(name)));
     BOOST_TEST(first.tables[1].table == "benchmark_status_changes");
     BOOST_TEST(first.tables[1].sent == 3);
     BOOST_TEST(first.tables[1].skipped == 0);
@@ -460,45 +229,16 @@ BOOST_AUTO_TEST_CASE(status_changes_sent_are_reported_as_sent)
     BOOST_TEST(contains(cli.out, "benchmark_status_changes  " + std::string(10 - std::to_string(changes).size(), ' ') +
                                      std::to_string(changes) + " sent        0 already there"), cli.out);
     BOOST_TEST(pg.query(name, "SELECT status FROM benchmarks WHERE benchmark_id = '" + id + "'") == "completed");
-    const auto again = sync(options_for(dir / "b.db", pg.conninfo(name)));
+    const auto again = sync(sync_options(dir / "b.db", pg.conninfo(name)));
     for (const auto& t : again.tables) BOOST_TEST(t.sent + t.skipped == 0);
 }
 
-BOOST_AUTO_TEST_CASE(watch_and_statement_timeout_out_of_range_are_usage_errors)
-{
-    TempDir dir;
-    const std::string db = (dir / "none.db").string();
-    for (const char* watch : {"1e300", "inf", "nan", "-1", "0", "31536001", "0.0000001"}) {
-        const auto r = run_sync({"--db", db, "--dsn", "host=127.0.0.1 port=1", "--watch", watch});
-        BOOST_TEST(r.status == 2, watch << ": " << r.err);
-    }
-    for (const char* timeout : {"-5", "0", "2147484", "9223372036854775807"}) {
-        const auto r = run_sync({"--db", db, "--dsn", "host=127.0.0.1 port=1", "--statement-timeout", timeout});
-        BOOST_TEST(r.status == 2, timeout << ": " << r.err);
-        BOOST_TEST(contains(r.err, "--statement-timeout"), r.err);
-    }
-    for (const char* timeout : {"1", "2147483"}) {  // in range: on to the missing file
-        const auto r = run_sync({"--db", db, "--dsn", "host=127.0.0.1 port=1", "--statement-timeout", timeout});
-        BOOST_TEST(r.status == 1, timeout << ": " << r.err);
-    }
-    auto o = options_for(db, "host=127.0.0.1 port=1");
-    o.statement_timeout = std::chrono::seconds(0);
-    BOOST_CHECK_THROW(sync(o), InvalidArgument);
-    o.statement_timeout = std::chrono::seconds(300);
-    std::atomic<bool> stop{false};
-    o.stop = &stop;
-    auto ignore = [](const auto&) {};
-    BOOST_CHECK_THROW(sync_watch(o, std::chrono::milliseconds(0), ignore, ignore), InvalidArgument);
-    BOOST_CHECK_THROW(sync_watch(o, std::chrono::hours(24 * 366), ignore, ignore), InvalidArgument);
-}
-
-// The server is down for the first attempts: the file gets one new source id, not one per attempt.
 BOOST_AUTO_TEST_CASE(watch_gives_a_new_source_id_once)
 {
     TempDir dir;
     add_rows(dir / "b.db", StoreShape{1, 1, 0}, 17);
     const auto original = read_source_id(dir / "b.db");
-    auto o = options_for(dir / "b.db", "host=127.0.0.1 port=1 dbname=x");
+    auto o = sync_options(dir / "b.db", "host=127.0.0.1 port=1 dbname=x");
     o.new_source_id = true;
     std::atomic<bool> stop{false};
     o.stop = &stop;

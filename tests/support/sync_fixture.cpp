@@ -318,4 +318,21 @@ std::int64_t server_count(const std::string& conninfo, const std::string& table)
     return std::atoll(PQgetvalue(r.get(), 0, 0));
 }
 
+SyncOptions sync_options(const std::filesystem::path& db, const std::string& conninfo)
+{
+    SyncOptions o;
+    o.db_path = db;
+    o.conninfo = conninfo;
+    return o;
+}
+
+bool contains(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+std::size_t line_count(const std::string& text)
+{
+    std::size_t n = 0;
+    for (char ch : text) n += ch == '\n';
+    return n;
+}
+
 } // namespace benchstore::test

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "benchstore/sync.hpp"
+
 namespace benchstore::test {
 
 struct StoreShape {
@@ -44,6 +46,15 @@ int wait_for(int pid);
 // description of the first differences.
 std::string compare_with_server(const std::vector<std::filesystem::path>& stores, const std::string& conninfo,
                                 const std::vector<std::string>& excluded_benchmarks = {});
+
+// Sync options for one store file and server.
+SyncOptions sync_options(const std::filesystem::path& db, const std::string& conninfo);
+
+// True when needle occurs in text.
+bool contains(const std::string& text, const std::string& needle);
+
+// Number of lines (newline characters) in text: a one-line error has 1.
+std::size_t line_count(const std::string& text);
 
 // Rows of a server table (count(*)).
 std::int64_t server_count(const std::string& conninfo, const std::string& table);
