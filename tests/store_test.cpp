@@ -88,7 +88,12 @@ BOOST_AUTO_TEST_CASE(migrates_an_older_file_forward_and_keeps_its_rows)
                  "VALUES ('01938f5e-7c2a-7b3d-9f10-3a5c7e9b1d2f', 'r', 'b', 'c', 'm', '2025-07-29T20:08:07.875408', 'h')");
         raw.exec("PRAGMA user_version = 1");
     }
-    BOOST_CHECK_THROW(store::open_store(dir / "v1.db", store::OpenMode::read_only), StoreError);  // never migrated read-only
+    {
+        // Read-only (export) reads a version 1 file as it is and never migrates it.
+        auto ro = store::open_store(dir / "v1.db", store::OpenMode::read_only);
+        BOOST_TEST(ro.execAndGet("SELECT count(*) FROM benchmarks").getInt() == 1);
+    }
+    BOOST_TEST(SQLite::Database((dir / "v1.db").string(), SQLite::OPEN_READONLY).execAndGet("PRAGMA user_version").getInt() == 1);
     auto db = store::open_store(dir / "v1.db", store::OpenMode::read_write);
     BOOST_TEST(db.execAndGet("PRAGMA user_version").getInt() == latest_store_version());
     BOOST_TEST(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'benchmark_status_changes_benchmark'").getInt() == 1);

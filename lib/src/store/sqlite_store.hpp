@@ -8,7 +8,7 @@ namespace benchstore::store {
 
 enum class OpenMode {
     read_write,  // create if missing, migrate forward, WAL, synchronous=FULL
-    read_only    // must exist and be current; never written (export)
+    read_only    // must exist and be readable by this program (not necessarily migrated); never written
 };
 
 // Opens the store at path. Throws StoreError with a one-line message naming the file when it is
