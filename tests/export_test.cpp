@@ -186,6 +186,17 @@ BOOST_AUTO_TEST_CASE(statistics_equal_a_long_double_two_pass_recomputation)
     BOOST_TEST(check_summary_statistics(db, r.summary_csv) == 9 * 12);
 }
 
+BOOST_AUTO_TEST_CASE(statistics_of_values_near_the_largest_double_stay_finite)
+{
+    // Sums of such values overflow a double; the mean and std of the values themselves do not.
+    TempDir dir;
+    test::make_golden_store(dir / "b.db");
+    add_noisy_benchmarks(dir / "b.db", 1.5e308, 2e304);
+    const ExportResult r = export_csv(options_for(dir));
+    SQLite::Database db((dir / "b.db").string(), SQLite::OPEN_READONLY);
+    BOOST_TEST(check_summary_statistics(db, r.summary_csv) == 9 * 12);
+}
+
 BOOST_AUTO_TEST_CASE(pandas_recomputes_the_same_statistics_for_realistic_samples)
 {
     TempDir dir;

@@ -11,21 +11,22 @@ namespace benchstore::csv {
 namespace {
 
 // Aggregate state lives in memory SQLite zero-fills: these must stay trivially constructible.
+// Sums are long double: its wider exponent keeps a sum of finite values near DBL_MAX finite.
 struct MeanState {
-    double sum;
-    double compensation;
+    long double sum;
+    long double compensation;
     sqlite3_int64 count;
 };
 
 struct SquaresState {
-    double sum;
-    double compensation;
+    long double sum;
+    long double compensation;
     sqlite3_int64 count;
 };
 
-void add_compensated(double& sum, double& compensation, double x)
+void add_compensated(long double& sum, long double& compensation, long double x)
 {
-    const double t = sum + x;
+    const long double t = sum + x;
     if (std::fabs(sum) >= std::fabs(x)) compensation += (sum - t) + x;
     else compensation += (x - t) + sum;
     sum = t;
@@ -44,7 +45,7 @@ void mean_final(sqlite3_context* ctx)
 {
     auto* s = static_cast<MeanState*>(sqlite3_aggregate_context(ctx, 0));
     if (!s || s->count == 0) return sqlite3_result_null(ctx);
-    sqlite3_result_double(ctx, (s->sum + s->compensation) / static_cast<double>(s->count));
+    sqlite3_result_double(ctx, static_cast<double>((s->sum + s->compensation) / static_cast<long double>(s->count)));
 }
 
 void std_step(sqlite3_context* ctx, int, sqlite3_value** argv)
@@ -52,7 +53,8 @@ void std_step(sqlite3_context* ctx, int, sqlite3_value** argv)
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
     auto* s = static_cast<SquaresState*>(sqlite3_aggregate_context(ctx, sizeof(SquaresState)));
     if (!s) return sqlite3_result_error_nomem(ctx);
-    const double deviation = sqlite3_value_double(argv[0]) - sqlite3_value_double(argv[1]);
+    const long double deviation =
+        static_cast<long double>(sqlite3_value_double(argv[0])) - static_cast<long double>(sqlite3_value_double(argv[1]));
     add_compensated(s->sum, s->compensation, deviation * deviation);
     ++s->count;
 }
@@ -61,7 +63,8 @@ void std_final(sqlite3_context* ctx)
 {
     auto* s = static_cast<SquaresState*>(sqlite3_aggregate_context(ctx, 0));
     if (!s || s->count < 2) return sqlite3_result_null(ctx);
-    sqlite3_result_double(ctx, std::sqrt((s->sum + s->compensation) / static_cast<double>(s->count - 1)));
+    sqlite3_result_double(ctx, static_cast<double>(std::sqrt((s->sum + s->compensation) /
+                                                             static_cast<long double>(s->count - 1))));
 }
 
 void create(SQLite::Database& db, const char* name, int args, void (*step)(sqlite3_context*, int, sqlite3_value**),
