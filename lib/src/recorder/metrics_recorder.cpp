@@ -40,6 +40,18 @@ void require_text(const std::string& text, const std::string& what)
     if (!is_valid_utf8(text)) throw InvalidArgument(what + " is not valid UTF-8");
 }
 
+// Runs a cached statement once and leaves it reset for the next call, also when it throws.
+void exec_once(SQLite::Statement& st)
+{
+    try {
+        st.exec();
+    } catch (...) {
+        st.tryReset();
+        throw;
+    }
+    st.reset();
+}
+
 void bind_optional(SQLite::Statement& st, int index, const std::optional<double>& value)
 {
     if (value) st.bind(index, *value);
@@ -111,21 +123,17 @@ struct MetricsRecorder::Impl {
     void write(Fn&& fn)
     {
         try {
-            c->begin.exec();
-            c->begin.reset();
+            exec_once(c->begin);
             try {
                 fn();
-                c->commit.exec();
-                c->commit.reset();
+                exec_once(c->commit);
             } catch (...) {
-                c->commit.tryReset();
                 try { c->db.exec("ROLLBACK"); } catch (...) {}
                 throw;
             }
         } catch (const Error&) {
             throw;
         } catch (const SQLite::Exception& e) {
-            c->begin.tryReset();
             throw StoreError(options.db_path.string() + ": write failed: " + e.what());
         }
     }
@@ -151,13 +159,7 @@ struct MetricsRecorder::Impl {
         bind_optional(c->insert_device, 4, s.gpu_util);
         bind_optional(c->insert_device, 5, s.gpu_mem_megabytes);
         c->insert_device.bind(6, time);
-        try {
-            c->insert_device.exec();
-        } catch (...) {
-            c->insert_device.tryReset();
-            throw;
-        }
-        c->insert_device.reset();
+        exec_once(c->insert_device);
     }
 };
 
@@ -214,8 +216,7 @@ std::string MetricsRecorder::initialise_benchmark(const Metadata& metadata)
         st.bind(8, d.options.host);
         if (d.options.run_id.empty()) st.bind(9); else st.bind(9, d.options.run_id);
         if (d.options.module.empty()) st.bind(10); else st.bind(10, d.options.module);
-        try { st.exec(); } catch (...) { st.tryReset(); throw; }
-        st.reset();
+        exec_once(st);
         ref = d.c->db.getLastInsertRowid();
     });
     d.refs.emplace(id, ref);
@@ -266,8 +267,7 @@ void MetricsRecorder::collect_model_measurements(const std::string& benchmark_id
         st.bind(1, ref);
         st.bind(2, json);
         st.bind(3, format_timestamp(now_utc()));
-        try { st.exec(); } catch (...) { st.tryReset(); throw; }
-        st.reset();
+        exec_once(st);
     });
 }
 
@@ -286,15 +286,13 @@ void MetricsRecorder::set_status(const std::string& benchmark_id, BenchmarkStatu
         if (reason.empty()) up.bind(2); else up.bind(2, reason);
         if (status == BenchmarkStatus::running) up.bind(3); else up.bind(3, now);
         up.bind(4, ref);
-        try { up.exec(); } catch (...) { up.tryReset(); throw; }
-        up.reset();
+        exec_once(up);
         auto& log = d.c->insert_status_change;
         log.bind(1, ref);
         log.bind(2, status_text(status));
         if (reason.empty()) log.bind(3); else log.bind(3, reason);
         log.bind(4, now);
-        try { log.exec(); } catch (...) { log.tryReset(); throw; }
-        log.reset();
+        exec_once(log);
     });
 }
 
