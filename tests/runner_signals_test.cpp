@@ -30,11 +30,7 @@ BOOST_AUTO_TEST_CASE(interrupt_kills_the_running_module_and_skips_the_rest)
     pid_t grandchild = 0;
     std::ifstream(pid_file) >> grandchild;
     BOOST_TEST_REQUIRE(grandchild > 0);
-    bool gone = false;
-    for (int i = 0; i < 100 && !gone; ++i) {
-        gone = process_gone(grandchild);
-        if (!gone) usleep(20'000);
-    }
+    const bool gone = wait_until_gone(grandchild, 2.0);
     BOOST_TEST(gone);
     if (!gone) kill(grandchild, SIGKILL);
 }

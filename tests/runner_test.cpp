@@ -92,11 +92,7 @@ BOOST_AUTO_TEST_CASE(hanging_module_is_killed_at_the_timeout_with_its_process_gr
     pid_t grandchild = 0;
     std::ifstream(pid_file) >> grandchild;
     BOOST_TEST_REQUIRE(grandchild > 0);
-    bool gone = false;
-    for (int i = 0; i < 100 && !gone; ++i) {
-        gone = process_gone(grandchild);
-        if (!gone) usleep(20'000);
-    }
+    const bool gone = wait_until_gone(grandchild, 2.0);
     BOOST_TEST(gone);
     if (!gone) kill(grandchild, SIGKILL);
 }
