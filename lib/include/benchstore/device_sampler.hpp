@@ -21,6 +21,8 @@
 #include <string>
 #include <sys/types.h>
 
+#include "benchstore/api.hpp"
+
 namespace benchstore {
 
 class MetricsRecorder;
@@ -33,7 +35,7 @@ struct GpuReading {
 
 // A source of GPU readings. read() is called from the sampler thread only, never concurrently with
 // itself; it must not throw (return std::nullopt when nothing can be read).
-class GpuReader {
+class BENCHSTORE_API GpuReader {
 public:
     virtual ~GpuReader() = default;
     virtual std::optional<GpuReading> read() noexcept = 0;
@@ -43,7 +45,7 @@ public:
 
 // Opens GPU device_index through NVML (libnvidia-ml.so.1, loaded at run time). Returns nullptr when
 // the library is missing, fails to initialise or has no such device. Never throws.
-std::unique_ptr<GpuReader> open_nvml_gpu_reader(unsigned device_index = 0);
+BENCHSTORE_API std::unique_ptr<GpuReader> open_nvml_gpu_reader(unsigned device_index = 0);
 
 // Which GPU the sampler reads.
 enum class GpuSource {
@@ -71,7 +73,7 @@ struct SamplerOptions {
 // store error) sampling stops and the error is kept; stop() rethrows it. The destructor stops the
 // thread and swallows any error.
 // Thread safety: stop(), samples_recorded() and error() may be called from any thread.
-class DeviceSampler {
+class BENCHSTORE_API DeviceSampler {
 public:
     // Starts sampling. Throws InvalidArgument for a non-positive interval, custom GPU source without
     // a reader, or a pid whose /proc entry cannot be read.

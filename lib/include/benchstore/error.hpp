@@ -5,48 +5,50 @@
 #include <stdexcept>
 #include <string>
 
+#include "benchstore/api.hpp"
+
 namespace benchstore {
 
-class Error : public std::runtime_error {
+class BENCHSTORE_API Error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
 
 // The caller passed something wrong: an unknown benchmark id, NaN, an empty metric name, a bad
 // option value. Nothing was written.
-class InvalidArgument : public Error {
+class BENCHSTORE_API InvalidArgument : public Error {
 public:
     using Error::Error;
 };
 
 // The local SQLite store could not be opened, read or written: missing or corrupt file, a file
 // from a newer benchstore, a full disk.
-class StoreError : public Error {
+class BENCHSTORE_API StoreError : public Error {
 public:
     using Error::Error;
 };
 
 // The store file was written by a newer benchstore than this one; it is left untouched.
-class NewerSchemaError : public StoreError {
+class BENCHSTORE_API NewerSchemaError : public StoreError {
 public:
     using StoreError::StoreError;
 };
 
 // The PostgreSQL server could not be reached or dropped the connection: try again later.
-class ConnectionError : public Error {
+class BENCHSTORE_API ConnectionError : public Error {
 public:
     using Error::Error;
 };
 
 // The server answered but refused: wrong password, missing database, permission denied, a schema
 // newer than this program.
-class ServerError : public Error {
+class BENCHSTORE_API ServerError : public Error {
 public:
     using Error::Error;
 };
 
 // Writing output files failed (export): a folder that cannot be created or written.
-class OutputError : public Error {
+class BENCHSTORE_API OutputError : public Error {
 public:
     using Error::Error;
 };

@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "benchstore/api.hpp"
 #include "benchstore/timestamp.hpp"
 
 namespace benchstore {
@@ -63,7 +64,7 @@ struct ExportOptions {
 
 // What an export wrote. The four paths always exist after a successful export (headers only when
 // the selection is empty).
-struct ExportResult {
+struct BENCHSTORE_API ExportResult {
     std::filesystem::path benchmarks_csv;
     std::filesystem::path device_measurements_csv;
     std::filesystem::path model_measurements_csv;
@@ -84,6 +85,6 @@ struct ExportResult {
 //   InvalidArgument for an unknown benchmark id, a malformed since/until or an unknown status;
 //   OutputError when the output folder cannot be created or a file cannot be written.
 // On a throw no final file is created or replaced and no temporary file is left behind.
-ExportResult export_csv(const ExportOptions& options);
+BENCHSTORE_API ExportResult export_csv(const ExportOptions& options);
 
 } // namespace benchstore

@@ -6,19 +6,21 @@
 #include <utility>
 #include <vector>
 
+#include "benchstore/api.hpp"
+
 namespace benchstore {
 
 // Appends text as a JSON string literal (quotes included), escaping what RFC 8259 requires.
-void append_json_string(std::string& out, std::string_view text);
+BENCHSTORE_API void append_json_string(std::string& out, std::string_view text);
 
 // Shortest round-trip decimal text of a finite double (std::to_chars). Throws InvalidArgument for
 // NaN or infinity.
-std::string format_double(double value);
+BENCHSTORE_API std::string format_double(double value);
 
 // {"k":"v",...} in the given order.
-std::string json_object_of_strings(const std::vector<std::pair<std::string, std::string>>& items);
+BENCHSTORE_API std::string json_object_of_strings(const std::vector<std::pair<std::string, std::string>>& items);
 
 // {"k":1.5,...} in the given order. Throws InvalidArgument for a non-finite value.
-std::string json_object_of_numbers(const std::vector<std::pair<std::string, double>>& items);
+BENCHSTORE_API std::string json_object_of_numbers(const std::vector<std::pair<std::string, double>>& items);
 
 } // namespace benchstore

@@ -12,11 +12,13 @@
 #include <string>
 #include <string_view>
 
+#include "benchstore/api.hpp"
+
 namespace benchstore {
 
 enum class LogLevel { debug, info, warning, error };
 
-class Logger {
+class BENCHSTORE_API Logger {
 public:
     // Writes lines of level >= min_level to out (default: standard output, as the seed does).
     explicit Logger(std::ostream& out, LogLevel min_level = LogLevel::info);
@@ -42,9 +44,9 @@ private:
 };
 
 // "DEBUG", "INFO", "WARNING", "ERROR" (Python's level names).
-const char* log_level_name(LogLevel level);
+BENCHSTORE_API const char* log_level_name(LogLevel level);
 
 // One formatted line without the newline: "[INFO - 2026-11-26 12:00:00,123] message".
-std::string format_log_line(LogLevel level, std::string_view message);
+BENCHSTORE_API std::string format_log_line(LogLevel level, std::string_view message);
 
 } // namespace benchstore

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "benchstore/api.hpp"
 #include "benchstore/timestamp.hpp"
 
 namespace benchstore {
@@ -48,7 +49,7 @@ struct DeviceSample {
 
 enum class BenchmarkStatus { running, completed, failed };
 
-class MetricsRecorder {
+class BENCHSTORE_API MetricsRecorder {
 public:
     // Opens (creating and migrating as needed) the store at options.db_path.
     // Throws StoreError (unreadable, corrupt or newer file) or InvalidArgument (empty repository).
@@ -103,7 +104,7 @@ private:
 };
 
 // The seed's factory: a recorder on db_path for one repository, branch and commit.
-MetricsRecorder create_global_metrics_recorder(const std::string& repository,
+BENCHSTORE_API MetricsRecorder create_global_metrics_recorder(const std::string& repository,
                                                const std::string& branch,
                                                const std::string& commit_id,
                                                const std::string& commit_msg,

@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "benchstore/api.hpp"
+
 namespace benchstore {
 
 class Logger;
@@ -53,7 +55,7 @@ struct ModuleResult {
     double seconds = 0;            // wall time of its child process
 };
 
-struct RunSummary {
+struct BENCHSTORE_API RunSummary {
     std::string run_id;                   // UUID v7 stored in benchmarks.run_id
     std::filesystem::path db_path;        // absolute
     std::vector<ModuleResult> modules;
@@ -77,16 +79,16 @@ struct RunSummary {
 
 // The modules (*.so) directly in dir, sorted by name. Throws Error naming dir when it is missing
 // or unreadable.
-std::vector<std::filesystem::path> discover_modules(const std::filesystem::path& dir);
+BENCHSTORE_API std::vector<std::filesystem::path> discover_modules(const std::filesystem::path& dir);
 
 // Runs the modules as described above, logging to logger. Throws InvalidArgument for an empty
 // repository, a missing benches folder, no modules, or an --only name with no module; StoreError
 // when the store cannot be opened. A failing module is not an exception: see RunSummary.
 // Not reentrant: for its duration it installs SIGINT/SIGTERM/SIGHUP/SIGQUIT handlers, sets SIGCHLD to
 // SIG_DFL and ignores SIGPIPE (all restored on return), and forks.
-RunSummary run_benchmarks(const RunnerOptions& options, Logger& logger);
+BENCHSTORE_API RunSummary run_benchmarks(const RunnerOptions& options, Logger& logger);
 
 // A few human-readable lines saying where the results are and what they hold.
-std::string describe_results(const RunSummary& summary);
+BENCHSTORE_API std::string describe_results(const RunSummary& summary);
 
 } // namespace benchstore

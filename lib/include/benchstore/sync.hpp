@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include "benchstore/api.hpp"
+
 namespace benchstore {
 
 enum class DryRun { no, yes };
@@ -107,22 +109,22 @@ struct SyncResult {
 //                    than this program, or a copied store file (see new_source_id).
 // Rows the server rejects do not throw; they are in SyncResult::rejects and on the server in
 // sync_rejects, and later syncs skip them.
-SyncResult sync(const SyncOptions& options);
+BENCHSTORE_API SyncResult sync(const SyncOptions& options);
 
 // Human-readable report lines for a result (per table: sent, skipped, rows/s, left).
-std::vector<std::string> format_sync_report(const SyncResult& result, DryRun dry_run);
+BENCHSTORE_API std::vector<std::string> format_sync_report(const SyncResult& result, DryRun dry_run);
 
 // Calls sync() every interval until *options.stop becomes true. A ConnectionError, or a store file
 // locked by another writer past the busy timeout, is passed to on_error and the loop carries on
 // (the server or the file may be free next time); any other Error is rethrown. on_result gets each
 // completed run. new_source_id is applied once, by the first attempt that writes it, not on every
 // attempt. Returns when stopped. Throws InvalidArgument unless 0 < interval <= max_watch_interval.
-void sync_watch(const SyncOptions& options, std::chrono::milliseconds interval,
+BENCHSTORE_API void sync_watch(const SyncOptions& options, std::chrono::milliseconds interval,
                 const std::function<void(const SyncResult&)>& on_result,
                 const std::function<void(const std::exception&)>& on_error);
 
 // The connection string with any password replaced by "***" (key=value and URI forms).
-std::string mask_conninfo(const std::string& text);
+BENCHSTORE_API std::string mask_conninfo(const std::string& text);
 
 // Exit statuses of benchstore-sync.
 inline constexpr int sync_exit_success = 0;

@@ -4,16 +4,18 @@
 // by id is ordering by creation time. Thread-safe.
 #include <string>
 
+#include "benchstore/api.hpp"
+
 namespace benchstore {
 
 // Returns a new UUID v7 in canonical lower-case form, e.g. "01938f5e-7c2a-7b3d-9f10-3a5c7e9b1d2f".
 // Throws Error if the OS random source fails.
-std::string make_uuid_v7();
+BENCHSTORE_API std::string make_uuid_v7();
 
 // Returns a new random UUID v4 (used for a store file's source id). Throws Error on RNG failure.
-std::string make_uuid_v4();
+BENCHSTORE_API std::string make_uuid_v4();
 
 // True when text is a UUID in canonical 8-4-4-4-12 hexadecimal form (either case).
-bool is_uuid(const std::string& text);
+BENCHSTORE_API bool is_uuid(const std::string& text);
 
 } // namespace benchstore
