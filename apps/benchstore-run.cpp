@@ -1,45 +1,65 @@
 // benchstore-run: runs every benchmark module in the benches folder and records into a SQLite file.
 // Thin: options in, one library call, an exit code out (0 all succeeded, 1 any failed or an error,
-// 2 bad usage). SIGPIPE is ignored for the whole program: with standard output a closed pipe
-// (`benchstore-run ... | head -n 3`) the lost log and summary lines are dropped, every module still runs
-// and is recorded, and the exit status speaks for the benchmarks alone.
+// 2 bad usage; cli/cli.hpp prints the errors). SIGPIPE is ignored for the whole program: with standard
+// output a closed pipe (`benchstore-run ... | head -n 3`) the lost log and summary lines are dropped,
+// every module still runs and is recorded, and the exit status speaks for the benchmarks alone.
 #include <signal.h>
 
 #include <cmath>
-#include <exception>
+#include <filesystem>
 #include <iostream>
 
 #include <cxxopts.hpp>
 
-#include "benchstore/error.hpp"
 #include "benchstore/logger.hpp"
 #include "benchstore/runner.hpp"
+#include "cli/cli.hpp"
 
 #ifndef BENCHSTORE_DEFAULT_BENCHES_DIR
 #define BENCHSTORE_DEFAULT_BENCHES_DIR "benches"
 #endif
+#ifndef BENCHSTORE_INSTALLED_BENCHES_DIR
+#define BENCHSTORE_INSTALLED_BENCHES_DIR "../lib/benchstore/benches"
+#endif
 
 namespace {
 
-constexpr const char* program = "benchstore-run";
+using benchstore::cli::UsageError;
+
 constexpr double min_timeout_seconds = 0.001;
 constexpr double max_timeout_seconds = 365.0 * 24 * 3600;  // 31536000
 
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-struct HelpRequested {};
-
-benchstore::RunnerOptions parse(int argc, char** argv, cxxopts::Options& cli)
+// Installed (the .deb, cmake --install), the bundled modules lie at BENCHSTORE_INSTALLED_BENCHES_DIR
+// relative to this executable's folder; in the build tree they are where the build put them.
+std::string default_benches_dir()
 {
+    const std::filesystem::path exe = benchstore::cli::executable_path();
+    if (!exe.empty()) {
+        std::error_code ec;
+        const auto installed = (exe.parent_path() / BENCHSTORE_INSTALLED_BENCHES_DIR).lexically_normal();
+        if (std::filesystem::is_directory(installed, ec)) return installed.string();
+    }
+    return BENCHSTORE_DEFAULT_BENCHES_DIR;
+}
+
+const benchstore::cli::Program program{
+    "benchstore-run",
+    "benchstore-run REPOSITORY BRANCH COMMIT_ID COMMIT_MSG [--db FILE] [--benches DIR] [--only NAME]... "
+    "[--timeout SECONDS] [--csv [--csv-output-dir DIR]] (see --help)",
+    {},
+    {""},  // --help lists the options, not the positional arguments' hidden group
+    {}};
+
+int run(int argc, char** argv)
+{
+    cxxopts::Options cli(program.name, "Run the benchmark modules and record their results in a SQLite file.");
     cli.add_options()
         ("db", "SQLite file to record into (created if missing)", cxxopts::value<std::string>()->default_value("benchmarks.db"))
-        ("benches", "folder of benchmark modules (*.so)", cxxopts::value<std::string>()->default_value(BENCHSTORE_DEFAULT_BENCHES_DIR))
+        ("benches", "folder of benchmark modules (*.so)", cxxopts::value<std::string>()->default_value(default_benches_dir()))
         ("only", "run only these modules (repeat or comma-separate names)", cxxopts::value<std::vector<std::string>>())
         ("timeout", "seconds a module may run before it is killed (0 = no limit, else 0.001 to 31536000)", cxxopts::value<double>()->default_value("3600"))
         ("csv", "also export this run's results as CSV files (as the seed's --csv)")
-        ("csv-output-dir", "folder for the CSV files", cxxopts::value<std::string>()->default_value("benchmark_results"))
-        ("h,help", "show this help");
+        ("csv-output-dir", "folder for the CSV files", cxxopts::value<std::string>()->default_value("benchmark_results"));
     cli.add_options("positional")  // hidden from --help, which lists the positional names instead
         ("repository", "", cxxopts::value<std::string>())
         ("branch", "", cxxopts::value<std::string>())
@@ -49,8 +69,9 @@ benchstore::RunnerOptions parse(int argc, char** argv, cxxopts::Options& cli)
     // One option per positional: a vector option would split a commit message at its commas.
     cli.parse_positional({"repository", "branch", "commit_id", "commit_msg", "extra"});
     cli.positional_help("REPOSITORY BRANCH COMMIT_ID COMMIT_MSG");
-    const auto args = cli.parse(argc, argv);
-    if (args.count("help")) throw HelpRequested{};
+    const auto parsed = benchstore::cli::parse(program, cli, argc, argv);
+    if (!parsed) return benchstore::cli::exit_success;
+    const auto& args = *parsed;
     std::size_t given = 0;
     for (const char* name : {"repository", "branch", "commit_id", "commit_msg"}) given += args.count(name);
     if (args.count("extra") || given != 4)
@@ -73,7 +94,11 @@ benchstore::RunnerOptions parse(int argc, char** argv, cxxopts::Options& cli)
     if (!(timeout == 0 || (timeout >= min_timeout_seconds && timeout <= max_timeout_seconds)))
         throw UsageError("--timeout must be 0 (no limit) or from 0.001 to 31536000 seconds");
     o.timeout = std::chrono::milliseconds(static_cast<long long>(std::llround(timeout * 1000)));
-    return o;
+
+    benchstore::Logger logger;
+    const auto summary = benchstore::run_benchmarks(o, logger);
+    std::cout << benchstore::describe_results(summary);
+    return summary.all_succeeded() ? benchstore::cli::exit_success : benchstore::cli::exit_error;
 }
 
 } // namespace
@@ -81,26 +106,5 @@ benchstore::RunnerOptions parse(int argc, char** argv, cxxopts::Options& cli)
 int main(int argc, char** argv)
 {
     signal(SIGPIPE, SIG_IGN);
-    cxxopts::Options cli(program, "Run the benchmark modules and record their results in a SQLite file.");
-    benchstore::RunnerOptions options;
-    try {
-        options = parse(argc, argv, cli);
-    } catch (const HelpRequested&) {
-        std::cout << cli.help({""});
-        return 0;
-    } catch (const std::exception& e) {
-        std::cerr << program << ": error: " << e.what() << "\n"
-                  << "usage: " << program << " REPOSITORY BRANCH COMMIT_ID COMMIT_MSG [--db FILE] [--benches DIR] "
-                  << "[--only NAME]... [--timeout SECONDS] [--csv [--csv-output-dir DIR]] (see --help)\n";
-        return 2;
-    }
-    try {
-        benchstore::Logger logger;
-        const auto summary = benchstore::run_benchmarks(options, logger);
-        std::cout << benchstore::describe_results(summary);
-        return summary.all_succeeded() ? 0 : 1;
-    } catch (const std::exception& e) {
-        std::cerr << program << ": error: " << e.what() << "\n";
-        return 1;
-    }
+    return benchstore::cli::run_main(program, [&] { return run(argc, argv); });
 }

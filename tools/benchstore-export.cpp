@@ -1,25 +1,19 @@
 // benchstore-export: writes the seed's four CSV files from a benchstore SQLite file.
-// Thin: options -> ExportOptions -> export_csv -> exit status (0 ok, 1 error, 2 bad usage).
-#include <exception>
+// Thin: options -> ExportOptions -> export_csv -> exit status (0 ok, 1 error, 2 bad usage; cli/cli.hpp
+// prints the errors).
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include <cxxopts.hpp>
 
-#include "benchstore/error.hpp"
 #include "benchstore/export.hpp"
+#include "cli/cli.hpp"
 
 namespace {
 
-constexpr const char* program = "benchstore-export";
-
-int usage_error(const std::string& message)
-{
-    std::cerr << program << ": error: " << message << "\n"
-              << "usage: " << program << " --db FILE [--out DIR] [selection...]; see " << program << " --help\n";
-    return 2;
-}
+const benchstore::cli::Program program{
+    "benchstore-export", "benchstore-export --db FILE [--out DIR] [selection...]; see benchstore-export --help", {}, {}, {}};
 
 void print_file(const std::filesystem::path& path, std::uint64_t rows)
 {
@@ -28,8 +22,8 @@ void print_file(const std::filesystem::path& path, std::uint64_t rows)
 
 int run(int argc, char** argv)
 {
-    cxxopts::Options cli(program, "Write the benchmarks, device measurements, model measurements and summary "
-                                  "CSV files from a benchstore SQLite file (opened read-only).");
+    cxxopts::Options cli(program.name, "Write the benchmarks, device measurements, model measurements and summary "
+                                       "CSV files from a benchstore SQLite file (opened read-only).");
     cli.add_options()
         ("db", "store file to read", cxxopts::value<std::string>()->default_value("benchmarks.db"), "FILE")
         ("out", "folder for the CSV files (created if missing)",
@@ -44,20 +38,10 @@ int run(int argc, char** argv)
         ("until", "only benchmarks created at or before (UTC; a date alone includes that day)",
          cxxopts::value<std::string>(), "TIME")
         ("status", "only benchmarks with this status: running, completed or failed", cxxopts::value<std::string>(),
-         "STATUS")
-        ("h,help", "show this help");
-
-    cxxopts::ParseResult args;
-    try {
-        args = cli.parse(argc, argv);
-    } catch (const cxxopts::exceptions::exception& e) {
-        return usage_error(e.what());
-    }
-    if (args.count("help")) {
-        std::cout << cli.help();
-        return 0;
-    }
-    if (!args.unmatched().empty()) return usage_error("unexpected argument '" + args.unmatched().front() + "'");
+         "STATUS");
+    const auto parsed = benchstore::cli::parse(program, cli, argc, argv);
+    if (!parsed) return benchstore::cli::exit_success;
+    const auto& args = *parsed;
 
     benchstore::ExportOptions options;
     options.db_path = args["db"].as<std::string>();
@@ -79,20 +63,12 @@ int run(int argc, char** argv)
     print_file(result.device_measurements_csv, result.device_measurement_rows);
     print_file(result.model_measurements_csv, result.model_measurement_rows);
     print_file(result.summary_csv, result.summary_rows);
-    return 0;
+    return benchstore::cli::exit_success;
 }
 
 } // namespace
 
 int main(int argc, char** argv)
 {
-    try {
-        return run(argc, argv);
-    } catch (const benchstore::Error& e) {
-        std::cerr << program << ": error: " << e.what() << "\n";
-        return 1;
-    } catch (const std::exception& e) {
-        std::cerr << program << ": error: " << e.what() << "\n";
-        return 1;
-    }
+    return benchstore::cli::run_main(program, [&] { return run(argc, argv); });
 }
