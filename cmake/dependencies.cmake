@@ -5,4 +5,6 @@ find_package(PostgreSQL REQUIRED)                      # libpq-dev        -> Pos
 find_package(cxxopts REQUIRED)                         # libcxxopts-dev   -> cxxopts::cxxopts
 find_package(date REQUIRED)                            # libhowardhinnant-date-dev -> date::date
 find_package(Threads REQUIRED)
-find_package(Boost REQUIRED COMPONENTS unit_test_framework)  # libboost-test-dev
+if(BENCHSTORE_BUILD_TESTS)
+  find_package(Boost REQUIRED COMPONENTS unit_test_framework)  # libboost-test-dev, for the tests only
+endif()

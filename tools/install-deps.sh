@@ -3,6 +3,8 @@
 #   build:  g++ cmake, SQLiteCpp + SQLite, libpq, cxxopts, Howard Hinnant's date, Boost.Test
 #   tests:  PostgreSQL 15 server (started by the tests themselves), sqlite3 CLI, python3-pandas
 #           (the export tests check the CSV files the way pandas users read them)
+#   .deb:   dpkg-dev (dpkg-shlibdeps computes its Depends) and file, which cpack runs
+#           (tools/package.sh and the packaging tests)
 # Runs apt-get through sudo when not root. Safe to run again: apt-get skips what is installed.
 set -euo pipefail
 
@@ -11,6 +13,7 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev sqlite3
   libpq-dev libcxxopts-dev libhowardhinnant-date-dev libboost-test-dev
   postgresql postgresql-client python3 python3-pandas time
+  dpkg-dev file
 )
 
 sudo=()

@@ -8,7 +8,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/tools/install-deps.sh"
-"$root/tools/build.sh"
+# Only what this job runs: the library, the three programs and the bundled modules (no tests, no
+# speed programs).
+"$root/tools/build.sh" -DBENCHSTORE_BUILD_TESTS=OFF -DBENCHSTORE_BUILD_BENCHES=OFF
 
 if [ $# -ge 4 ]; then
   repository=$1 branch=$2 commit_id=$3 commit_msg=$4

@@ -4,6 +4,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/tools/install-deps.sh"
-"$root/tools/build.sh"
+"$root/tools/build.sh" -DBENCHSTORE_BUILD_TESTS=ON -DBENCHSTORE_BUILD_BENCHES=ON
 cd "$root/build"
 ctest --output-on-failure --timeout 900 "$@"
