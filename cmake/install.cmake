@@ -14,24 +14,25 @@ include(CMakePackageConfigHelpers)
 
 set(BENCHSTORE_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/benchstore")
 
-# An installed executable of benchstore (apps/, tools/), finding the library from bin/.
-function(benchstore_install_program target)
+# Installs target (of the install(TARGETS) kind RUNTIME or LIBRARY) into dir, with an $ORIGIN-relative
+# RUNPATH from there to the library.
+function(benchstore_install_into target kind dir)
   if(NOT BENCHSTORE_INSTALL)
     return()
   endif()
-  file(RELATIVE_PATH to_lib "/prefix/${CMAKE_INSTALL_BINDIR}" "/prefix/${CMAKE_INSTALL_LIBDIR}")
+  file(RELATIVE_PATH to_lib "/prefix/${dir}" "/prefix/${CMAKE_INSTALL_LIBDIR}")
   set_target_properties(${target} PROPERTIES INSTALL_RPATH "$ORIGIN/${to_lib}")
-  install(TARGETS ${target} RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+  install(TARGETS ${target} ${kind} DESTINATION "${dir}")
+endfunction()
+
+# An installed executable of benchstore (apps/, tools/).
+function(benchstore_install_program target)
+  benchstore_install_into(${target} RUNTIME "${CMAKE_INSTALL_BINDIR}")
 endfunction()
 
 # A bundled benchmark module, installed where the installed benchstore-run looks by default.
 function(benchstore_install_module target)
-  if(NOT BENCHSTORE_INSTALL)
-    return()
-  endif()
-  file(RELATIVE_PATH to_lib "/prefix/${BENCHSTORE_INSTALL_MODULEDIR}" "/prefix/${CMAKE_INSTALL_LIBDIR}")
-  set_target_properties(${target} PROPERTIES INSTALL_RPATH "$ORIGIN/${to_lib}")
-  install(TARGETS ${target} LIBRARY DESTINATION "${BENCHSTORE_INSTALL_MODULEDIR}")
+  benchstore_install_into(${target} LIBRARY "${BENCHSTORE_INSTALL_MODULEDIR}")
 endfunction()
 
 # The library, its headers, and the files find_package and pkg-config read. Called once, after lib/.

@@ -26,9 +26,17 @@ const std::vector<Executable> executables{
     {"benchstore-sync", std::string(BENCHSTORE_BINARY_DIR) + "/tools/benchstore-sync"},
 };
 
-CommandResult run(const TempDir& dir, const Executable& exe, const std::string& args)
+// Runs each executable with args in a fresh folder and hands check its name, the result and the folder.
+template <typename Check>
+void for_each_executable(const std::string& args, Check check)
 {
-    return benchstore::test::run_command(shell_quote(exe.path) + " " + args, dir.path());
+    for (const auto& exe : executables) {
+        BOOST_TEST_CONTEXT(exe.name)
+        {
+            TempDir dir;
+            check(exe.name, benchstore::test::run_command(shell_quote(exe.path) + " " + args, dir.path()), dir);
+        }
+    }
 }
 
 } // namespace
@@ -37,32 +45,22 @@ BOOST_AUTO_TEST_SUITE(cli)
 
 BOOST_AUTO_TEST_CASE(every_executable_answers_version_with_the_project_version)
 {
-    TempDir dir;
-    for (const auto& exe : executables) {
-        BOOST_TEST_CONTEXT(exe.name)
-        {
-            const auto r = run(dir, exe, "--version");
-            BOOST_TEST(r.exit_code == 0);
-            BOOST_TEST(r.out == exe.name + " " + BENCHSTORE_VERSION_STRING + "\n");
-            BOOST_TEST(r.err.empty());
-        }
-    }
+    for_each_executable("--version", [](const std::string& name, const CommandResult& r, const TempDir&) {
+        BOOST_TEST(r.exit_code == 0);
+        BOOST_TEST(r.out == name + " " + BENCHSTORE_VERSION_STRING + "\n");
+        BOOST_TEST(r.err.empty());
+    });
 }
 
 BOOST_AUTO_TEST_CASE(version_needs_no_other_argument_and_touches_nothing)
 {
     // benchstore-run needs four arguments and benchstore-sync needs --db: --version answers anyway,
     // and nothing is created in the working folder.
-    TempDir dir;
-    for (const auto& exe : executables) {
-        BOOST_TEST_CONTEXT(exe.name)
-        {
-            const auto r = run(dir, exe, "--db x.db --version");
-            BOOST_TEST(r.exit_code == 0);
-            BOOST_TEST(r.out == exe.name + " " + BENCHSTORE_VERSION_STRING + "\n");
-            BOOST_TEST(!std::filesystem::exists(dir / "x.db"));
-        }
-    }
+    for_each_executable("--db x.db --version", [](const std::string& name, const CommandResult& r, const TempDir& dir) {
+        BOOST_TEST(r.exit_code == 0);
+        BOOST_TEST(r.out == name + " " + BENCHSTORE_VERSION_STRING + "\n");
+        BOOST_TEST(!std::filesystem::exists(dir / "x.db"));
+    });
 }
 
 BOOST_AUTO_TEST_CASE(library_reports_the_version_of_the_headers)
@@ -75,33 +73,23 @@ BOOST_AUTO_TEST_CASE(library_reports_the_version_of_the_headers)
 
 BOOST_AUTO_TEST_CASE(unknown_option_is_bad_usage_everywhere)
 {
-    TempDir dir;
-    for (const auto& exe : executables) {
-        BOOST_TEST_CONTEXT(exe.name)
-        {
-            const auto r = run(dir, exe, "--no-such-option");
-            BOOST_TEST(r.exit_code == 2);
-            BOOST_TEST(r.err.rfind(exe.name + ": error: ", 0) == 0u, r.err);
-            BOOST_TEST(r.err.find("no-such-option") != std::string::npos, r.err);
-            BOOST_TEST(r.err.find("\nusage: " + exe.name + " ") != std::string::npos, r.err);
-            BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 2, r.err);
-            BOOST_TEST(r.out.empty());
-        }
-    }
+    for_each_executable("--no-such-option", [](const std::string& name, const CommandResult& r, const TempDir&) {
+        BOOST_TEST(r.exit_code == 2);
+        BOOST_TEST(r.err.rfind(name + ": error: ", 0) == 0u, r.err);
+        BOOST_TEST(r.err.find("no-such-option") != std::string::npos, r.err);
+        BOOST_TEST(r.err.find("\nusage: " + name + " ") != std::string::npos, r.err);
+        BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 2, r.err);
+        BOOST_TEST(r.out.empty());
+    });
 }
 
 BOOST_AUTO_TEST_CASE(help_lists_version_and_exits_0)
 {
-    TempDir dir;
-    for (const auto& exe : executables) {
-        BOOST_TEST_CONTEXT(exe.name)
-        {
-            const auto r = run(dir, exe, "--help");
-            BOOST_TEST(r.exit_code == 0);
-            BOOST_TEST(r.out.find("--version") != std::string::npos, r.out);
-            BOOST_TEST(r.err.empty());
-        }
-    }
+    for_each_executable("--help", [](const std::string&, const CommandResult& r, const TempDir&) {
+        BOOST_TEST(r.exit_code == 0);
+        BOOST_TEST(r.out.find("--version") != std::string::npos, r.out);
+        BOOST_TEST(r.err.empty());
+    });
 }
 
 BOOST_AUTO_TEST_SUITE_END()
