@@ -37,9 +37,8 @@ endfunction()
 
 # The library, its headers, and the files find_package and pkg-config read. Called once, after lib/.
 function(benchstore_install_package)
-  install(TARGETS benchstore EXPORT benchstoreTargets
-    LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
-    INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+  # The include folder reaches users through the target's $<INSTALL_INTERFACE> (lib/CMakeLists.txt).
+  install(TARGETS benchstore EXPORT benchstoreTargets LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}")
   install(DIRECTORY "${PROJECT_SOURCE_DIR}/lib/include/benchstore" "${PROJECT_BINARY_DIR}/include/benchstore"
     DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 
