@@ -32,6 +32,9 @@ enum class DryRun { no, yes };
 // sync_watch's interval (a year).
 inline constexpr std::chrono::seconds max_statement_timeout{2'147'483};
 inline constexpr std::chrono::seconds max_watch_interval{31'536'000};
+// How much longer than the statement timeout sync waits for any one reply before it gives up on a
+// silent server itself (the server's own statement_timeout normally answers first).
+inline constexpr std::chrono::seconds sync_reply_margin{5};
 
 struct SyncOptions {
     // The store file to read. It must exist (sync never creates one).
@@ -51,7 +54,10 @@ struct SyncOptions {
     // DryRun::yes: report what would be sent; the server and the file are left untouched.
     DryRun dry_run = DryRun::no;
 
-    // Server-side limit for any one statement, so a stalled server cannot hang the sync.
+    // Server-side limit for any one statement, so a stalled server cannot hang the sync. The client
+    // also waits at most statement_timeout + sync_reply_margin for any one reply (a statement, a
+    // COPY piece, the commit), and at most connect_timeout (default 10 s) to connect: past that it
+    // drops the connection and throws ConnectionError ("timed out"), nothing more recorded as sent.
     // 1 s to max_statement_timeout; anything else is InvalidArgument (0 would switch it off).
     std::chrono::seconds statement_timeout{300};
 

@@ -45,6 +45,19 @@ void write_new_source_id(SQLite::Database& db)
     });
 }
 
+// The store holds UTF-8 text. A database in another encoding (LATIN1, SQL_ASCII, ...) refuses or
+// mangles every row with non-ASCII text, and would strand the measurements of such benchmarks:
+// refuse it before anything is sent or created.
+void refuse_non_utf8_database(const pgsync::PgConnection& conn)
+{
+    const std::string encoding = conn.parameter("server_encoding");
+    if (encoding == "UTF8") return;
+    throw ServerError("server " + conn.server() + ": the database's encoding is " +
+                      (encoding.empty() ? std::string("unknown") : encoding) +
+                      ", not UTF8; benchstore stores UTF-8 text, so sync needs a UTF8 database "
+                      "(createdb -E UTF8 ...); nothing was sent");
+}
+
 SyncResult dry_run(pgsync::PgConnection& conn, SQLite::Database& db, const SyncOptions& options,
                    const std::string& source_id, const std::vector<std::int64_t>& targets)
 {
@@ -147,6 +160,7 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
     }
 
     pgsync::PgConnection conn(options.conninfo, options.statement_timeout);
+    refuse_non_utf8_database(conn);
     if (dry) {
         auto result = dry_run(conn, db, options, source_id, targets);
         result.seconds = seconds_since(start);
