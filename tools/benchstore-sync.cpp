@@ -71,6 +71,7 @@ int run(int argc, char** argv)
         if (options.batch_rows < 1) throw cxxopts::exceptions::exception("--batch-rows must be at least 1");
         options.dry_run = args.count("dry-run") ? benchstore::DryRun::yes : benchstore::DryRun::no;
         options.new_source_id = args.count("new-source-id") > 0;
+        options.show_progress = benchstore::ShowProgress::on_terminal;
         const long long timeout = args["statement-timeout"].as<long long>();
         if (timeout < 1 || timeout > benchstore::max_statement_timeout.count())
             throw cxxopts::exceptions::exception("--statement-timeout SECONDS must be between 1 and " +

@@ -27,6 +27,8 @@
 namespace benchstore {
 
 enum class DryRun { no, yes };
+// Progress while sending (see SyncOptions::show_progress).
+enum class ShowProgress { no, on_terminal };
 
 // Limits of SyncOptions::statement_timeout (PostgreSQL keeps it in milliseconds, in an int) and of
 // sync_watch's interval (a year).
@@ -65,6 +67,12 @@ struct SyncOptions {
     // shares its source id with another file that has sent different rows): every row is then
     // offered again, rows the server already holds are confirmed identical and skipped.
     bool new_source_id = false;
+
+    // ShowProgress::on_terminal: while sending, one line on standard output, rewritten in place a
+    // few times a second (the table, rows done of its backlog, rows/s, rows left and the time at
+    // that rate), and cleared before sync returns; only when standard output is a terminal, so
+    // pipes and logs get nothing of it. The default keeps library callers quiet.
+    ShowProgress show_progress = ShowProgress::no;
 
     // When set and true, sync stops after the current batch (SIGINT/SIGTERM handlers set it).
     const std::atomic<bool>* stop = nullptr;

@@ -11,6 +11,7 @@
 
 #include "benchstore/error.hpp"
 #include "benchstore/uuid.hpp"
+#include "core/progress_line.hpp"
 #include "store/sqlite_store.hpp"
 #include "sync/pg_connection.hpp"
 #include "sync/pg_schema.hpp"
@@ -178,17 +179,20 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
         conn.exec("INSERT INTO sync_state (source_id, table_name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                   {source_id, spec.name});
 
+    ProgressLine progress(stdout, options.show_progress == ShowProgress::on_terminal ? ProgressLine::Terminal::detect
+                                                                                      : ProgressLine::Terminal::no);
     try {
         for (std::size_t i = 0; i < specs.size() && !result.stopped; ++i) {
             SyncTableResult t;
             t.table = specs[i].name;
             const auto table_start = Clock::now();
             pgsync::TableSync table(conn, db, specs[i], source_id, options.db_path.string(), targets[i],
-                                  options.batch_rows, options.stop);
+                                  options.batch_rows, options.stop, &progress);
             result.stopped = !table.run(t, result.rejects);
             t.seconds = seconds_since(table_start);
             result.tables.push_back(t);
         }
+        progress.clear();
         for (std::size_t i = 0; i < specs.size(); ++i) {
             if (i >= result.tables.size()) {
                 SyncTableResult t;

@@ -51,10 +51,26 @@ void check_same_file(SQLite::Database& db, const TableSpec& spec, const std::str
 }
 
 TableSync::TableSync(PgConnection& conn, SQLite::Database& db, const TableSpec& spec, std::string source_id,
-                     std::string db_name, std::int64_t target, std::int64_t batch_rows, const std::atomic<bool>* stop)
+                     std::string db_name, std::int64_t target, std::int64_t batch_rows, const std::atomic<bool>* stop,
+                     ProgressLine* progress)
     : m_conn(conn), m_db(db), m_spec(spec), m_source_id(std::move(source_id)), m_db_name(std::move(db_name)),
-      m_target(target), m_batch_rows(batch_rows), m_stop(stop)
+      m_target(target), m_batch_rows(batch_rows), m_stop(stop), m_progress(progress)
 {
+}
+
+// Ids, not rows: the backlog is the ids between the mark and the target (dense in a store that
+// only appends), which costs nothing to know, unlike a count over millions of rows.
+void TableSync::show_progress(ProgressLine::Force force)
+{
+    if (m_progress == nullptr || !m_progress->enabled()) return;
+    if (m_first_mark < 0) {
+        m_first_mark = m_mark;
+        m_started = std::chrono::steady_clock::now();
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
+    m_progress->update(format_progress("sync " + m_spec.name, std::min(m_mark, m_target) - m_first_mark,
+                                       std::max<std::int64_t>(m_target - m_first_mark, 0), seconds),
+                       force);
 }
 
 bool TableSync::run(SyncTableResult& stats, std::vector<SyncReject>& rejects)
@@ -71,6 +87,7 @@ bool TableSync::run(SyncTableResult& stats, std::vector<SyncReject>& rejects)
             // this file that sent more rows under the same source id leaves a mark this file's own
             // rows do not match, and "nothing to send" would silently drop the copy's rows.
             check_same_file(m_db, m_spec, m_source_id, m_db_name, mark);
+            show_progress(m_first_mark < 0 || m_mark >= m_target ? ProgressLine::Force::yes : ProgressLine::Force::no);
             if (m_mark >= m_target) return true;
             if (m_stop && m_stop->load()) return false;
             batch = read_batch(m_db, m_spec, m_mark, m_target, m_batch_rows);
@@ -100,6 +117,7 @@ bool TableSync::run(SyncTableResult& stats, std::vector<SyncReject>& rejects)
             if (outcome == Outcome::sent && m_mark == last && !(m_stop && m_stop->load())) {
                 batch = std::move(ahead);
                 have_batch = true;
+                show_progress(ProgressLine::Force::no);
             }
         }
     }

@@ -3,6 +3,7 @@
 // file's high-water mark with the rows, the copied-file check, and the bisection that isolates
 // rows the server rejects. Internal.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include "benchstore/sync.hpp"
+#include "core/progress_line.hpp"
 #include "sync/pg_connection.hpp"
 #include "sync/sync_tables.hpp"
 
@@ -31,7 +33,8 @@ void check_same_file(SQLite::Database& db, const TableSpec& spec, const std::str
 class TableSync {
 public:
     TableSync(PgConnection& conn, SQLite::Database& db, const TableSpec& spec, std::string source_id,
-              std::string db_name, std::int64_t target, std::int64_t batch_rows, const std::atomic<bool>* stop);
+              std::string db_name, std::int64_t target, std::int64_t batch_rows, const std::atomic<bool>* stop,
+              ProgressLine* progress = nullptr);
 
     // Sends rows up to the target. Returns false when stopped early by the stop flag.
     bool run(SyncTableResult& stats, std::vector<SyncReject>& rejects);
@@ -47,6 +50,7 @@ private:
     Outcome bisect(Batch& batch, std::size_t begin, std::size_t end, std::int64_t expected_start);
     void put_rows(const Batch& batch, std::size_t begin, std::size_t end);
     std::int64_t insert_staged();
+    void show_progress(ProgressLine::Force force);
 
     PgConnection& m_conn;
     SQLite::Database& m_db;
@@ -57,6 +61,9 @@ private:
     std::int64_t m_batch_rows;
     const std::atomic<bool>* m_stop;
     std::int64_t m_mark = 0;
+    ProgressLine* m_progress;
+    std::int64_t m_first_mark = -1;  // the mark when this run started on the table
+    std::chrono::steady_clock::time_point m_started;
     SyncTableResult* m_stats = nullptr;
     std::vector<SyncReject>* m_rejects = nullptr;
 };
