@@ -359,6 +359,49 @@ BOOST_AUTO_TEST_CASE(a_copy_whose_ids_are_all_below_the_server_mark_is_refused)
     BOOST_TEST(compare_with_server({dir / "g.db", dir / "h.db"}, conninfo) == "");
 }
 
+// The air-gapped workflow: a copy carried out at t1, the store records more, the newer file syncs,
+// then the t1 copy is synced again. Every row of it is on the server: nothing to do, exit 0. A
+// copy that went on recording its own rows is still refused.
+BOOST_AUTO_TEST_CASE(an_older_copy_synced_after_the_newer_one_is_recognised)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "a.db", StoreShape{3, 100, 2}, 80);
+    {
+        SQLite::Database a((dir / "a.db").string(), SQLite::OPEN_READWRITE);
+        a.exec("VACUUM INTO '" + (dir / "t1.db").string() + "'");
+    }
+    add_rows(dir / "a.db", StoreShape{2, 100, 2}, 81);
+    const auto name = pg.create_database();
+    const auto conninfo = pg.conninfo(name);
+    BOOST_REQUIRE_EQUAL(run_sync(args(dir / "a.db", conninfo, 50)).status, 0);
+    const auto rows = server_count(conninfo, "device_measurements");
+
+    for (bool dry : {true, false}) {
+        auto a = args(dir / "t1.db", conninfo, 50);
+        if (dry) a.push_back("--dry-run");
+        const auto older = run_sync(a);
+        BOOST_TEST(older.status == 0, older.err);
+        BOOST_TEST(contains(older.out, "an older copy of this store file"), older.out);
+        BOOST_TEST(line_count(older.err) == 0u, older.err);
+    }
+    BOOST_TEST(server_count(conninfo, "device_measurements") == rows);
+    BOOST_TEST(compare_with_server({dir / "a.db"}, conninfo) == "");
+    BOOST_TEST(compare_with_server({dir / "a.db", dir / "t1.db"}, conninfo) == "");
+
+    // The newer file carries on as before.
+    add_rows(dir / "a.db", StoreShape{1, 10, 1}, 82);
+    BOOST_TEST(run_sync(args(dir / "a.db", conninfo, 50)).status == 0);
+    BOOST_TEST(compare_with_server({dir / "a.db"}, conninfo) == "");
+
+    // The t1 copy records rows of its own: they are not on the server, so it is a fork, refused.
+    add_rows(dir / "t1.db", StoreShape{1, 20, 1}, 83);
+    const auto fork = run_sync(args(dir / "t1.db", conninfo, 50));
+    BOOST_TEST(fork.status == 1);
+    BOOST_TEST(contains(fork.err, "another copy of this store file"), fork.err);
+    BOOST_TEST(contains(fork.err, "--new-source-id"), fork.err);
+}
+
 BOOST_AUTO_TEST_CASE(a_row_the_server_rejects_is_reported_and_does_not_block)
 {
     auto& pg = shared_postgres();

@@ -90,6 +90,9 @@ struct SyncTableResult {
     // this file (above the run's own snapshot when the mark is past it), written since included.
     std::int64_t left = 0;
     double seconds = 0;            // time spent on this table
+    // The file is an older copy of one whose newer copy has synced more of this table: every row
+    // of it is already on the server (its last row checked identical), so nothing was sent.
+    bool older_copy = false;
     double rows_per_second() const { return seconds > 0 ? (sent + skipped) / seconds : 0; }
 };
 
@@ -117,8 +120,10 @@ struct SyncResult {
 //                    (user_version 0: an empty file, another program's database): sync never
 //                    creates or adopts a store;
 //   ConnectionError  server unreachable or connection lost: try again later (nothing half-sent);
-//   ServerError      wrong password, missing database, permission denied, a server schema newer
-//                    than this program, or a copied store file (see new_source_id).
+//   ServerError      wrong password, missing database, permission denied, a server database that
+//                    is not UTF8, a server schema newer than this program, or a copied store file
+//                    that has rows the server lacks under its source id (see new_source_id; an
+//                    older copy whose rows are all on the server is fine: SyncTableResult::older_copy).
 // Rows the server rejects do not throw; they are in SyncResult::rejects and on the server in
 // sync_rejects, and later syncs skip them.
 SyncResult sync(const SyncOptions& options);

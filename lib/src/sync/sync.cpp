@@ -74,7 +74,8 @@ SyncResult dry_run(pgsync::PgConnection& conn, SQLite::Database& db, const SyncO
         t.table = specs[i].name;
         pgsync::RemoteMark mark;
         if (version > 0) mark = pgsync::read_remote_mark(conn, source_id, specs[i].name);
-        pgsync::check_same_file(db, specs[i], source_id, options.db_path.string(), mark);
+        t.older_copy = pgsync::check_same_file(conn, db, specs[i], source_id, options.db_path.string(), mark) ==
+                       pgsync::FileMatch::older;
         t.sent = pgsync::count_rows(db, specs[i], mark.high_water_mark, targets[i]);
         t.left = t.sent;
         result.tables.push_back(t);
@@ -226,6 +227,12 @@ std::vector<std::string> format_sync_report(const SyncResult& result, DryRun dry
                   result.source_id.c_str(), result.server.c_str(),
                   result.schema_created ? (dry ? " (schema would be created)" : " (schema created)") : "");
     lines.emplace_back(buf);
+    std::string older;
+    for (const auto& t : result.tables)
+        if (t.older_copy) older += (older.empty() ? "" : ", ") + t.table;
+    if (!older.empty())
+        lines.push_back("  an older copy of this store file: the server already holds all of its " + older +
+                        " rows, and newer ones from a newer copy; nothing of them to send");
     for (const auto& t : result.tables) {
         if (dry) {
             std::snprintf(buf, sizeof buf, "  %-25s %10lld rows would be sent", t.table.c_str(),

@@ -182,6 +182,9 @@ std::vector<TableSpec> make_specs()
         "SELECT s.local_id, s.benchmark_id FROM stage_benchmarks s JOIN benchmarks b USING (benchmark_id) "
         "WHERE (s.repository, s.branch, s.commit_id, s.commit_message, s.metadata, s.created_at) IS DISTINCT FROM "
         "(b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, b.created_at) ORDER BY s.local_id LIMIT 1",
+        "SELECT count(*) FROM stage_benchmarks s JOIN benchmarks b USING (benchmark_id) WHERE s.local_id = b.local_id "
+        "AND (s.repository, s.branch, s.commit_id, s.commit_message, s.metadata, s.created_at) IS NOT DISTINCT FROM "
+        "(b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, b.created_at)",
         false,
         encode_benchmark});
     specs.push_back(TableSpec{
@@ -198,6 +201,9 @@ std::vector<TableSpec> make_specs()
         "FROM (SELECT DISTINCT ON (benchmark_id) * FROM stage_status_changes ORDER BY benchmark_id, local_id DESC) s "
         "WHERE b.benchmark_id = s.benchmark_id AND b.status_seq < s.local_id AND $1::uuid IS NOT NULL",
         "",
+        // The server keeps no status change rows: its benchmark has this one or a newer one.
+        "SELECT count(*) FROM stage_status_changes s JOIN benchmarks b USING (benchmark_id) "
+        "WHERE b.status_seq >= s.local_id",
         true,
         encode_status_change});
     specs.push_back(TableSpec{
@@ -214,6 +220,9 @@ std::vector<TableSpec> make_specs()
         "USING (benchmark_id, local_id) WHERE (s.cpu_util, s.mem_megabytes, s.gpu_util, s.gpu_mem_megabytes, s.time) "
         "IS DISTINCT FROM (d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time) "
         "ORDER BY s.local_id LIMIT 1",
+        "SELECT count(*) FROM stage_device_measurements s JOIN device_measurements d USING (benchmark_id, local_id) "
+        "WHERE (s.cpu_util, s.mem_megabytes, s.gpu_util, s.gpu_mem_megabytes, s.time) IS NOT DISTINCT FROM "
+        "(d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time)",
         false,
         encode_device});
     specs.push_back(TableSpec{
@@ -228,6 +237,8 @@ std::vector<TableSpec> make_specs()
         "SELECT s.local_id, s.benchmark_id FROM stage_model_measurements s JOIN model_measurements m "
         "USING (benchmark_id, local_id) WHERE (s.measurements, s.time) IS DISTINCT FROM (m.measurements, m.time) "
         "ORDER BY s.local_id LIMIT 1",
+        "SELECT count(*) FROM stage_model_measurements s JOIN model_measurements m USING (benchmark_id, local_id) "
+        "WHERE (s.measurements, s.time) IS NOT DISTINCT FROM (m.measurements, m.time)",
         false,
         encode_model});
     return specs;
@@ -283,6 +294,11 @@ std::vector<std::int64_t> read_targets(SQLite::Database& db)
         throw;
     }
     return targets;
+}
+
+std::int64_t max_id(SQLite::Database& db, const TableSpec& spec)
+{
+    return db.execAndGet("SELECT coalesce(max(id), 0) FROM " + spec.name).getInt64();
 }
 
 std::int64_t count_rows(SQLite::Database& db, const TableSpec& spec, std::int64_t after, std::int64_t up_to)

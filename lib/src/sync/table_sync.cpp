@@ -37,15 +37,43 @@ RemoteMark read_remote_mark(PgConnection& conn, const std::string& source_id, co
     return {r.integer(0, 0), r.integer(0, 1)};
 }
 
-void check_same_file(SQLite::Database& db, const TableSpec& spec, const std::string& source_id,
-                     const std::string& db_name, const RemoteMark& mark)
+namespace {
+
+// Stages the file's row with this id (in a transaction rolled back on return) and asks the server
+// whether it holds it, identical.
+bool row_on_server(PgConnection& conn, SQLite::Database& db, const TableSpec& spec, std::int64_t id)
 {
-    if (mark.high_water_mark == 0) return;
+    const auto batch = read_batch(db, spec, id - 1, id, 1);
+    if (batch.rows.empty() || batch.rows.front().id != id || !batch.rows.front().reject.empty()) return false;
+    const auto& row = batch.rows.front();
+    conn.exec(spec.stage_ddl);
+    PgTransaction tx(conn);
+    conn.copy_begin(spec.copy_sql);
+    conn.copy_put(copy_binary_header());
+    conn.copy_put({batch.data.data() + row.offset, row.length});
+    conn.copy_put(copy_binary_trailer());
+    conn.copy_end();
+    return conn.exec(spec.present_sql).integer(0, 0) == 1;
+}
+
+} // namespace
+
+FileMatch check_same_file(PgConnection& conn, SQLite::Database& db, const TableSpec& spec,
+                          const std::string& source_id, const std::string& db_name, const RemoteMark& mark)
+{
+    if (mark.high_water_mark == 0) return FileMatch::same;
     const auto local = read_fingerprint(db, spec, mark.high_water_mark);
-    if (local && *local == mark.fingerprint) return;
+    if (local && *local == mark.fingerprint) return FileMatch::same;
+    // An older copy (the file as it was before more rows were recorded and synced from a newer
+    // copy) ends below the mark. Ids only grow, so if its last row is on the server, identical,
+    // so are the rows before it: nothing of this copy is missing there.
+    if (!local) {
+        const std::int64_t last = max_id(db, spec);
+        if (last < mark.high_water_mark && (last == 0 || row_on_server(conn, db, spec, last))) return FileMatch::older;
+    }
     throw ServerError(db_name + ": the server already holds " + spec.name + " rows up to id " +
                       std::to_string(mark.high_water_mark) + " from source " + source_id + ", and this file's row " +
-                      (local ? "with that id differs" : "with that id does not exist") +
+                      (local ? "with that id differs" : "with that id does not exist, and it has rows the server lacks") +
                       ": another copy of this store file has synced; nothing more was sent for this file. "
                       "Run benchstore-sync --new-source-id on this copy to send its rows under a new source id");
 }
@@ -86,7 +114,10 @@ bool TableSync::run(SyncTableResult& stats, std::vector<SyncReject>& rejects)
             // Before anything else, even when the mark is at or past this run's target: a copy of
             // this file that sent more rows under the same source id leaves a mark this file's own
             // rows do not match, and "nothing to send" would silently drop the copy's rows.
-            check_same_file(m_db, m_spec, m_source_id, m_db_name, mark);
+            if (check_same_file(m_conn, m_db, m_spec, m_source_id, m_db_name, mark) == FileMatch::older) {
+                stats.older_copy = true;
+                return true;
+            }
             show_progress(m_first_mark < 0 || m_mark >= m_target ? ProgressLine::Force::yes : ProgressLine::Force::no);
             if (m_mark >= m_target) return true;
             if (m_stop && m_stop->load()) return false;

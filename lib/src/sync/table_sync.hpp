@@ -25,10 +25,19 @@ struct RemoteMark {
 
 RemoteMark read_remote_mark(PgConnection& conn, const std::string& source_id, const std::string& table);
 
-// Throws ServerError when the store's row at the server's high-water mark is missing or differs:
-// another file with the same source id (a copy) has sent rows under these ids.
-void check_same_file(SQLite::Database& db, const TableSpec& spec, const std::string& source_id,
-                     const std::string& db_name, const RemoteMark& mark);
+// How this file relates to what the server holds from its source id, for one table.
+enum class FileMatch {
+    same,   // the server's mark is this file's row (or nothing was sent yet)
+    older,  // the file ends below the mark and its last row is on the server, identical: an older
+            // copy of a file whose newer copy has synced; nothing of it is missing there
+};
+
+// Throws ServerError when the store's row at the server's high-water mark differs, or is missing
+// while the file has rows the server lacks: another file with the same source id (a copy that
+// went its own way) has sent rows under these ids. Checking an older copy stages its last row in
+// a transaction that is rolled back.
+FileMatch check_same_file(PgConnection& conn, SQLite::Database& db, const TableSpec& spec,
+                          const std::string& source_id, const std::string& db_name, const RemoteMark& mark);
 
 class TableSync {
 public:
