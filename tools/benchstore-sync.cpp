@@ -120,10 +120,17 @@ int run(int argc, char** argv)
         for (const auto& t : result.tables) left += t.left;
         const std::string unsent = "stopped by a signal before the end, " + std::to_string(left) +
                                    " rows not sent yet; nothing is lost, the next sync sends them";
-        if (!result.rejects.empty())
-            return error(std::to_string(result.rejects.size()) +
-                         " rows rejected by the server (listed above, kept in its sync_rejects table); " +
+        long long held = 0;
+        for (const auto& h : result.held) held += h.rows;
+        if (!result.rejects.empty() || held > 0) {
+            std::string what;
+            if (!result.rejects.empty())
+                what = std::to_string(result.rejects.size()) + " rows rejected by the server";
+            if (held > 0)
+                what += (what.empty() ? "" : " and ") + std::to_string(held) + " rows of rejected benchmarks held back";
+            return error(what + " (listed above, kept in its sync_rejects table and offered again by every sync); " +
                          (result.stopped ? unsent : std::string("everything else was sent")));
+        }
         if (result.stopped) {
             std::cerr << "benchstore-sync: error: " << options.db_path.string() << ": " << unsent << " (try again later)"
                       << std::endl;

@@ -86,6 +86,7 @@ struct SyncTableResult {
     std::int64_t sent = 0;
     std::int64_t skipped = 0;      // rows the server already held, identical (a resend after a kill)
     std::int64_t rejected = 0;     // rows the server refused; see SyncResult::rejects
+    std::int64_t held = 0;         // rows held back in this run (their benchmark is not on the server)
     // Rows of the file still not on the server after this run: those above the server's mark for
     // this file (above the run's own snapshot when the mark is past it), written since included.
     std::int64_t left = 0;
@@ -104,11 +105,21 @@ struct SyncReject {
     std::string error;  // the server's message, one line
 };
 
+// Rows held back: their benchmark is not on the server (the server, or this client, rejected it),
+// so sending them would leave orphans. They are kept in sync_rejects, and every later sync offers
+// them again: they go as soon as their benchmark does.
+struct SyncHeld {
+    std::string table;
+    std::string benchmark_id;
+    std::int64_t rows = 0;
+};
+
 struct SyncResult {
     std::string source_id;          // the store file's source id (after new_source_id)
     std::string server;             // "host:port/dbname" (never a password)
     std::vector<SyncTableResult> tables;
     std::vector<SyncReject> rejects;
+    std::vector<SyncHeld> held;     // held back in this run, per table and benchmark
     bool stopped = false;           // options.stop ended it early
     bool schema_created = false;    // migrations were applied in this run
     double seconds = 0;
@@ -124,8 +135,12 @@ struct SyncResult {
 //                    is not UTF8, a server schema newer than this program, or a copied store file
 //                    that has rows the server lacks under its source id (see new_source_id; an
 //                    older copy whose rows are all on the server is fine: SyncTableResult::older_copy).
-// Rows the server rejects do not throw; they are in SyncResult::rejects and on the server in
-// sync_rejects, and later syncs skip them.
+// Rows the server rejects (or the client: a timestamp it cannot read, text in a numeric column,
+// measurements that are not a JSON object of numbers) do not throw; they are in SyncResult::rejects
+// and on the server in sync_rejects, with the rows held back (SyncResult::held). The high-water
+// mark moves past both, so they never block later rows; every later sync offers the rows listed in
+// sync_rejects again (a rejected row the user fixed in the store, a held row whose benchmark went
+// in), and those the server takes leave sync_rejects and count as sent.
 SyncResult sync(const SyncOptions& options);
 
 // Human-readable report lines for a result (per table: sent, skipped, rows/s, left).

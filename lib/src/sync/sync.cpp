@@ -189,7 +189,7 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
             const auto table_start = Clock::now();
             pgsync::TableSync table(conn, db, specs[i], source_id, options.db_path.string(), targets[i],
                                   options.batch_rows, options.stop, &progress);
-            result.stopped = !table.run(t, result.rejects);
+            result.stopped = !table.run(t, result.rejects, result.held);
             t.seconds = seconds_since(table_start);
             result.tables.push_back(t);
         }
@@ -248,6 +248,10 @@ std::vector<std::string> format_sync_report(const SyncResult& result, DryRun dry
     for (const auto& r : result.rejects) {
         lines.push_back("  rejected " + r.table + " row " + std::to_string(r.local_id) + " of benchmark " +
                         r.benchmark_id + ": " + r.error);
+    }
+    for (const auto& h : result.held) {
+        lines.push_back("  held back " + std::to_string(h.rows) + " " + h.table + " rows of benchmark " +
+                        h.benchmark_id + ": the benchmark is not on the server; a later sync sends them once it is");
     }
     std::snprintf(buf, sizeof buf, "  %.3f s%s", result.seconds, result.stopped ? " (stopped before the end)" : "");
     lines.emplace_back(buf);

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "export/measurements_json.hpp"
 #include "sync/copy_binary.hpp"
 
 namespace benchstore::pgsync {
@@ -45,16 +46,19 @@ void put_text(CopyRowWriter& w, const SQLite::Column& c)
     else w.add_text({static_cast<const char*>(c.getBlob()), static_cast<std::size_t>(c.getBytes())});
 }
 
-void put_double(CopyRowWriter& w, const SQLite::Column& c, Fingerprint& fp)
+// SQLite keeps whatever a hand edit wrote: text in a REAL column ("abc") would read as 0. A row
+// holding one is rejected instead of sent as a number nobody measured.
+bool is_number_or_null(const SQLite::Column& c)
 {
-    if (c.isNull()) {
-        w.add_null();
-        fp.add("");
-    } else {
-        const double v = c.getDouble();
-        w.add_float8(v);
-        fp.add_double(v);
-    }
+    return c.isNull() || c.isInteger() || c.isFloat();
+}
+
+std::string quoted_excerpt(const SQLite::Column& c)
+{
+    if (c.isBlob()) return "a blob";
+    std::string text = "'";  // appended: GCC 12 warns (wrongly) on "literal" + std::string&&
+    text.append(c.getString().substr(0, 40)).append("'");
+    return text;
 }
 
 // Runs encode_fields into a scratch position and drops the bytes again if the row was rejected.
@@ -110,16 +114,32 @@ void encode_status_change(SQLite::Statement& s, const std::string& benchmark_id,
 
 void encode_device(SQLite::Statement& s, const std::string& benchmark_id, std::string& out, BatchRow& r)
 {
+    // The fingerprint reads every value as the store gives it (text as 0), as it always has: the
+    // server keeps fingerprints from earlier syncs.
     Fingerprint fp;
     fp.add(benchmark_id);
+    for (int c = 2; c <= 5; ++c) {
+        const auto column = s.getColumn(c);
+        if (column.isNull()) fp.add("");
+        else fp.add_double(column.getDouble());
+    }
+    fp.add(s.getColumn(6).getString());
+    r.fingerprint = fp.value();
     encode_row(out, r, 7, [&](CopyRowWriter& w) {
         if (!put_uuid(w, benchmark_id, r)) return false;
         w.add_int8(r.id);
-        for (int c = 2; c <= 5; ++c) put_double(w, s.getColumn(c), fp);
+        static const char* const names[] = {"cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes"};
+        for (int c = 2; c <= 5; ++c) {
+            const auto column = s.getColumn(c);
+            if (!is_number_or_null(column)) {
+                r.reject = std::string(names[c - 2]) + " is " + quoted_excerpt(column) + ", not a number";
+                return false;
+            }
+            if (column.isNull()) w.add_null();
+            else w.add_float8(column.getDouble());
+        }
         return put_time(w, s.getColumn(6), r, false);
     });
-    fp.add(s.getColumn(6).getString());
-    r.fingerprint = fp.value();
 }
 
 void encode_model(SQLite::Statement& s, const std::string& benchmark_id, std::string& out, BatchRow& r)
@@ -134,6 +154,14 @@ void encode_model(SQLite::Statement& s, const std::string& benchmark_id, std::st
     r.fingerprint = fp.value();
     encode_row(out, r, 4, [&](CopyRowWriter& w) {
         if (!put_uuid(w, benchmark_id, r)) return false;
+        // The server would take any JSON ([1,2], "x", {"a":"b"}); dashboards and export read
+        // an object of names to numbers, as the recorder writes it.
+        thread_local std::vector<csv::MeasurementField> fields;
+        if (!csv::parse_measurements(json, fields)) {
+            r.reject = "measurements '";
+            r.reject.append(json.substr(0, 60)).append("' is not a JSON object of numbers");
+            return false;
+        }
         w.add_int8(r.id);
         w.add_jsonb(json);
         return put_time(w, s.getColumn(3), r, false);

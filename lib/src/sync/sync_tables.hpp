@@ -19,7 +19,8 @@ struct BatchRow {
     std::int64_t fingerprint = 0;
     std::size_t offset = 0;  // of its COPY bytes in Batch::data
     std::size_t length = 0;
-    std::string reject;
+    std::string reject;  // not sent, for this reason (a held row's too)
+    bool held = false;   // not sent because its benchmark is not on the server: sent once it is
 };
 
 struct Batch {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -45,8 +46,9 @@ public:
               std::string db_name, std::int64_t target, std::int64_t batch_rows, const std::atomic<bool>* stop,
               ProgressLine* progress = nullptr);
 
-    // Sends rows up to the target. Returns false when stopped early by the stop flag.
-    bool run(SyncTableResult& stats, std::vector<SyncReject>& rejects);
+    // Offers the rows listed in sync_rejects again, then sends rows up to the target. Returns
+    // false when stopped early by the stop flag.
+    bool run(SyncTableResult& stats, std::vector<SyncReject>& rejects, std::vector<SyncHeld>& held);
 
     // The high-water mark after run().
     std::int64_t high_water_mark() const { return m_mark; }
@@ -60,6 +62,13 @@ private:
     void put_rows(const Batch& batch, std::size_t begin, std::size_t end);
     std::int64_t insert_staged();
     void show_progress(ProgressLine::Force force);
+    void lock_file();  // in a transaction: waits for other syncs of this file
+    void copy_rows(const std::function<void()>& put);  // COPY into the stage table; put sends the rows
+    // Throws ServerError when a staged row differs from the server's row with its identity.
+    void refuse_conflicts(const std::string& consequence);
+    void hold_orphans(Batch& batch);
+    void reoffer_rejects();
+    void resend(const Batch& batch, std::vector<std::size_t> rows);
 
     PgConnection& m_conn;
     SQLite::Database& m_db;
@@ -75,6 +84,7 @@ private:
     std::chrono::steady_clock::time_point m_started;
     SyncTableResult* m_stats = nullptr;
     std::vector<SyncReject>* m_rejects = nullptr;
+    std::vector<SyncHeld>* m_held = nullptr;
 };
 
 } // namespace benchstore::pgsync
