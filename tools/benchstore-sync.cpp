@@ -51,7 +51,8 @@ int run(int argc, char** argv)
         ("dry-run", "print what would be sent; change nothing")
         ("watch", "sync again every SECONDS until SIGINT/SIGTERM", cxxopts::value<double>())
         ("new-source-id", "give this (copied) file a new source id, then send everything it holds")
-        ("statement-timeout", "seconds any one server statement may take", cxxopts::value<long long>()->default_value("300"))
+        ("statement-timeout", "seconds any one server statement may take; sync waits 5 s more for a reply, then "
+                              "drops the connection (exit 3)", cxxopts::value<long long>()->default_value("300"))
         ("h,help", "print this help");
     benchstore::SyncOptions options;
     double watch = 0;
@@ -59,8 +60,8 @@ int run(int argc, char** argv)
         const auto args = cli.parse(argc, argv);
         if (args.count("help")) {
             std::cout << cli.help()
-                      << "Exit status: 0 success, 1 error, 2 usage, 3 try again later (server unreachable, or stopped "
-                         "by a signal before the end)\n";
+                      << "Exit status: 0 success, 1 error, 2 usage, 3 try again later (server unreachable or timed "
+                         "out, or stopped by a signal before the end)\n";
             return benchstore::sync_exit_success;
         }
         if (!args.unmatched().empty()) throw cxxopts::exceptions::exception("unexpected argument '" + args.unmatched().front() + "'");
