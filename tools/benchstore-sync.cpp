@@ -107,7 +107,7 @@ int run(int argc, char** argv)
                     // Quiet while there is nothing new: a line per interval would drown the log.
                     // Moved: rows this run took past the server's mark, whatever became of them.
                     long long moved = 0;
-                    for (const auto& t : r.tables) moved += t.sent + t.skipped + t.rejected;
+                    for (const auto& t : r.tables) moved += t.sent + t.skipped + t.rejected + t.held;
                     if (moved > 0 || r.schema_created) print(r, options.dry_run);
                 },
                 [](const std::exception& e) {

@@ -35,12 +35,19 @@ void TableSync::hold_orphans(Batch& batch)
         ids.append(id);
     }
     if (ids.empty()) return;
-    auto missing = m_conn.exec("SELECT x::text FROM unnest($1::uuid[]) x "
-                               "WHERE NOT EXISTS (SELECT 1 FROM benchmarks b WHERE b.benchmark_id = x)",
+    // Compared in the column's own type, so its primary key index serves: uuid here, text (or
+    // varchar) in a database that Hugging Face's tool created.
+    if (m_benchmark_id_type.empty())
+        m_benchmark_id_type = m_conn.exec("SELECT CASE WHEN atttypid = 'uuid'::regtype THEN 'uuid' ELSE 'text' END "
+                                          "FROM pg_attribute WHERE attrelid = 'benchmarks'::regclass "
+                                          "AND attname = 'benchmark_id'")
+                                  .text(0, 0);
+    auto missing = m_conn.exec("SELECT x FROM unnest($1::text[]) x WHERE NOT EXISTS (SELECT 1 FROM benchmarks b "
+                               "WHERE b.benchmark_id = x::" + m_benchmark_id_type + ")",
                                {"{" + ids + "}"});
     if (missing.rows() == 0) return;
     std::set<std::string> absent;
-    for (int i = 0; i < missing.rows(); ++i) absent.insert(missing.text(i, 0));
+    for (int i = 0; i < missing.rows(); ++i) absent.insert(lower(missing.text(i, 0)));
     for (auto& row : batch.rows) {
         if (!row.reject.empty() || absent.count(lower(batch.benchmark_id(row))) == 0) continue;
         row.held = true;

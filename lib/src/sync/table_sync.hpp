@@ -85,6 +85,7 @@ private:
     SyncTableResult* m_stats = nullptr;
     std::vector<SyncReject>* m_rejects = nullptr;
     std::vector<SyncHeld>* m_held = nullptr;
+    std::string m_benchmark_id_type;  // of the server's benchmarks.benchmark_id: "uuid" or "text"
 };
 
 } // namespace benchstore::pgsync
