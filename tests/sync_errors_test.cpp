@@ -184,24 +184,6 @@ BOOST_AUTO_TEST_CASE(usage_and_bad_local_files)
     BOOST_TEST(line_count(junk.err) == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(masks_passwords_in_connection_strings)
-{
-    BOOST_TEST(mask_conninfo("host=h password=abc user=u") == "host=h password=*** user=u");
-    BOOST_TEST(mask_conninfo("password = 'a b\\'c' x=1") == "password = *** x=1");
-    BOOST_TEST(mask_conninfo("postgresql://u:abc@h:5/db") == "postgresql://u:***@h:5/db");
-    BOOST_TEST(mask_conninfo("postgres://h/db?sslmode=require&password=abc") == "postgres://h/db?sslmode=require&password=***");
-    // An unquoted value with a space (libpq refuses it): up to the next " key=".
-    BOOST_TEST(mask_conninfo("host=h password=my secretpart dbname=x") == "host=h password=*** dbname=x");
-    BOOST_TEST(mask_conninfo("host=h sslpassword=k3y") == "host=h sslpassword=***");
-    // A URI's userinfo runs to its last '@', whatever libpq makes of it.
-    BOOST_TEST(mask_conninfo("postgresql://u:secr/et@127.0.0.1/db") == "postgresql://u:***@127.0.0.1/db");
-    BOOST_TEST(mask_conninfo("postgresql://postgres:SEC@RET@127.0.0.1/db") == "postgresql://postgres:***@127.0.0.1/db");
-    BOOST_TEST(mask_conninfo("see 'postgres://u:p@h/db?password=SE@CRET&x=1' there") ==
-               "see 'postgres://u:***@h/db?password=***&x=1' there");
-    BOOST_TEST(mask_conninfo("password authentication failed for user \"u\"") ==
-               "password authentication failed for user \"u\"");
-}
-
 // Strings libpq parses wrongly or not at all: its messages quote the raw text around the fault,
 // and a mis-parsed URI puts part of the password into the host, port or database name.
 
@@ -266,6 +248,55 @@ BOOST_AUTO_TEST_CASE(watch_and_statement_timeout_out_of_range_are_usage_errors)
     auto ignore = [](const auto&) {};
     BOOST_CHECK_THROW(sync_watch(o, std::chrono::milliseconds(0), ignore, ignore), InvalidArgument);
     BOOST_CHECK_THROW(sync_watch(o, std::chrono::hours(24 * 366), ignore, ignore), InvalidArgument);
+}
+
+// Masking hides the password's value, not the message around it; libpq's lines are joined by "; ".
+BOOST_AUTO_TEST_CASE(messages_keep_their_text_around_a_masked_password)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{1, 1, 1}, 16);
+    const std::string db = (dir / "b.db").string();
+    const std::string port = std::to_string(pg.port());
+    const auto name = run_sync({"--db", db, "--dsn", "host=127.0.0.1 port=" + port + " user=postgres password=" +
+                                                         pg.password() + " dbname='my password=x db'"});
+    BOOST_TEST(name.status == 1, name.err);
+    BOOST_TEST(contains(name.err, "db\" does not exist"), name.err);
+    BOOST_TEST(!contains(name.err, pg.password()));
+    const auto option = run_sync({"--db", db, "--statement-timeout", "password=abc"});
+    BOOST_TEST(option.status == 2, option.err);
+    BOOST_TEST(contains(option.err, "failed to parse"), option.err);
+    BOOST_TEST(!contains(option.err, "abc"), option.err);
+    const auto hint = run_sync({"--db", db, "--dsn", "host=h password=a b"});
+    BOOST_TEST(hint.status == 1, hint.err);
+    BOOST_TEST(contains(hint.err, "in single quotes, as in dbname='my db')"), hint.err);
+    const auto refused = run_sync({"--db", db, "--dsn", "host=127.0.0.1 port=1 dbname=x"});
+    BOOST_TEST(refused.status == 3, refused.err);
+    BOOST_TEST(contains(refused.err, "Connection refused; Is the server running"), refused.err);
+    BOOST_TEST(line_count(refused.err) == 1u, refused.err);
+}
+
+BOOST_AUTO_TEST_CASE(a_database_that_is_not_utf8_is_refused_before_anything_is_sent)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{1, 2, 1}, 15);
+    const std::string name = "latin1_" + std::to_string(pg.port());
+    pg.query("postgres", "DROP DATABASE IF EXISTS " + name);
+    pg.query("postgres", "CREATE DATABASE " + name + " ENCODING 'LATIN1' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'");
+    for (bool dry : {false, true}) {
+        std::vector<std::string> a{"--db", (dir / "b.db").string(), "--dsn", pg.conninfo(name)};
+        if (dry) a.push_back("--dry-run");
+        const auto r = run_sync(a);
+        BOOST_TEST(r.status == 1, r.err);
+        BOOST_TEST(line_count(r.err) == 1u, r.err);
+        BOOST_TEST(contains(r.err, "LATIN1"), r.err);
+        BOOST_TEST(contains(r.err, "not UTF8"), r.err);
+        BOOST_TEST(!contains(r.err, pg.password()));
+    }
+    // Nothing was created there, not even the schema.
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "0");
+    pg.query("postgres", "DROP DATABASE " + name);
 }
 
 // The server is down for the first attempts: the file gets one new source id, not one per attempt.

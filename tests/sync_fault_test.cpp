@@ -359,6 +359,49 @@ BOOST_AUTO_TEST_CASE(a_copy_whose_ids_are_all_below_the_server_mark_is_refused)
     BOOST_TEST(compare_with_server({dir / "g.db", dir / "h.db"}, conninfo) == "");
 }
 
+// The air-gapped workflow: a copy carried out at t1, the store records more, the newer file syncs,
+// then the t1 copy is synced again. Every row of it is on the server: nothing to do, exit 0. A
+// copy that went on recording its own rows is still refused.
+BOOST_AUTO_TEST_CASE(an_older_copy_synced_after_the_newer_one_is_recognised)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "a.db", StoreShape{3, 100, 2}, 80);
+    {
+        SQLite::Database a((dir / "a.db").string(), SQLite::OPEN_READWRITE);
+        a.exec("VACUUM INTO '" + (dir / "t1.db").string() + "'");
+    }
+    add_rows(dir / "a.db", StoreShape{2, 100, 2}, 81);
+    const auto name = pg.create_database();
+    const auto conninfo = pg.conninfo(name);
+    BOOST_REQUIRE_EQUAL(run_sync(args(dir / "a.db", conninfo, 50)).status, 0);
+    const auto rows = server_count(conninfo, "device_measurements");
+
+    for (bool dry : {true, false}) {
+        auto a = args(dir / "t1.db", conninfo, 50);
+        if (dry) a.push_back("--dry-run");
+        const auto older = run_sync(a);
+        BOOST_TEST(older.status == 0, older.err);
+        BOOST_TEST(contains(older.out, "an older copy of this store file"), older.out);
+        BOOST_TEST(line_count(older.err) == 0u, older.err);
+    }
+    BOOST_TEST(server_count(conninfo, "device_measurements") == rows);
+    BOOST_TEST(compare_with_server({dir / "a.db"}, conninfo) == "");
+    BOOST_TEST(compare_with_server({dir / "a.db", dir / "t1.db"}, conninfo) == "");
+
+    // The newer file carries on as before.
+    add_rows(dir / "a.db", StoreShape{1, 10, 1}, 82);
+    BOOST_TEST(run_sync(args(dir / "a.db", conninfo, 50)).status == 0);
+    BOOST_TEST(compare_with_server({dir / "a.db"}, conninfo) == "");
+
+    // The t1 copy records rows of its own: they are not on the server, so it is a fork, refused.
+    add_rows(dir / "t1.db", StoreShape{1, 20, 1}, 83);
+    const auto fork = run_sync(args(dir / "t1.db", conninfo, 50));
+    BOOST_TEST(fork.status == 1);
+    BOOST_TEST(contains(fork.err, "another copy of this store file"), fork.err);
+    BOOST_TEST(contains(fork.err, "--new-source-id"), fork.err);
+}
+
 BOOST_AUTO_TEST_CASE(a_row_the_server_rejects_is_reported_and_does_not_block)
 {
     auto& pg = shared_postgres();
@@ -382,9 +425,10 @@ BOOST_AUTO_TEST_CASE(a_row_the_server_rejects_is_reported_and_does_not_block)
     BOOST_TEST(contains(r.out, "rejected model_measurements row 3"), r.out);
     BOOST_TEST(contains(r.out, "rejected device_measurements row 7"), r.out);
     BOOST_TEST(contains(r.err, "rows rejected by the server"));
-    // Everything else arrived (the rejected benchmark's measurements too: no row is dropped for
-    // another's fault); the rejects are recorded on the server.
-    BOOST_TEST(server_count(conninfo, "device_measurements") == 149);
+    // Everything else arrived, except the rejected benchmark's own rows: held back (not orphans),
+    // they wait for their benchmark (held_rows_test). The rejects are recorded on the server.
+    BOOST_TEST(contains(r.out, "held back 50 device_measurements rows of benchmark " + bad_id), r.out);
+    BOOST_TEST(server_count(conninfo, "device_measurements") == 150 - 1 - 50);
     BOOST_TEST(server_count(conninfo, "benchmarks") == 2);
     BOOST_TEST(pg.query(name, "SELECT count(*) FROM sync_rejects WHERE table_name = 'benchmarks' AND local_id = 2") == "1");
     SQLite::Database db((dir / "b.db").string());
@@ -395,7 +439,7 @@ BOOST_AUTO_TEST_CASE(a_row_the_server_rejects_is_reported_and_does_not_block)
     BOOST_TEST(next.status == 0, next.err);
     add_rows(dir / "b.db", StoreShape{1, 10, 1}, 51);
     BOOST_TEST(run_sync(args(dir / "b.db", conninfo, 20)).status == 0);
-    BOOST_TEST(server_count(conninfo, "device_measurements") == 159);
+    BOOST_TEST(server_count(conninfo, "device_measurements") == 150 - 1 - 50 + 10);
 
     // A bad row deep inside a large batch: the server stops the COPY midway; the batch is split
     // until the row is isolated, and the rest goes in.
@@ -407,7 +451,7 @@ BOOST_AUTO_TEST_CASE(a_row_the_server_rejects_is_reported_and_does_not_block)
     const auto big = run_sync(args(dir / "b.db", conninfo, 5000));
     BOOST_TEST(big.status == 1);
     BOOST_TEST(contains(big.out, "1 rejected"), big.out);
-    BOOST_TEST(server_count(conninfo, "model_measurements") == 3 - 1 + 1 + 2999);
+    BOOST_TEST(server_count(conninfo, "model_measurements") == 3 - 1 - 1 + 1 + 2999);  // one rejected, one held
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -36,8 +36,8 @@ const benchstore::cli::Program program{
     "benchstore-sync --db FILE [--dsn CONNINFO] [--batch-rows N] [--dry-run] [--watch SECONDS] (see --help)",
     benchstore::mask_conninfo,  // no message, usage errors included, ever shows a password
     {},
-    "Exit status: 0 success, 1 error, 2 usage, 3 try again later (server unreachable, or stopped by a signal "
-    "before the end)\n"};
+    "Exit status: 0 success, 1 error, 2 usage, 3 try again later (server unreachable or timed out, or stopped by a "
+    "signal before the end)\n"};
 
 void print(const benchstore::SyncResult& result, benchstore::DryRun dry)
 {
@@ -56,7 +56,8 @@ int run(int argc, char** argv)
         ("dry-run", "print what would be sent; change nothing")
         ("watch", "sync again every SECONDS until SIGINT/SIGTERM", cxxopts::value<double>())
         ("new-source-id", "give this (copied) file a new source id, then send everything it holds")
-        ("statement-timeout", "seconds any one server statement may take", cxxopts::value<long long>()->default_value("300"));
+        ("statement-timeout", "seconds any one server statement may take; sync waits 5 s more for a reply, then "
+                              "drops the connection (exit 3)", cxxopts::value<long long>()->default_value("300"));
     const auto parsed = benchstore::cli::parse(program, cli, argc, argv);
     if (!parsed) return benchstore::sync_exit_success;
     const auto& args = *parsed;
@@ -69,6 +70,7 @@ int run(int argc, char** argv)
     if (options.batch_rows < 1) throw UsageError("--batch-rows must be at least 1");
     options.dry_run = args.count("dry-run") ? benchstore::DryRun::yes : benchstore::DryRun::no;
     options.new_source_id = args.count("new-source-id") > 0;
+    options.show_progress = benchstore::ShowProgress::on_terminal;
     const long long timeout = args["statement-timeout"].as<long long>();
     if (timeout < 1 || timeout > benchstore::max_statement_timeout.count())
         throw UsageError("--statement-timeout SECONDS must be between 1 and " +
@@ -95,7 +97,7 @@ int run(int argc, char** argv)
                 // Quiet while there is nothing new: a line per interval would drown the log.
                 // Moved: rows this run took past the server's mark, whatever became of them.
                 long long moved = 0;
-                for (const auto& t : r.tables) moved += t.sent + t.skipped + t.rejected;
+                for (const auto& t : r.tables) moved += t.sent + t.skipped + t.rejected + t.held;
                 if (moved > 0 || r.schema_created) print(r, options.dry_run);
             },
             [](const std::exception& e) {
@@ -110,10 +112,16 @@ int run(int argc, char** argv)
     for (const auto& t : result.tables) left += t.left;
     const std::string unsent = "stopped by a signal before the end, " + std::to_string(left) +
                                " rows not sent yet; nothing is lost, the next sync sends them";
-    if (!result.rejects.empty()) {
-        benchstore::cli::print_error(program, std::to_string(result.rejects.size()) +
-                                     " rows rejected by the server (listed above, kept in its sync_rejects table); " +
-                                     (result.stopped ? unsent : std::string("everything else was sent")));
+    long long held = 0;
+    for (const auto& h : result.held) held += h.rows;
+    if (!result.rejects.empty() || held > 0) {
+        std::string what;
+        if (!result.rejects.empty()) what = std::to_string(result.rejects.size()) + " rows rejected by the server";
+        if (held > 0)
+            what += (what.empty() ? "" : " and ") + std::to_string(held) + " rows of rejected benchmarks held back";
+        benchstore::cli::print_error(program, what + " (listed above, kept in its sync_rejects table and offered again "
+                                              "by every sync); " +
+                                              (result.stopped ? unsent : std::string("everything else was sent")));
         return benchstore::sync_exit_error;
     }
     if (result.stopped) {

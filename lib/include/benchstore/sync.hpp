@@ -29,11 +29,16 @@
 namespace benchstore {
 
 enum class DryRun { no, yes };
+// Progress while sending (see SyncOptions::show_progress).
+enum class ShowProgress { no, on_terminal };
 
 // Limits of SyncOptions::statement_timeout (PostgreSQL keeps it in milliseconds, in an int) and of
 // sync_watch's interval (a year).
 inline constexpr std::chrono::seconds max_statement_timeout{2'147'483};
 inline constexpr std::chrono::seconds max_watch_interval{31'536'000};
+// How much longer than the statement timeout sync waits for any one reply before it gives up on a
+// silent server itself (the server's own statement_timeout normally answers first).
+inline constexpr std::chrono::seconds sync_reply_margin{5};
 
 struct SyncOptions {
     // The store file to read. It must exist (sync never creates one).
@@ -53,7 +58,10 @@ struct SyncOptions {
     // DryRun::yes: report what would be sent; the server and the file are left untouched.
     DryRun dry_run = DryRun::no;
 
-    // Server-side limit for any one statement, so a stalled server cannot hang the sync.
+    // Server-side limit for any one statement, so a stalled server cannot hang the sync. The client
+    // also waits at most statement_timeout + sync_reply_margin for any one reply (a statement, a
+    // COPY piece, the commit), and at most connect_timeout (default 10 s) to connect: past that it
+    // drops the connection and throws ConnectionError ("timed out"), nothing more recorded as sent.
     // 1 s to max_statement_timeout; anything else is InvalidArgument (0 would switch it off).
     std::chrono::seconds statement_timeout{300};
 
@@ -61,6 +69,12 @@ struct SyncOptions {
     // shares its source id with another file that has sent different rows): every row is then
     // offered again, rows the server already holds are confirmed identical and skipped.
     bool new_source_id = false;
+
+    // ShowProgress::on_terminal: while sending, one line on standard output, rewritten in place a
+    // few times a second (the table, rows done of its backlog, rows/s, rows left and the time at
+    // that rate), and cleared before sync returns; only when standard output is a terminal, so
+    // pipes and logs get nothing of it. The default keeps library callers quiet.
+    ShowProgress show_progress = ShowProgress::no;
 
     // When set and true, sync stops after the current batch (SIGINT/SIGTERM handlers set it).
     const std::atomic<bool>* stop = nullptr;
@@ -74,10 +88,14 @@ struct SyncTableResult {
     std::int64_t sent = 0;
     std::int64_t skipped = 0;      // rows the server already held, identical (a resend after a kill)
     std::int64_t rejected = 0;     // rows the server refused; see SyncResult::rejects
+    std::int64_t held = 0;         // rows held back in this run (their benchmark is not on the server)
     // Rows of the file still not on the server after this run: those above the server's mark for
     // this file (above the run's own snapshot when the mark is past it), written since included.
     std::int64_t left = 0;
     double seconds = 0;            // time spent on this table
+    // The file is an older copy of one whose newer copy has synced more of this table: every row
+    // of it is already on the server (its last row checked identical), so nothing was sent.
+    bool older_copy = false;
     double rows_per_second() const { return seconds > 0 ? (sent + skipped) / seconds : 0; }
 };
 
@@ -89,11 +107,21 @@ struct SyncReject {
     std::string error;  // the server's message, one line
 };
 
+// Rows held back: their benchmark is not on the server (the server, or this client, rejected it),
+// so sending them would leave orphans. They are kept in sync_rejects, and every later sync offers
+// them again: they go as soon as their benchmark does.
+struct SyncHeld {
+    std::string table;
+    std::string benchmark_id;
+    std::int64_t rows = 0;
+};
+
 struct SyncResult {
     std::string source_id;          // the store file's source id (after new_source_id)
     std::string server;             // "host:port/dbname" (never a password)
     std::vector<SyncTableResult> tables;
     std::vector<SyncReject> rejects;
+    std::vector<SyncHeld> held;     // held back in this run, per table and benchmark
     bool stopped = false;           // options.stop ended it early
     bool schema_created = false;    // migrations were applied in this run
     double seconds = 0;
@@ -105,10 +133,16 @@ struct SyncResult {
 //                    (user_version 0: an empty file, another program's database): sync never
 //                    creates or adopts a store;
 //   ConnectionError  server unreachable or connection lost: try again later (nothing half-sent);
-//   ServerError      wrong password, missing database, permission denied, a server schema newer
-//                    than this program, or a copied store file (see new_source_id).
-// Rows the server rejects do not throw; they are in SyncResult::rejects and on the server in
-// sync_rejects, and later syncs skip them.
+//   ServerError      wrong password, missing database, permission denied, a server database that
+//                    is not UTF8, a server schema newer than this program, or a copied store file
+//                    that has rows the server lacks under its source id (see new_source_id; an
+//                    older copy whose rows are all on the server is fine: SyncTableResult::older_copy).
+// Rows the server rejects (or the client: a timestamp it cannot read, text in a numeric column,
+// measurements that are not a JSON object of numbers) do not throw; they are in SyncResult::rejects
+// and on the server in sync_rejects, with the rows held back (SyncResult::held). The high-water
+// mark moves past both, so they never block later rows; every later sync offers the rows listed in
+// sync_rejects again (a rejected row the user fixed in the store, a held row whose benchmark went
+// in), and those the server takes leave sync_rejects and count as sent.
 BENCHSTORE_API SyncResult sync(const SyncOptions& options);
 
 // Human-readable report lines for a result (per table: sent, skipped, rows/s, left).

@@ -3,6 +3,13 @@
 // connection that is either open or not constructed, a transaction guard that rolls back unless
 // committed, and every libpq failure translated into benchstore's error hierarchy with the
 // connection's password scrubbed from the message. Internal to the library.
+// Every wait for the server has a client-side deadline (libpq's non-blocking API and poll() on its
+// socket): connecting, connect_timeout; each statement, COPY piece and COPY end, the statement
+// timeout + sync_reply_margin. A silent peer (a stopped backend, a proxy that stopped forwarding)
+// therefore ends in ConnectionError "timed out", and the connection is dropped. Its server process
+// may live on (PostgreSQL does not cancel a COPY that waits for the client) holding the file's
+// lock, so a timed-out connection also asks the server, on a second short-lived connection, to end
+// that process (pg_terminate_backend, best effort): the next sync need not wait for it.
 // Not thread-safe: one PgConnection per thread.
 #include <chrono>
 #include <memory>
@@ -14,6 +21,7 @@
 #include <libpq-fe.h>
 
 #include "benchstore/error.hpp"
+#include "sync/conninfo.hpp"
 
 namespace benchstore::pgsync {
 
@@ -59,13 +67,17 @@ public:
     // Connects with the options described at SyncOptions::conninfo and sets statement_timeout.
     // Throws ConnectionError when the server cannot be reached (try later) and ServerError when it
     // answered and refused (wrong password, missing database, ...). Messages never hold a password.
-    PgConnection(const std::string& conninfo, std::chrono::seconds statement_timeout);
+    // on_timeout: what a timed-out reply does besides dropping the connection (see OnTimeout).
+    enum class OnTimeout { end_server_process, drop_only };
+    PgConnection(const std::string& conninfo, std::chrono::seconds statement_timeout,
+                 OnTimeout on_timeout = OnTimeout::end_server_process);
 
     // "host:port/dbname" for messages.
     const std::string& server() const { return m_server; }
 
     // Runs sql (no parameters, may hold several statements); throws PgStatementError, or
-    // ConnectionError when the connection is gone.
+    // ConnectionError when the connection is gone or the server did not reply in time (then the
+    // connection is dropped, and every later call throws ConnectionError).
     PgResult exec(const std::string& sql);
     // Runs one statement with text parameters (nullopt = NULL).
     PgResult exec(const std::string& sql, const std::vector<std::optional<std::string>>& params);
@@ -78,10 +90,22 @@ public:
     // Removes the password (and PGPASSWORD) from a message.
     std::string scrub(std::string message) const;
 
-private:
-    [[noreturn]] void fail(const std::string& what, const PGresult* result);
-    PgResult check(PgResultPtr result, ExecStatusType expected, const std::string& what);
+    // A run-time parameter the server reported at connection start (PQparameterStatus:
+    // "server_encoding", "server_version", ...); "" when unknown.
+    std::string parameter(const char* name) const;
 
+private:
+    using Clock = std::chrono::steady_clock;
+    [[noreturn]] void fail(const std::string& what, const PGresult* result);
+    [[noreturn]] void timed_out(const std::string& what);
+    PgResult check(PgResultPtr result, ExecStatusType expected, const std::string& what);
+    PGconn* open_handle(const std::string& what);
+    void flush(Clock::time_point deadline, const std::string& what);
+    PgResultPtr await_result(Clock::time_point deadline, const std::string& what);
+
+    std::string m_conninfo;
+    OnTimeout m_on_timeout;
+    std::chrono::seconds m_reply_limit;
     PgConnPtr m_conn;
     std::string m_server;
     std::vector<std::string> m_secrets;
@@ -99,8 +123,5 @@ private:
     PgConnection& m_conn;
     bool m_done = false;
 };
-
-// Builds libpq keyword/value pairs: the user's conninfo with the defaults added. Exposed for tests.
-std::vector<std::pair<std::string, std::string>> connection_parameters(const std::string& conninfo);
 
 } // namespace benchstore::pgsync

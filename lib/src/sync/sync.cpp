@@ -11,6 +11,7 @@
 
 #include "benchstore/error.hpp"
 #include "benchstore/uuid.hpp"
+#include "core/progress_line.hpp"
 #include "store/sqlite_store.hpp"
 #include "sync/pg_connection.hpp"
 #include "sync/pg_schema.hpp"
@@ -45,6 +46,19 @@ void write_new_source_id(SQLite::Database& db)
     });
 }
 
+// The store holds UTF-8 text. A database in another encoding (LATIN1, SQL_ASCII, ...) refuses or
+// mangles every row with non-ASCII text, and would strand the measurements of such benchmarks:
+// refuse it before anything is sent or created.
+void refuse_non_utf8_database(const pgsync::PgConnection& conn)
+{
+    const std::string encoding = conn.parameter("server_encoding");
+    if (encoding == "UTF8") return;
+    throw ServerError("server " + conn.server() + ": the database's encoding is " +
+                      (encoding.empty() ? std::string("unknown") : encoding) +
+                      ", not UTF8; benchstore stores UTF-8 text, so sync needs a UTF8 database "
+                      "(createdb -E UTF8 ...); nothing was sent");
+}
+
 SyncResult dry_run(pgsync::PgConnection& conn, SQLite::Database& db, const SyncOptions& options,
                    const std::string& source_id, const std::vector<std::int64_t>& targets)
 {
@@ -60,7 +74,8 @@ SyncResult dry_run(pgsync::PgConnection& conn, SQLite::Database& db, const SyncO
         t.table = specs[i].name;
         pgsync::RemoteMark mark;
         if (version > 0) mark = pgsync::read_remote_mark(conn, source_id, specs[i].name);
-        pgsync::check_same_file(db, specs[i], source_id, options.db_path.string(), mark);
+        t.older_copy = pgsync::check_same_file(conn, db, specs[i], source_id, options.db_path.string(), mark) ==
+                       pgsync::FileMatch::older;
         t.sent = pgsync::count_rows(db, specs[i], mark.high_water_mark, targets[i]);
         t.left = t.sent;
         result.tables.push_back(t);
@@ -147,6 +162,7 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
     }
 
     pgsync::PgConnection conn(options.conninfo, options.statement_timeout);
+    refuse_non_utf8_database(conn);
     if (dry) {
         auto result = dry_run(conn, db, options, source_id, targets);
         result.seconds = seconds_since(start);
@@ -164,17 +180,20 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
         conn.exec("INSERT INTO sync_state (source_id, table_name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                   {source_id, spec.name});
 
+    ProgressLine progress(stdout, options.show_progress == ShowProgress::on_terminal ? ProgressLine::Terminal::detect
+                                                                                      : ProgressLine::Terminal::no);
     try {
         for (std::size_t i = 0; i < specs.size() && !result.stopped; ++i) {
             SyncTableResult t;
             t.table = specs[i].name;
             const auto table_start = Clock::now();
             pgsync::TableSync table(conn, db, specs[i], source_id, options.db_path.string(), targets[i],
-                                  options.batch_rows, options.stop);
-            result.stopped = !table.run(t, result.rejects);
+                                  options.batch_rows, options.stop, &progress);
+            result.stopped = !table.run(t, result.rejects, result.held);
             t.seconds = seconds_since(table_start);
             result.tables.push_back(t);
         }
+        progress.clear();
         for (std::size_t i = 0; i < specs.size(); ++i) {
             if (i >= result.tables.size()) {
                 SyncTableResult t;
@@ -208,6 +227,12 @@ std::vector<std::string> format_sync_report(const SyncResult& result, DryRun dry
                   result.source_id.c_str(), result.server.c_str(),
                   result.schema_created ? (dry ? " (schema would be created)" : " (schema created)") : "");
     lines.emplace_back(buf);
+    std::string older;
+    for (const auto& t : result.tables)
+        if (t.older_copy) older += (older.empty() ? "" : ", ") + t.table;
+    if (!older.empty())
+        lines.push_back("  an older copy of this store file: the server already holds all of its " + older +
+                        " rows, and newer ones from a newer copy; nothing of them to send");
     for (const auto& t : result.tables) {
         if (dry) {
             std::snprintf(buf, sizeof buf, "  %-25s %10lld rows would be sent", t.table.c_str(),
@@ -223,6 +248,10 @@ std::vector<std::string> format_sync_report(const SyncResult& result, DryRun dry
     for (const auto& r : result.rejects) {
         lines.push_back("  rejected " + r.table + " row " + std::to_string(r.local_id) + " of benchmark " +
                         r.benchmark_id + ": " + r.error);
+    }
+    for (const auto& h : result.held) {
+        lines.push_back("  held back " + std::to_string(h.rows) + " " + h.table + " rows of benchmark " +
+                        h.benchmark_id + ": the benchmark is not on the server; a later sync sends them once it is");
     }
     std::snprintf(buf, sizeof buf, "  %.3f s%s", result.seconds, result.stopped ? " (stopped before the end)" : "");
     lines.emplace_back(buf);

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "export/measurements_json.hpp"
 #include "sync/copy_binary.hpp"
 
 namespace benchstore::pgsync {
@@ -45,16 +46,19 @@ void put_text(CopyRowWriter& w, const SQLite::Column& c)
     else w.add_text({static_cast<const char*>(c.getBlob()), static_cast<std::size_t>(c.getBytes())});
 }
 
-void put_double(CopyRowWriter& w, const SQLite::Column& c, Fingerprint& fp)
+// SQLite keeps whatever a hand edit wrote: text in a REAL column ("abc") would read as 0. A row
+// holding one is rejected instead of sent as a number nobody measured.
+bool is_number_or_null(const SQLite::Column& c)
 {
-    if (c.isNull()) {
-        w.add_null();
-        fp.add("");
-    } else {
-        const double v = c.getDouble();
-        w.add_float8(v);
-        fp.add_double(v);
-    }
+    return c.isNull() || c.isInteger() || c.isFloat();
+}
+
+std::string quoted_excerpt(const SQLite::Column& c)
+{
+    if (c.isBlob()) return "a blob";
+    std::string text = "'";  // appended: GCC 12 warns (wrongly) on "literal" + std::string&&
+    text.append(c.getString().substr(0, 40)).append("'");
+    return text;
 }
 
 // Runs encode_fields into a scratch position and drops the bytes again if the row was rejected.
@@ -110,16 +114,32 @@ void encode_status_change(SQLite::Statement& s, const std::string& benchmark_id,
 
 void encode_device(SQLite::Statement& s, const std::string& benchmark_id, std::string& out, BatchRow& r)
 {
+    // The fingerprint reads every value as the store gives it (text as 0), as it always has: the
+    // server keeps fingerprints from earlier syncs.
     Fingerprint fp;
     fp.add(benchmark_id);
+    for (int c = 2; c <= 5; ++c) {
+        const auto column = s.getColumn(c);
+        if (column.isNull()) fp.add("");
+        else fp.add_double(column.getDouble());
+    }
+    fp.add(s.getColumn(6).getString());
+    r.fingerprint = fp.value();
     encode_row(out, r, 7, [&](CopyRowWriter& w) {
         if (!put_uuid(w, benchmark_id, r)) return false;
         w.add_int8(r.id);
-        for (int c = 2; c <= 5; ++c) put_double(w, s.getColumn(c), fp);
+        static const char* const names[] = {"cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes"};
+        for (int c = 2; c <= 5; ++c) {
+            const auto column = s.getColumn(c);
+            if (!is_number_or_null(column)) {
+                r.reject = std::string(names[c - 2]) + " is " + quoted_excerpt(column) + ", not a number";
+                return false;
+            }
+            if (column.isNull()) w.add_null();
+            else w.add_float8(column.getDouble());
+        }
         return put_time(w, s.getColumn(6), r, false);
     });
-    fp.add(s.getColumn(6).getString());
-    r.fingerprint = fp.value();
 }
 
 void encode_model(SQLite::Statement& s, const std::string& benchmark_id, std::string& out, BatchRow& r)
@@ -134,6 +154,14 @@ void encode_model(SQLite::Statement& s, const std::string& benchmark_id, std::st
     r.fingerprint = fp.value();
     encode_row(out, r, 4, [&](CopyRowWriter& w) {
         if (!put_uuid(w, benchmark_id, r)) return false;
+        // The server would take any JSON ([1,2], "x", {"a":"b"}); dashboards and export read
+        // an object of names to numbers, as the recorder writes it.
+        thread_local std::vector<csv::MeasurementField> fields;
+        if (!csv::parse_measurements(json, fields)) {
+            r.reject = "measurements '";
+            r.reject.append(json.substr(0, 60)).append("' is not a JSON object of numbers");
+            return false;
+        }
         w.add_int8(r.id);
         w.add_jsonb(json);
         return put_time(w, s.getColumn(3), r, false);
@@ -182,6 +210,9 @@ std::vector<TableSpec> make_specs()
         "SELECT s.local_id, s.benchmark_id FROM stage_benchmarks s JOIN benchmarks b USING (benchmark_id) "
         "WHERE (s.repository, s.branch, s.commit_id, s.commit_message, s.metadata, s.created_at) IS DISTINCT FROM "
         "(b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, b.created_at) ORDER BY s.local_id LIMIT 1",
+        "SELECT count(*) FROM stage_benchmarks s JOIN benchmarks b USING (benchmark_id) WHERE s.local_id = b.local_id "
+        "AND (s.repository, s.branch, s.commit_id, s.commit_message, s.metadata, s.created_at) IS NOT DISTINCT FROM "
+        "(b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, b.created_at)",
         false,
         encode_benchmark});
     specs.push_back(TableSpec{
@@ -198,6 +229,9 @@ std::vector<TableSpec> make_specs()
         "FROM (SELECT DISTINCT ON (benchmark_id) * FROM stage_status_changes ORDER BY benchmark_id, local_id DESC) s "
         "WHERE b.benchmark_id = s.benchmark_id AND b.status_seq < s.local_id AND $1::uuid IS NOT NULL",
         "",
+        // The server keeps no status change rows: its benchmark has this one or a newer one.
+        "SELECT count(*) FROM stage_status_changes s JOIN benchmarks b USING (benchmark_id) "
+        "WHERE b.status_seq >= s.local_id",
         true,
         encode_status_change});
     specs.push_back(TableSpec{
@@ -214,6 +248,9 @@ std::vector<TableSpec> make_specs()
         "USING (benchmark_id, local_id) WHERE (s.cpu_util, s.mem_megabytes, s.gpu_util, s.gpu_mem_megabytes, s.time) "
         "IS DISTINCT FROM (d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time) "
         "ORDER BY s.local_id LIMIT 1",
+        "SELECT count(*) FROM stage_device_measurements s JOIN device_measurements d USING (benchmark_id, local_id) "
+        "WHERE (s.cpu_util, s.mem_megabytes, s.gpu_util, s.gpu_mem_megabytes, s.time) IS NOT DISTINCT FROM "
+        "(d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time)",
         false,
         encode_device});
     specs.push_back(TableSpec{
@@ -228,6 +265,8 @@ std::vector<TableSpec> make_specs()
         "SELECT s.local_id, s.benchmark_id FROM stage_model_measurements s JOIN model_measurements m "
         "USING (benchmark_id, local_id) WHERE (s.measurements, s.time) IS DISTINCT FROM (m.measurements, m.time) "
         "ORDER BY s.local_id LIMIT 1",
+        "SELECT count(*) FROM stage_model_measurements s JOIN model_measurements m USING (benchmark_id, local_id) "
+        "WHERE (s.measurements, s.time) IS NOT DISTINCT FROM (m.measurements, m.time)",
         false,
         encode_model});
     return specs;
@@ -283,6 +322,11 @@ std::vector<std::int64_t> read_targets(SQLite::Database& db)
         throw;
     }
     return targets;
+}
+
+std::int64_t max_id(SQLite::Database& db, const TableSpec& spec)
+{
+    return db.execAndGet("SELECT coalesce(max(id), 0) FROM " + spec.name).getInt64();
 }
 
 std::int64_t count_rows(SQLite::Database& db, const TableSpec& spec, std::int64_t after, std::int64_t up_to)

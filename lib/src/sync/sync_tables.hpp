@@ -19,7 +19,8 @@ struct BatchRow {
     std::int64_t fingerprint = 0;
     std::size_t offset = 0;  // of its COPY bytes in Batch::data
     std::size_t length = 0;
-    std::string reject;
+    std::string reject;  // not sent, for this reason (a held row's too)
+    bool held = false;   // not sent because its benchmark is not on the server: sent once it is
 };
 
 struct Batch {
@@ -37,6 +38,7 @@ struct TableSpec {
     std::string insert_sql;    // $1 = source id; plain INSERT ... SELECT (fails on a duplicate key); empty: none
     std::string apply_sql;     // $1 = source id; idempotent (ON CONFLICT DO NOTHING); affected = rows applied
     std::string conflict_sql;  // first staged row that differs from the server's row; empty: none
+    std::string present_sql;   // count of staged rows the server holds, identical (an older copy's check)
     // true: SyncTableResult::sent counts the rows delivered (the apply statement's count means
     // something else, as for status changes); false: sent = rows inserted, skipped = the rest.
     bool counts_staged_as_sent;
@@ -56,6 +58,9 @@ std::optional<std::int64_t> read_fingerprint(SQLite::Database& db, const TableSp
 // Highest id in each table (0 when empty), read in one snapshot: what "committed when the sync
 // started" means.
 std::vector<std::int64_t> read_targets(SQLite::Database& db);
+
+// Highest id in the table now (0 when empty).
+std::int64_t max_id(SQLite::Database& db, const TableSpec& spec);
 
 // Rows with after < id <= up_to.
 std::int64_t count_rows(SQLite::Database& db, const TableSpec& spec, std::int64_t after, std::int64_t up_to);

@@ -37,30 +37,87 @@ RemoteMark read_remote_mark(PgConnection& conn, const std::string& source_id, co
     return {r.integer(0, 0), r.integer(0, 1)};
 }
 
-void check_same_file(SQLite::Database& db, const TableSpec& spec, const std::string& source_id,
-                     const std::string& db_name, const RemoteMark& mark)
+namespace {
+
+// Stages the file's row with this id (in a transaction rolled back on return) and asks the server
+// whether it holds it, identical.
+bool row_on_server(PgConnection& conn, SQLite::Database& db, const TableSpec& spec, std::int64_t id)
 {
-    if (mark.high_water_mark == 0) return;
+    const auto batch = read_batch(db, spec, id - 1, id, 1);
+    if (batch.rows.empty() || batch.rows.front().id != id || !batch.rows.front().reject.empty()) return false;
+    const auto& row = batch.rows.front();
+    conn.exec(spec.stage_ddl);
+    PgTransaction tx(conn);
+    conn.copy_begin(spec.copy_sql);
+    conn.copy_put(copy_binary_header());
+    conn.copy_put({batch.data.data() + row.offset, row.length});
+    conn.copy_put(copy_binary_trailer());
+    conn.copy_end();
+    return conn.exec(spec.present_sql).integer(0, 0) == 1;
+}
+
+} // namespace
+
+FileMatch check_same_file(PgConnection& conn, SQLite::Database& db, const TableSpec& spec,
+                          const std::string& source_id, const std::string& db_name, const RemoteMark& mark)
+{
+    if (mark.high_water_mark == 0) return FileMatch::same;
     const auto local = read_fingerprint(db, spec, mark.high_water_mark);
-    if (local && *local == mark.fingerprint) return;
+    if (local && *local == mark.fingerprint) return FileMatch::same;
+    // A row at the mark that was rejected and then fixed by hand: same file, changed row.
+    if (local && conn.exec("SELECT 1 FROM sync_rejects WHERE source_id = $1 AND table_name = $2 AND local_id = $3",
+                           {source_id, spec.name, std::to_string(mark.high_water_mark)})
+                         .rows() > 0)
+        return FileMatch::same;
+    // An older copy (the file as it was before more rows were recorded and synced from a newer
+    // copy) ends below the mark. Ids only grow, so if its last row is on the server, identical,
+    // so are the rows before it: nothing of this copy is missing there.
+    if (!local) {
+        const std::int64_t last = max_id(db, spec);
+        if (last < mark.high_water_mark && (last == 0 || row_on_server(conn, db, spec, last))) return FileMatch::older;
+    }
     throw ServerError(db_name + ": the server already holds " + spec.name + " rows up to id " +
                       std::to_string(mark.high_water_mark) + " from source " + source_id + ", and this file's row " +
-                      (local ? "with that id differs" : "with that id does not exist") +
+                      (local ? "with that id differs" : "with that id does not exist, and it has rows the server lacks") +
                       ": another copy of this store file has synced; nothing more was sent for this file. "
                       "Run benchstore-sync --new-source-id on this copy to send its rows under a new source id");
 }
 
 TableSync::TableSync(PgConnection& conn, SQLite::Database& db, const TableSpec& spec, std::string source_id,
-                     std::string db_name, std::int64_t target, std::int64_t batch_rows, const std::atomic<bool>* stop)
+                     std::string db_name, std::int64_t target, std::int64_t batch_rows, const std::atomic<bool>* stop,
+                     ProgressLine* progress)
     : m_conn(conn), m_db(db), m_spec(spec), m_source_id(std::move(source_id)), m_db_name(std::move(db_name)),
-      m_target(target), m_batch_rows(batch_rows), m_stop(stop)
+      m_target(target), m_batch_rows(batch_rows), m_stop(stop), m_progress(progress)
 {
 }
 
-bool TableSync::run(SyncTableResult& stats, std::vector<SyncReject>& rejects)
+// Ids, not rows: the backlog is the ids between the mark and the target (dense in a store that
+// only appends), which costs nothing to know, unlike a count over millions of rows.
+void TableSync::show_progress(ProgressLine::Force force)
+{
+    if (m_progress == nullptr || !m_progress->enabled()) return;
+    if (m_first_mark < 0) {
+        m_first_mark = m_mark;
+        m_started = std::chrono::steady_clock::now();
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
+    m_progress->update(format_progress("sync " + m_spec.name, std::min(m_mark, m_target) - m_first_mark,
+                                       std::max<std::int64_t>(m_target - m_first_mark, 0), seconds),
+                       force);
+}
+
+bool TableSync::run(SyncTableResult& stats, std::vector<SyncReject>& rejects, std::vector<SyncHeld>& held)
 {
     m_stats = &stats;
     m_rejects = &rejects;
+    m_held = &held;
+    // The copy check first: a copy that went its own way must not send its rejected rows either.
+    if (check_same_file(m_conn, m_db, m_spec, m_source_id, m_db_name,
+                        read_remote_mark(m_conn, m_source_id, m_spec.name)) == FileMatch::older) {
+        stats.older_copy = true;
+        return true;
+    }
+    reoffer_rejects();
     Batch batch;
     bool have_batch = false;  // read ahead, starting right after the mark this run just committed
     for (;;) {
@@ -70,7 +127,11 @@ bool TableSync::run(SyncTableResult& stats, std::vector<SyncReject>& rejects)
             // Before anything else, even when the mark is at or past this run's target: a copy of
             // this file that sent more rows under the same source id leaves a mark this file's own
             // rows do not match, and "nothing to send" would silently drop the copy's rows.
-            check_same_file(m_db, m_spec, m_source_id, m_db_name, mark);
+            if (check_same_file(m_conn, m_db, m_spec, m_source_id, m_db_name, mark) == FileMatch::older) {
+                stats.older_copy = true;
+                return true;
+            }
+            show_progress(m_first_mark < 0 || m_mark >= m_target ? ProgressLine::Force::yes : ProgressLine::Force::no);
             if (m_mark >= m_target) return true;
             if (m_stop && m_stop->load()) return false;
             batch = read_batch(m_db, m_spec, m_mark, m_target, m_batch_rows);
@@ -88,6 +149,7 @@ bool TableSync::run(SyncTableResult& stats, std::vector<SyncReject>& rejects)
         std::future<Batch> next;
         if (last < m_target)
             next = std::async(std::launch::async, [this, last] { return read_batch(m_db, m_spec, last, m_target, m_batch_rows); });
+        hold_orphans(batch);
         Outcome outcome;
         try {
             outcome = send_range_retrying(batch, 0, batch.rows.size(), start);
@@ -100,10 +162,31 @@ bool TableSync::run(SyncTableResult& stats, std::vector<SyncReject>& rejects)
             if (outcome == Outcome::sent && m_mark == last && !(m_stop && m_stop->load())) {
                 batch = std::move(ahead);
                 have_batch = true;
+                show_progress(ProgressLine::Force::no);
             }
         }
     }
 }
+
+void TableSync::copy_rows(const std::function<void()>& put)
+{
+    m_conn.copy_begin(m_spec.copy_sql);
+    m_conn.copy_put(copy_binary_header());
+    put();
+    m_conn.copy_put(copy_binary_trailer());
+    m_conn.copy_end();
+}
+
+void TableSync::refuse_conflicts(const std::string& consequence)
+{
+    if (m_spec.conflict_sql.empty()) return;
+    auto diff = m_conn.exec(m_spec.conflict_sql);
+    if (diff.rows() > 0)
+        throw ServerError(m_db_name + ": " + m_spec.name + " row " + diff.text(0, 0) + " of benchmark " +
+                          diff.text(0, 1) + " is already on the server with different values " + consequence);
+}
+
+void TableSync::lock_file() { m_conn.exec(lock_sql, {table_key(m_source_id, std::string())}); }
 
 TableSync::Outcome TableSync::bisect(Batch& batch, std::size_t begin, std::size_t end, std::int64_t expected_start)
 {
@@ -172,7 +255,7 @@ TableSync::Outcome TableSync::send_range(const Batch& batch, std::size_t begin, 
                                          std::int64_t expected_start)
 {
     PgTransaction tx(m_conn);
-    m_conn.exec(lock_sql, {table_key(m_source_id, std::string())});
+    lock_file();
     auto state = m_conn.exec("SELECT high_water_mark FROM sync_state WHERE source_id = $1 AND table_name = $2 "
                              "FOR UPDATE",
                              {m_source_id, m_spec.name});
@@ -183,21 +266,11 @@ TableSync::Outcome TableSync::send_range(const Batch& batch, std::size_t begin, 
         if (batch.rows[i].reject.empty()) ++to_send;
     std::int64_t applied = 0;
     if (to_send > 0) {
-        m_conn.copy_begin(m_spec.copy_sql);
-        m_conn.copy_put(copy_binary_header());
-        put_rows(batch, begin, end);
-        m_conn.copy_put(copy_binary_trailer());
-        m_conn.copy_end();
+        copy_rows([&] { put_rows(batch, begin, end); });
         applied = insert_staged();
-        if (applied < to_send && !m_spec.conflict_sql.empty()) {
-            auto diff = m_conn.exec(m_spec.conflict_sql);
-            if (diff.rows() > 0)
-                throw ServerError(m_db_name + ": " + m_spec.name + " row " + diff.text(0, 0) + " of benchmark " +
-                                  diff.text(0, 1) + " is already on the server with different values "
-                                  "(a copied store file that both copies wrote to?); nothing was sent for this batch");
-        }
+        if (applied < to_send) refuse_conflicts("(a copied store file that both copies wrote to?); nothing was sent for this batch");
     }
-    std::vector<SyncReject> new_rejects;
+    std::vector<SyncReject> new_rejects, new_held;
     for (std::size_t i = begin; i < end; ++i) {
         const auto& row = batch.rows[i];
         if (row.reject.empty()) continue;
@@ -205,7 +278,8 @@ TableSync::Outcome TableSync::send_range(const Batch& batch, std::size_t begin, 
         m_conn.exec("INSERT INTO sync_rejects (source_id, table_name, local_id, benchmark_id, error) "
                     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                     {m_source_id, m_spec.name, std::to_string(row.id), reject.benchmark_id, reject.error});
-        new_rejects.push_back(std::move(reject));
+        if (row.held) new_held.push_back(std::move(reject));
+        else new_rejects.push_back(std::move(reject));
     }
     const auto& last = batch.rows[end - 1];
     m_conn.exec("UPDATE sync_state SET high_water_mark = $3, fingerprint = $4, updated_at = now() "
@@ -225,6 +299,12 @@ TableSync::Outcome TableSync::send_range(const Batch& batch, std::size_t begin, 
     }
     m_stats->rejected += static_cast<std::int64_t>(new_rejects.size());
     for (auto& r : new_rejects) m_rejects->push_back(std::move(r));
+    m_stats->held += static_cast<std::int64_t>(new_held.size());
+    for (const auto& h : new_held) {
+        if (m_held->empty() || m_held->back().table != h.table || m_held->back().benchmark_id != h.benchmark_id)
+            m_held->push_back(SyncHeld{h.table, h.benchmark_id, 0});
+        ++m_held->back().rows;
+    }
     return Outcome::sent;
 }
 
