@@ -39,6 +39,8 @@ void register_sampler(py::module_& m)
              "Stops sampling; raises the error that stopped the thread early, if any.")
         .def_property_readonly("samples_recorded", &DeviceSampler::samples_recorded)
         .def_property_readonly("has_gpu", &DeviceSampler::has_gpu)
+        .def_property_readonly("failed", [](const DeviceSampler& s) { return s.error() != nullptr; },
+                               "True once recording failed and sampling stopped (stop() raises the error).")
         .def("__enter__", [](py::object self) { return self; })
         .def("__exit__",
              [](DeviceSampler& s, py::object exc_type, py::object, py::object) {
