@@ -81,11 +81,38 @@ def test_sync_of_python_rows(tmp_path, postgres):
     subprocess.run([str(SYNC), "--db", str(db), "--dsn", conninfo + " dbname=postgres"], check=True,
                    capture_output=True, text=True)
     assert psql(postgres, "SELECT benchmark_id, repository, commit_message, metadata->>'model_name', status "
-                        "FROM benchmarks") == [f"{bid}|acme/widgets|Python rows|gpt2|completed"]
+                        f"FROM benchmarks WHERE benchmark_id = '{bid}'") == [f"{bid}|acme/widgets|Python rows|gpt2|completed"]
     assert psql(postgres, "SELECT cpu_util, mem_megabytes, gpu_util IS NULL, gpu_mem_megabytes FROM "
-                        "device_measurements ORDER BY local_id") == ["45.25|8192|f|16384", "12.5|1024|t|"]
-    assert psql(postgres, "SELECT measurements->>'iterations' FROM model_measurements") == ["100"]
+                        f"device_measurements WHERE benchmark_id = '{bid}' ORDER BY local_id") == ["45.25|8192|f|16384",
+                                                                                  "12.5|1024|t|"]
+    assert psql(postgres, f"SELECT measurements->>'iterations' FROM model_measurements "
+                          f"WHERE benchmark_id = '{bid}'") == ["100"]
     local_times = [t for (t,) in rows(db, "SELECT time FROM device_measurements ORDER BY id")]
     server_times = psql(postgres, "SELECT to_char(time, 'YYYY-MM-DD\"T\"HH24:MI:SS.US') FROM device_measurements "
-                                "ORDER BY local_id")
+                                f"WHERE benchmark_id = '{bid}' ORDER BY local_id")
     assert server_times == local_times
+
+
+def test_bundled_python_module_runs_beside_cpp_and_is_exported_and_synced(tmp_path, postgres):
+    """The quick start's path: build/benches holds numpy_benchmark.py beside the .so modules."""
+    import conftest
+    db = tmp_path / "store.db"
+    env = conftest.python_env(BENCHSTORE_NUMPY_N=64, BENCHSTORE_MOCK_SECONDS=0.3)
+    result = conftest.run_runner(conftest.BINARY_DIR / "benches", db, "--only", "mock_benchmark,numpy_benchmark",
+                                 env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert rows(db, "SELECT module, status FROM benchmarks ORDER BY module") == [
+        ("mock_benchmark", "completed"), ("numpy_benchmark", "completed")]
+    [(bid, measurements)] = rows(db, "SELECT b.benchmark_id, m.measurements FROM benchmarks b JOIN model_measurements m "
+                                     "ON m.benchmark_ref = b.id WHERE b.module = 'numpy_benchmark'")
+    assert list(json.loads(measurements)) == ["setup_time_secs", "first_pass_time_secs", "pass_time_mean_secs",
+                                              "pass_time_min_secs", "fft_time_secs", "throughput_gflops"]
+    out = tmp_path / "csv"
+    subprocess.run([str(EXPORT), "--db", str(db), "--out", str(out)], check=True, capture_output=True)
+    assert bid in [r[0] for r in read_csv(out, "benchmarks")[1:]]
+    assert "throughput_gflops" in read_csv(out, "model_measurements")[0]
+    conninfo, _ = postgres
+    subprocess.run([str(SYNC), "--db", str(db), "--dsn", conninfo + " dbname=postgres"], check=True,
+                   capture_output=True, text=True)
+    assert psql(postgres, f"SELECT status, measurements ? 'throughput_gflops' FROM benchmarks b JOIN "
+                          f"model_measurements m USING (benchmark_id) WHERE benchmark_id = '{bid}'") == ["completed|t"]
