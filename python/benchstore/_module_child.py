@@ -4,13 +4,16 @@ It opens a MetricsRecorder on the run's store, imports the module file and calls
 run_benchmark(logger, repository, branch, commit_id, commit_msg, metrics_recorder), then reports on
 the pipe the runner gave it, in the words a C++ module's child uses: 'R' returned, 'L' failed to load,
 'S' could not open the store, 'T' raised. sys.exit(n) reports nothing: the runner records the exit
-status. Not meant to be run by hand.
+status. The runner starts it through a small bootstrap (python_child.cpp) that reports an interpreter unable to
+import this package. Not meant to be run by hand.
 """
 import argparse
 import importlib.util
 import os
 import sys
 import traceback
+
+import benchstore
 
 MAX_REPORT_CHARS = 4000
 
@@ -72,9 +75,6 @@ def main(argv):
     parser.add_argument("commit_msg")
     args = parser.parse_args(argv)
     fd = args.report_fd
-
-    import benchstore  # here, so a broken installation is reported on the pipe, not as an exit status
-
     logger = benchstore.runner_logger("benchstore." + args.module)
     try:
         recorder = benchstore.MetricsRecorder(args.db, logger, args.repository, args.branch, args.commit_id,

@@ -4,6 +4,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 
 import pytest
@@ -105,6 +106,18 @@ def test_interpreter_is_the_built_one_not_the_first_on_path(tmp_path):
     result = run_runner(benches, tmp_path / "c.db", "--python", "/no/such/python3", env=env)
     assert statuses(tmp_path / "c.db") == {"ok": ("failed", "failed to load: cannot run the Python interpreter "
                                                             "/no/such/python3: No such file or directory")}
+
+
+def test_interpreter_without_the_package_is_a_load_failure(tmp_path):
+    isolated = tmp_path / "isolated-python"  # -I: ignores PYTHONPATH, so the package cannot be found
+    isolated.write_text(f"#!/bin/sh\nexec {sys.executable} -I \"$@\"\n")
+    isolated.chmod(0o755)
+    result, db = one_module(tmp_path, "ok", "", "--python", str(isolated))
+    assert result.returncode == 1
+    [(status, reason)] = statuses(db).values()
+    assert status == "failed"
+    assert reason.startswith(f"failed to load: cannot import the benchstore package with {sys.executable}: "
+                             "ModuleNotFoundError: No module named 'benchstore'")
 
 
 def test_ctrl_c_interrupts_a_python_module(tmp_path):

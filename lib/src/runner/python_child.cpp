@@ -9,6 +9,22 @@
 #include <vector>
 
 namespace benchstore::runner {
+namespace {
+
+// Imports the module child; an interpreter that cannot import the package (another installation, the
+// package not installed) is reported on the pipe as a load failure naming the interpreter, not left to
+// read as an exit status. argv[1:3] are "--report-fd N".
+constexpr const char* bootstrap = R"(import os, sys
+try:
+    from benchstore import _module_child
+except BaseException as e:
+    os.write(int(sys.argv[2]), ("Lcannot import the benchstore package with " + sys.executable + ": " +
+                                type(e).__name__ + ": " + str(e)).encode("utf-8", "replace")[:4000])
+    os._exit(4)
+_module_child.main(sys.argv[1:])
+)";
+
+} // namespace
 
 std::string exec_python_module(const ModuleJob& job, int report_fd) noexcept
 {
@@ -23,7 +39,7 @@ std::string exec_python_module(const ModuleJob& job, int report_fd) noexcept
         const RecorderOptions& o = job.recorder_options;
         // faulthandler: a crash in an extension also prints the Python stack to stderr (the process
         // still dies of the signal, which is what the runner records).
-        std::vector<std::string> args = {job.python.string(), "-X", "faulthandler", "-m", "benchstore._module_child",
+        std::vector<std::string> args = {job.python.string(), "-X", "faulthandler", "-c", bootstrap,
                                          "--report-fd", std::to_string(report_fd), "--db", o.db_path.string(),
                                          "--run-id", o.run_id, "--module", o.module, "--path", job.path.string(),
                                          "--", o.repository, o.branch, o.commit_id, o.commit_message};
