@@ -34,6 +34,8 @@ class MetricsRecorder(_core.Recorder):
             path = default_store_path()
         elif isinstance(connection, (str, os.PathLike)):
             path = connection
+            if not os.fspath(path):
+                raise _core.InvalidArgument("connection must name the store file (or be None for the default store)")
         else:
             raise _core.ArgumentTypeError(
                 "connection must be the store file's path or None, not " + type(connection).__name__ +

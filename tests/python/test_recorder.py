@@ -112,6 +112,12 @@ def test_bad_input_raises_documented_exception_and_stores_nothing(recorder, stor
 def test_connection_must_be_a_path_or_none(tmp_path):
     with pytest.raises(benchstore.ArgumentTypeError, match="connection must be the store file's path or None"):
         benchstore.MetricsRecorder(object(), None, "r", "b", "c", "m")
+    with pytest.raises(benchstore.InvalidArgument, match="connection must name the store file"):
+        benchstore.MetricsRecorder("", None, "r", "b", "c", "m")
+    with pytest.raises(benchstore.ArgumentTypeError, match="repository must be a str, not NoneType"):
+        benchstore.MetricsRecorder(str(tmp_path / "a.db"), None, None, "b", "c", "m")
+    with pytest.raises(benchstore.StoreError, match="cannot open store"):
+        benchstore.MetricsRecorder(str(tmp_path / "missing" / "a.db"), None, "r", "b", "c", "m")
 
 
 def test_default_store_from_environment(tmp_path, monkeypatch):
