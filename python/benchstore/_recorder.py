@@ -9,6 +9,7 @@ What differs from the original (see the README's table):
   - metadata values must be str (the seed's dict[str, str]); other values are refused with
     benchstore.ArgumentTypeError rather than serialised by json.dumps.
 """
+import datetime
 import logging
 import os
 
@@ -44,6 +45,14 @@ class MetricsRecorder(_core.Recorder):
         self.logger = logger if logger is not None else logging.getLogger("benchstore")
         self.collect_csv_data = bool(collect_csv_data)
 
+    def collect_device_measurements_batch(self, benchmark_id, samples, times=None):
+        """Records many samples in one transaction, all or none: samples is an (n, 2) or (n, 4) NumPy
+        array (cpu_util, mem_megabytes[, gpu_util, gpu_mem_megabytes]; NaN in a GPU column = NULL) or a
+        sequence of such tuples (None = NULL). times gives each sample's time (datetime objects, naive
+        ones taken as UTC, or a NumPy datetime64 array in UTC); without it every row gets the call's time."""
+        times_us = None if times is None else _epoch_microseconds(times)
+        super().collect_device_measurements_batch(benchmark_id, samples, times_us)
+
     def export_to_csv(self, output_dir="benchmark_results"):
         """Writes the seed's four CSV files for this recorder's benchmarks into output_dir (created if
         missing) and returns their paths; with collect_csv_data=False writes nothing and returns []."""
@@ -60,6 +69,30 @@ class MetricsRecorder(_core.Recorder):
     def __exit__(self, exc_type, exc, tb):
         self.close()
         return False
+
+
+_EPOCH = datetime.datetime(1970, 1, 1)
+_MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+def _epoch_microseconds(times):
+    """datetimes (naive = UTC) or a datetime64 array -> int64 microseconds since 1970 UTC."""
+    import numpy as np
+
+    if isinstance(times, np.ndarray):
+        if not np.issubdtype(times.dtype, np.datetime64):
+            raise _core.ArgumentTypeError(f"times must hold datetime64 values, not {times.dtype}")
+        if np.isnat(times).any():
+            raise _core.InvalidArgument("times must not hold NaT")
+        return times.astype("datetime64[us]").astype(np.int64)
+    out = []
+    for i, t in enumerate(times):
+        if not isinstance(t, datetime.datetime):
+            raise _core.ArgumentTypeError(f"time {i} must be a datetime.datetime, not {type(t).__name__}")
+        if t.tzinfo is not None:
+            t = t.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        out.append((t - _EPOCH) // _MICROSECOND)
+    return np.array(out, dtype=np.int64)
 
 
 def create_global_metrics_recorder(repository, branch, commit_id, commit_msg, generate_csv=False, *,

@@ -2,7 +2,9 @@
 // the store calls made with the GIL released, so a sampling thread or a data loader keeps running
 // while a row is being committed. benchstore.MetricsRecorder (recorder.py) adds the seed's
 // constructor on top.
+#include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include <pybind11/numpy.h>
@@ -75,6 +77,22 @@ std::vector<DeviceSample> samples_from_sequence(py::handle value)
     return out;
 }
 
+// Each sample's own time: microseconds since 1970-01-01 UTC, one per sample (the Python layer converts
+// datetimes and datetime64 values to them).
+void set_times(std::vector<DeviceSample>& rows, py::handle times_us)
+{
+    using Int64Array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+    Int64Array t = Int64Array::ensure(times_us);
+    if (!t) {
+        PyErr_Clear();
+        throw ArgumentTypeError("times must be microseconds since 1970 as integers");
+    }
+    if (t.ndim() != 1 || static_cast<std::size_t>(t.shape(0)) != rows.size())
+        throw InvalidArgument("times must hold one time per sample (" + std::to_string(rows.size()) + ")");
+    const std::int64_t* d = t.data();
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].time = Timestamp(std::chrono::microseconds(d[i]));
+}
+
 BenchmarkStatus to_status(const std::string& text)
 {
     if (text == "running") return BenchmarkStatus::running;
@@ -133,16 +151,18 @@ void register_recorder(py::module_& m)
              py::arg("gpu_util") = py::none(), py::arg("gpu_mem_megabytes") = py::none(),
              "Records one device sample, committed before it returns. None stores NULL.")
         .def("collect_device_measurements_batch",
-             [](MetricsRecorder& r, py::object benchmark_id, py::object samples) {
+             [](MetricsRecorder& r, py::object benchmark_id, py::object samples, py::object times_us) {
                  const std::string id = to_string(benchmark_id, "benchmark_id");
-                 const auto rows = py::isinstance<py::array>(samples) ? samples_from_array(samples)
-                                                                      : samples_from_sequence(samples);
+                 auto rows = py::isinstance<py::array>(samples) ? samples_from_array(samples)
+                                                                : samples_from_sequence(samples);
+                 if (!times_us.is_none()) set_times(rows, times_us);
                  py::gil_scoped_release release;
                  r.collect_device_measurements(id, std::span<const DeviceSample>(rows));
              },
-             py::arg("benchmark_id"), py::arg("samples"),
+             py::arg("benchmark_id"), py::arg("samples"), py::arg("times_us") = py::none(),
              "Records many samples in one transaction (all or none): an (n, 2) or (n, 4) NumPy array "
-             "(NaN in a GPU column = NULL) or a sequence of tuples (None = NULL).")
+             "(NaN in a GPU column = NULL) or a sequence of tuples (None = NULL); times_us: each sample's "
+             "UTC time in microseconds since 1970, else the call's time.")
         .def("collect_model_measurements",
              [](MetricsRecorder& r, py::object benchmark_id, py::object measurements) {
                  const std::string id = to_string(benchmark_id, "benchmark_id");

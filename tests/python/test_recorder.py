@@ -56,6 +56,27 @@ def test_batch_from_numpy_array_and_from_tuples(recorder, store):
                                           (9.0, 10.0, None, 11.0)]
 
 
+def test_batch_with_each_samples_own_time(recorder, store):
+    bid = recorder.initialise_benchmark({"batch": "timed"})
+    berlin = datetime.timezone(datetime.timedelta(hours=1))
+    recorder.collect_device_measurements_batch(bid, [(1, 2), (3, 4)], times=[
+        datetime.datetime(2025, 7, 29, 20, 8, 7, 875408),                   # naive: UTC
+        datetime.datetime(2025, 7, 29, 21, 8, 7, 1, tzinfo=berlin)])        # aware: converted to UTC
+    stamps = np.array(["2024-02-29T23:59:59.999999", "1999-12-31T00:00:00"], dtype="datetime64[us]")
+    recorder.collect_device_measurements_batch(bid, np.array([[5.0, 6.0], [7.0, 8.0]]), times=stamps)
+    assert rows(store, "SELECT cpu_util, time FROM device_measurements ORDER BY id") == [
+        (1.0, "2025-07-29T20:08:07.875408"), (3.0, "2025-07-29T20:08:07.000001"),
+        (5.0, "2024-02-29T23:59:59.999999"), (7.0, "1999-12-31T00:00:00.000000")]
+    before = count(store, "device_measurements")
+    with pytest.raises(benchstore.InvalidArgument, match="one time per sample"):
+        recorder.collect_device_measurements_batch(bid, [(1, 2)], times=stamps)
+    with pytest.raises(benchstore.ArgumentTypeError, match="time 0 must be a datetime.datetime, not str"):
+        recorder.collect_device_measurements_batch(bid, [(1, 2)], times=["2025-01-01"])
+    with pytest.raises(benchstore.InvalidArgument, match="NaT"):
+        recorder.collect_device_measurements_batch(bid, [(1, 2)], times=np.array(["NaT"], dtype="datetime64[us]"))
+    assert count(store, "device_measurements") == before
+
+
 def bad_calls(bid):
     """(what, call, exception class, message part) for every kind of bad input."""
     nan, inf = float("nan"), float("inf")
