@@ -1,6 +1,8 @@
 """python3 -m benchstore: the seed's benchmarks_entrypoint.py command line, with benchstore-run's options."""
+import signal
 import subprocess
 import sys
+import time
 
 from conftest import python_env, rows, write_module
 
@@ -48,3 +50,27 @@ def test_usage_and_errors(tmp_path):
     result = run_main("r", "b", "c", "m", "--benches", str(tmp_path / "missing"), cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith("python3 -m benchstore: error: benches folder ") and "Traceback" not in result.stderr
+
+
+def test_ctrl_c_interrupts_the_run(tmp_path):
+    marker = tmp_path / "started"
+    benches = tmp_path / "benches"
+    write_module(benches, "waits", f"""
+import time
+def run_benchmark(logger, repository, branch, commit_id, commit_msg, metrics_recorder):
+    metrics_recorder.initialise_benchmark({{"a": "b"}})
+    open({str(marker)!r}, "w").close()
+    time.sleep(3600)
+""")
+    proc = subprocess.Popen([sys.executable, "-m", "benchstore", "r", "b", "c", "m", "--benches", str(benches)],
+                            cwd=tmp_path, env=python_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err
+    assert rows(tmp_path / "benchmarks.db", "SELECT status, status_reason FROM benchmarks") == [
+        ("failed", "interrupted by signal 2 (Interrupt)")]
