@@ -2,9 +2,11 @@
 helpers that run the real executables and read the real SQLite file back."""
 import os
 import pathlib
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -72,3 +74,15 @@ def write_module(folder, name, text):
     path = folder / f"{name}.py"
     path.write_text(text)
     return path
+
+
+def interrupt_once_started(cmd, marker, cwd=None):
+    """Starts cmd, waits for a module to create marker, sends SIGINT (Ctrl-C); returns (status, stdout, stderr)."""
+    proc = subprocess.Popen(cmd, cwd=cwd, env=python_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert proc.poll() is None and time.monotonic() < deadline, "the module never started"
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    return proc.returncode, out, err

@@ -1,10 +1,8 @@
 """python3 -m benchstore: the seed's benchmarks_entrypoint.py command line, with benchstore-run's options."""
-import signal
 import subprocess
 import sys
-import time
 
-from conftest import python_env, rows, write_module
+from conftest import interrupt_once_started, python_env, rows, write_module
 
 MODULE = """
 def run_benchmark(logger, repository, branch, commit_id, commit_msg, metrics_recorder):
@@ -62,15 +60,9 @@ def run_benchmark(logger, repository, branch, commit_id, commit_msg, metrics_rec
     open({str(marker)!r}, "w").close()
     time.sleep(3600)
 """)
-    proc = subprocess.Popen([sys.executable, "-m", "benchstore", "r", "b", "c", "m", "--benches", str(benches)],
-                            cwd=tmp_path, env=python_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not marker.exists():
-        assert proc.poll() is None and time.monotonic() < deadline
-        time.sleep(0.01)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 1, err
+    status, _, err = interrupt_once_started([sys.executable, "-m", "benchstore", "r", "b", "c", "m", "--benches",
+                                             str(benches)], marker, cwd=tmp_path)
+    assert status == 1, err
     assert "Traceback" not in err
     assert rows(tmp_path / "benchmarks.db", "SELECT status, status_reason FROM benchmarks") == [
         ("failed", "interrupted by signal 2 (Interrupt)")]

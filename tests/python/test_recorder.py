@@ -1,8 +1,6 @@
 """benchstore.MetricsRecorder: values, NULLs and timestamps as the C++ API stores them; the batch call;
 bad input raising the documented exceptions with nothing stored; the GIL released while a call waits."""
 import datetime
-import json
-import math
 import re
 import sqlite3
 import threading

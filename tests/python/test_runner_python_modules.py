@@ -1,15 +1,11 @@
 """benchstore-run with *.py modules: each runs in its own child process of the interpreter the package
 was built for, with crash isolation and reasons parallel to C++ modules."""
-import json
 import os
-import signal
-import subprocess
 import sys
-import time
 
 import pytest
 
-from conftest import RUNNER, count, python_env, rows, run_runner, write_module
+from conftest import RUNNER, count, interrupt_once_started, python_env, rows, run_runner, write_module
 
 RECORD = """
 import time
@@ -127,14 +123,8 @@ def test_ctrl_c_interrupts_a_python_module(tmp_path):
     write_module(benches, "b_never", RECORD % ("b_never", ""))
     db = tmp_path / "store.db"
     cmd = [str(RUNNER), "--db", str(db), "--benches", str(benches), "--", "acme/widgets", "main", "abc", "msg"]
-    runner = subprocess.Popen(cmd, env=python_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not marker.exists():
-        assert runner.poll() is None and time.monotonic() < deadline
-        time.sleep(0.01)
-    runner.send_signal(signal.SIGINT)
-    out, _ = runner.communicate(timeout=120)
-    assert runner.returncode == 1
+    status, out, _ = interrupt_once_started(cmd, marker)
+    assert status == 1
     assert statuses(db) == {"a_waits": ("failed", "interrupted by signal 2 (Interrupt)")}
     assert "remaining modules skipped" in out
 

@@ -5,7 +5,7 @@ import pathlib
 import re
 import uuid
 
-from conftest import RUNNER, TIMESTAMP_PATTERN, count, rows, run_runner, run_script, python_env
+from conftest import TIMESTAMP_PATTERN, count, rows, run_runner, run_script
 
 EXAMPLES = pathlib.Path(__file__).parent / "seed_examples"
 ORIGINAL_IMPORT = "from benchmarks_entrypoint import"
