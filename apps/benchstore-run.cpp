@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -20,6 +21,14 @@
 #endif
 #ifndef BENCHSTORE_INSTALLED_BENCHES_DIR
 #define BENCHSTORE_INSTALLED_BENCHES_DIR "../lib/benchstore/benches"
+#endif
+// The interpreter the Python package was built for, and the build tree's package folder (used for *.py
+// modules while it exists, so the package need not be installed to run from the build).
+#ifndef BENCHSTORE_DEFAULT_PYTHON
+#define BENCHSTORE_DEFAULT_PYTHON "python3"
+#endif
+#ifndef BENCHSTORE_PYTHON_BUILD_DIR
+#define BENCHSTORE_PYTHON_BUILD_DIR ""
 #endif
 
 namespace {
@@ -45,7 +54,7 @@ std::string default_benches_dir()
 const benchstore::cli::Program program{
     "benchstore-run",
     "benchstore-run REPOSITORY BRANCH COMMIT_ID COMMIT_MSG [--db FILE] [--benches DIR] [--only NAME]... "
-    "[--timeout SECONDS] [--csv [--csv-output-dir DIR]] (see --help)",
+    "[--timeout SECONDS] [--python PATH] [--csv [--csv-output-dir DIR]] (see --help)",
     {},
     {""},  // --help lists the options, not the positional arguments' hidden group
     {}};
@@ -59,7 +68,9 @@ int run(int argc, char** argv)
         ("only", "run only these modules (repeat or comma-separate names)", cxxopts::value<std::vector<std::string>>())
         ("timeout", "seconds a module may run before it is killed (0 = no limit, else 0.001 to 31536000)", cxxopts::value<double>()->default_value("3600"))
         ("csv", "also export this run's results as CSV files (as the seed's --csv)")
-        ("csv-output-dir", "folder for the CSV files", cxxopts::value<std::string>()->default_value("benchmark_results"));
+        ("csv-output-dir", "folder for the CSV files", cxxopts::value<std::string>()->default_value("benchmark_results"))
+        ("python", "Python interpreter for *.py modules (default: $BENCHSTORE_PYTHON, else " BENCHSTORE_DEFAULT_PYTHON ")",
+         cxxopts::value<std::string>());
     cli.add_options("positional")  // hidden from --help, which lists the positional names instead
         ("repository", "", cxxopts::value<std::string>())
         ("branch", "", cxxopts::value<std::string>())
@@ -86,6 +97,14 @@ int run(int argc, char** argv)
     o.db_path = args["db"].as<std::string>();
     o.benches_dir = args["benches"].as<std::string>();
     if (args.count("only")) o.only = args["only"].as<std::vector<std::string>>();
+    if (args.count("python")) o.python = args["python"].as<std::string>();
+    else if (const char* env = std::getenv("BENCHSTORE_PYTHON"); env && *env) o.python = env;
+    else o.python = BENCHSTORE_DEFAULT_PYTHON;
+    if (o.python.empty()) throw UsageError("--python must not be empty");
+    std::error_code ec;
+    if (const std::filesystem::path build_dir = BENCHSTORE_PYTHON_BUILD_DIR;
+        !build_dir.empty() && std::filesystem::exists(build_dir / "benchstore" / "__init__.py", ec))
+        o.python_path.push_back(build_dir);
     if (args.count("csv")) o.csv_output_dir = args["csv-output-dir"].as<std::string>();
     else if (args.count("csv-output-dir")) throw UsageError("--csv-output-dir needs --csv");
     // 0 = no limit; otherwise at least the 1 ms the limit is kept to (a smaller value would round to

@@ -8,3 +8,20 @@ find_package(Threads REQUIRED)
 if(BENCHSTORE_BUILD_TESTS)
   find_package(Boost REQUIRED COMPONENTS unit_test_framework)  # libboost-test-dev, for the tests only
 endif()
+# The Python package: Debian's python3-dev and pybind11-dev. Debian's own interpreter is preferred
+# over a python3 found earlier on PATH (pyenv, conda), which may lack NumPy or the headers; pass
+# -DPython3_EXECUTABLE=... to build for another one.
+if(BENCHSTORE_BUILD_PYTHON)
+  if(NOT DEFINED Python3_EXECUTABLE AND EXISTS /usr/bin/python3)
+    set(Python3_EXECUTABLE /usr/bin/python3 CACHE FILEPATH "Python interpreter the package is built for")
+  endif()
+  find_package(Python3 3.9 COMPONENTS Interpreter Development.Module)
+  if(Python3_FOUND)
+    find_package(pybind11 2.6 CONFIG)  # pybind11-dev -> pybind11_add_module
+  endif()
+  if(NOT Python3_FOUND OR NOT pybind11_FOUND)
+    message(WARNING "benchstore: Python package not built (install python3-dev and pybind11-dev, "
+                    "or pass -DBENCHSTORE_BUILD_PYTHON=OFF to silence this)")
+    set(BENCHSTORE_BUILD_PYTHON OFF)
+  endif()
+endif()

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what benchstore needs on Debian 12, all from Debian's own packages:
 #   build:  g++ cmake, SQLiteCpp + SQLite, libpq, cxxopts, Howard Hinnant's date, Boost.Test
+#   python: python3-dev, pybind11-dev (the benchstore Python package), python3-numpy (the bundled
+#           Python benchmark module and the batch call)
 #   tests:  PostgreSQL 15 server (started by the tests themselves), sqlite3 CLI, python3-pandas
-#           (the export tests check the CSV files the way pandas users read them)
+#           (the export tests check the CSV files the way pandas users read them), python3-pytest
 #   .deb:   dpkg-dev (dpkg-shlibdeps computes its Depends) and file, which cpack runs
 #           (tools/package.sh and the packaging tests)
 # Runs apt-get through sudo when not root. Safe to run again: apt-get skips what is installed.
@@ -14,6 +16,7 @@ packages=(
   libpq-dev libcxxopts-dev libhowardhinnant-date-dev libboost-test-dev
   postgresql postgresql-client python3 python3-pandas time
   dpkg-dev file
+  python3-dev pybind11-dev python3-numpy python3-pytest
 )
 
 sudo=()

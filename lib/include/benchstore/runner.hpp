@@ -3,9 +3,12 @@
 // its own child process, recording into one SQLite store. The C++ counterpart of the seed's
 // benchmarks_entrypoint.py __main__.
 //
-// For each module (a *.so file in benches_dir, in name order) the runner forks; the child opens its
+// For each module (a *.so or *.py file in benches_dir, in name order) the runner forks; the child opens its
 // own MetricsRecorder on db_path (same repository/branch/commit, the run's run_id, module = the
-// module's name), dlopen()s the module and calls run_benchmark (see benchmark_module.hpp). The parent
+// module's name), dlopen()s the module and calls run_benchmark (see benchmark_module.hpp). A *.py
+// module's child instead executes the Python interpreter (RunnerOptions::python), which imports the
+// file and calls the seed's run_benchmark(logger, repository, branch, commit_id, commit_msg,
+// metrics_recorder) with a benchstore.MetricsRecorder (python/benchstore/_module_child.py). The parent
 // waits, up to the timeout, then:
 //   - run_benchmark returned: the module's benchmarks still `running` are marked `completed`;
 //   - it failed to load, threw, crashed (a signal), exited early or timed out (its whole process group
@@ -38,17 +41,23 @@ struct RunnerOptions {
     std::string commit_msg;   // stored cut to 70 characters
     std::filesystem::path db_path = "benchmarks.db";  // created if missing
     std::filesystem::path benches_dir;                // required: the folder of built modules
-    std::vector<std::string> only;                    // module names (file name without .so); empty = all
+    std::vector<std::string> only;                    // module names (file name without .so/.py); empty = all
     // Per-module time limit; zero = none. Default one hour.
     std::chrono::milliseconds timeout = std::chrono::hours(1);
     // Set = at the end, export this run's benchmarks as the seed's four CSV files into this folder
     // (--csv, --csv-output-dir; see export.hpp). Empty = no CSV files.
     std::optional<std::filesystem::path> csv_output_dir;
+    // The interpreter that runs *.py modules; a name without '/' is looked up on PATH. It must be able
+    // to import the benchstore package (installed, or through python_path). benchstore-run passes the
+    // interpreter the package was built for.
+    std::filesystem::path python = "python3";
+    // Folders put in front of PYTHONPATH for *.py modules (the build tree's package); empty = none.
+    std::vector<std::filesystem::path> python_path;
 };
 
 struct ModuleResult {
     std::string name;              // "mock_benchmark"
-    std::filesystem::path path;    // the .so file
+    std::filesystem::path path;    // the .so or .py file
     bool succeeded = false;
     std::string failure_reason;    // "killed by signal 11 (Segmentation fault)", empty on success
     std::size_t benchmarks = 0;    // benchmarks recorded for it in this run (incl. a failure record)
@@ -77,8 +86,8 @@ struct BENCHSTORE_API RunSummary {
     }
 };
 
-// The modules (*.so) directly in dir, sorted by name. Throws Error naming dir when it is missing
-// or unreadable.
+// The modules directly in dir, sorted by name: *.so files, and *.py files not starting with "__" (as
+// the seed skips __init__.py). Throws Error naming dir when it is missing or unreadable.
 BENCHSTORE_API std::vector<std::filesystem::path> discover_modules(const std::filesystem::path& dir);
 
 // Runs the modules as described above, logging to logger. Throws InvalidArgument for an empty

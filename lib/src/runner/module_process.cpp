@@ -17,6 +17,7 @@
 #include "benchstore/error.hpp"
 #include "benchstore/json_text.hpp"
 #include "benchstore/logger.hpp"
+#include "runner/python_child.hpp"
 
 namespace benchstore::runner {
 namespace {
@@ -73,6 +74,11 @@ void write_report(int fd, char kind, const std::string& message) noexcept
     signal(SIGPIPE, SIG_IGN);  // a closed stdout makes a log write fail, not the module
     const pid_t self = getpid();
     const std::string path = job.path.string();
+    if (job.path.extension() == ".py") {
+        // Only returns when the interpreter could not be started.
+        write_report(fd, report_load_failed, exec_python_module(job, fd));
+        child_exit(fd, 4);
+    }
     try {
         std::optional<MetricsRecorder> recorder;
         try {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "benchstore/metrics_recorder.hpp"
 
@@ -15,9 +16,11 @@ class Logger;
 namespace benchstore::runner {
 
 struct ModuleJob {
-    std::filesystem::path path;        // the module's .so
+    std::filesystem::path path;        // the module's .so or .py
     RecorderOptions recorder_options;  // the child's recorder: run_id and module already set
-    std::chrono::milliseconds timeout; // zero = none
+    std::chrono::milliseconds timeout{}; // zero = none
+    std::filesystem::path python = "python3";       // interpreter for a .py module
+    std::vector<std::filesystem::path> python_path; // put in front of PYTHONPATH for it
 };
 
 enum class OutcomeKind {
@@ -37,7 +40,7 @@ struct ModuleOutcome {
     double seconds = 0;
 };
 
-// Forks, runs the module in the child (its own process group) and waits for it. When *stop_signal
+// Forks, runs the module in the child (a .py module: the Python interpreter, see python_child.hpp) (its own process group) and waits for it. When *stop_signal
 // becomes non-zero the child's group is killed. The child gets SIGKILL if the runner dies first
 // (PR_SET_PDEATHSIG); it ignores SIGPIPE. The caller must leave SIGCHLD's disposition at SIG_DFL (not
 // SIG_IGN) so the child can be waited for. Throws Error only when fork, pipe or waitpid fail.

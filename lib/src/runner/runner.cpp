@@ -66,6 +66,12 @@ private:
 
 std::string module_name(const std::filesystem::path& path) { return path.stem().string(); }
 
+bool is_module_file(const std::filesystem::path& path)
+{
+    const auto ext = path.extension();
+    return ext == ".so" || (ext == ".py" && !path.filename().string().starts_with("__"));
+}
+
 std::string list_text(const std::vector<std::string>& names)
 {
     std::string out = "[";
@@ -79,7 +85,7 @@ std::vector<std::filesystem::path> select_modules(const RunnerOptions& options)
     std::vector<std::string> names;
     for (const auto& p : found) names.push_back(module_name(p));
     if (found.empty())
-        throw InvalidArgument("no benchmark modules (*.so) in " + options.benches_dir.string());
+        throw InvalidArgument("no benchmark modules (*.so, *.py) in " + options.benches_dir.string());
     if (options.only.empty()) return found;
     std::set<std::string> wanted;
     for (const auto& name : options.only) {
@@ -172,7 +178,7 @@ std::vector<std::filesystem::path> discover_modules(const std::filesystem::path&
         throw InvalidArgument("benches folder " + dir.string() + " does not exist (build the modules, or pass --benches DIR)");
     std::vector<std::filesystem::path> out;
     for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->path().extension() != ".so") continue;
+        if (!is_module_file(it->path())) continue;
         if (!it->is_regular_file(ec)) continue;
         out.push_back(it->path());
     }
@@ -209,7 +215,12 @@ RunSummary run_benchmarks(const RunnerOptions& given, Logger& logger)
         result.path = path;
         if (g_stop_signal.load() != 0) break;
         logger.info("running benchmarks in: " + name);
-        runner::ModuleJob job{path, recorder_options(options, summary.run_id, name), options.timeout};
+        runner::ModuleJob job;
+        job.path = path;
+        job.recorder_options = recorder_options(options, summary.run_id, name);
+        job.timeout = options.timeout;
+        job.python = options.python;
+        job.python_path = options.python_path;
         const runner::ModuleOutcome outcome = runner::run_module_process(job, logger, g_stop_signal);
         result.succeeded = outcome.kind == runner::OutcomeKind::returned;
         result.failure_reason = outcome.reason;

@@ -1,0 +1,14 @@
+# The Python package's tests (tests/python/test_*.py), one ctest entry per file, run by pytest with the
+# interpreter the package is built for and the package imported from the build tree.
+if(BENCHSTORE_BUILD_PYTHON)
+  file(GLOB python_test_files CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/python/test_*.py")
+  foreach(test_file IN LISTS python_test_files)
+    get_filename_component(stem "${test_file}" NAME_WE)
+    add_test(NAME python_${stem}
+             COMMAND "${Python3_EXECUTABLE}" -m pytest -q -p no:cacheprovider "${test_file}"
+             WORKING_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}/python")
+    set_tests_properties(python_${stem} PROPERTIES
+      TIMEOUT 600
+      ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1;PYTHONPATH=${PROJECT_BINARY_DIR}/python;BENCHSTORE_BINARY_DIR=${PROJECT_BINARY_DIR};BENCHSTORE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  endforeach()
+endif()
