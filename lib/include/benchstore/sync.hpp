@@ -94,6 +94,9 @@ struct SyncResult {
     std::vector<SyncReject> rejects;
     bool stopped = false;           // options.stop ended it early
     bool schema_created = false;    // migrations were applied in this run
+    // An existing database that Hugging Face's tool created was adopted in this run (or, dry run,
+    // would be): one line per change made to it, in order. Empty otherwise.
+    std::vector<std::string> adoption;
     double seconds = 0;
 };
 
@@ -104,7 +107,9 @@ struct SyncResult {
 //                    creates or adopts a store;
 //   ConnectionError  server unreachable or connection lost: try again later (nothing half-sent);
 //   ServerError      wrong password, missing database, permission denied, a server schema newer
-//                    than this program, or a copied store file (see new_source_id).
+//                    than this program, existing tables that cannot be adopted (one line naming
+//                    the table and column; nothing changed), or a copied store file (see
+//                    new_source_id).
 // Rows the server rejects do not throw; they are in SyncResult::rejects and on the server in
 // sync_rejects, and later syncs skip them.
 SyncResult sync(const SyncOptions& options);

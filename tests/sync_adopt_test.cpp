@@ -1,0 +1,207 @@
+#define BOOST_TEST_MODULE sync_adopt
+#include <boost/test/unit_test.hpp>
+
+#include <signal.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "benchstore/sync.hpp"
+#include "benchstore/uuid.hpp"
+#include "support/postgres_server.hpp"
+#include "support/sync_fixture.hpp"
+#include "support/temp_dir.hpp"
+#include "sync/pg_schema.hpp"
+
+using namespace benchstore;
+using namespace benchstore::test;
+
+namespace {
+
+// Hugging Face's benchmark/init_db.sql (newest published shape: repository, metadata jsonb,
+// measurements jsonb, their indexes), with benchmark_id of the type their recorder actually
+// writes (str(uuid4())) instead of the SERIAL the file declares. gpu_name: empty for the newest
+// shape, or the older shape's plain column.
+std::string hf_schema(const std::string& id_type, const std::string& gpu_name = "")
+{
+    return "CREATE TABLE IF NOT EXISTS benchmarks (\n"
+           "  benchmark_id " + id_type + " PRIMARY KEY,\n"
+           "  repository VARCHAR(255),\n"
+           "  branch VARCHAR(255),\n"
+           "  commit_id VARCHAR(72),\n"
+           "  commit_message VARCHAR(70),\n"
+           "  metadata jsonb,\n" + gpu_name +
+           "  created_at timestamp without time zone NOT NULL DEFAULT (current_timestamp AT TIME ZONE 'UTC')\n"
+           ");\n"
+           "CREATE INDEX IF NOT EXISTS benchmarks_benchmark_id_idx ON benchmarks (benchmark_id);\n"
+           "CREATE INDEX IF NOT EXISTS benchmarks_branch_idx ON benchmarks (branch);\n"
+           "CREATE TABLE IF NOT EXISTS device_measurements (\n"
+           "  measurement_id SERIAL PRIMARY KEY,\n"
+           "  benchmark_id " + id_type + " REFERENCES benchmarks (benchmark_id),\n"
+           "  cpu_util double precision,\n"
+           "  mem_megabytes double precision,\n"
+           "  gpu_util double precision,\n"
+           "  gpu_mem_megabytes double precision,\n"
+           "  time timestamp without time zone NOT NULL DEFAULT (current_timestamp AT TIME ZONE 'UTC')\n"
+           ");\n"
+           "CREATE INDEX IF NOT EXISTS device_measurements_branch_idx ON device_measurements (benchmark_id);\n"
+           "CREATE TABLE IF NOT EXISTS model_measurements (\n"
+           "  measurement_id SERIAL PRIMARY KEY,\n"
+           "  benchmark_id " + id_type + " REFERENCES benchmarks (benchmark_id),\n"
+           "  measurements jsonb,\n"
+           "  time timestamp without time zone NOT NULL DEFAULT (current_timestamp AT TIME ZONE 'UTC')\n"
+           ");\n"
+           "CREATE INDEX IF NOT EXISTS model_measurements_branch_idx ON model_measurements (benchmark_id);\n";
+}
+
+// Rows as Hugging Face's MetricsRecorder inserts them: its three INSERT statements, str(uuid4())
+// ids, time and created_at left to the server's defaults. Returns the commit ids.
+std::vector<std::string> insert_hf_rows(const std::string& database, int benchmarks, bool plain_gpu_name)
+{
+    std::string sql;
+    std::vector<std::string> commits;
+    for (int b = 0; b < benchmarks; ++b) {
+        const std::string id = make_uuid_v4();
+        commits.push_back("hf0c0ffee" + std::to_string(b));
+        sql += "INSERT INTO benchmarks (benchmark_id, repository, branch, commit_id, commit_message, metadata" +
+               std::string(plain_gpu_name ? ", gpu_name" : "") + ") VALUES ('" + id +
+               "', 'huggingface/transformers', 'main', '" + commits.back() + "', 'old commit " + std::to_string(b) +
+               "', '{\"gpu_name\": \"NVIDIA A100\", \"model_id\": \"meta-llama/Llama-2-7b-hf\"}'" +
+               (plain_gpu_name ? ", 'NVIDIA A100'" : "") + ");\n";
+        for (int d = 0; d < 20; ++d)
+            sql += "INSERT INTO device_measurements (benchmark_id, cpu_util, mem_megabytes, gpu_util, "
+                   "gpu_mem_megabytes) VALUES ('" + id + "', " + std::to_string(10 + d) + ".5, 2048.25, " +
+                   (d % 4 == 0 ? "NULL, NULL" : std::to_string(d) + ", 1000") + ");\n";
+        sql += "INSERT INTO model_measurements (benchmark_id, measurements) VALUES ('" + id +
+               "', '{\"model_load_time\": 1.25, \"time_to_first_token_secs\": 0.0625}');\n";
+    }
+    shared_postgres().query(database, sql);
+    return commits;
+}
+
+// Every row Hugging Face's tool wrote, all of their columns, one line each.
+std::string old_rows(const std::string& database)
+{
+    return shared_postgres().query(
+        database,
+        "SELECT (SELECT string_agg(concat_ws('|', benchmark_id, repository, branch, commit_id, commit_message, "
+        "metadata::text, created_at), E'\\n' ORDER BY created_at, benchmark_id) FROM benchmarks WHERE repository = "
+        "'huggingface/transformers') || E'\\n' || (SELECT string_agg(concat_ws('|', measurement_id, benchmark_id, "
+        "cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time), E'\\n' ORDER BY measurement_id) FROM "
+        "device_measurements WHERE benchmark_id IN (SELECT benchmark_id FROM benchmarks WHERE repository = "
+        "'huggingface/transformers')) || E'\\n' || (SELECT string_agg(concat_ws('|', "
+        "measurement_id, benchmark_id, measurements::text, time), E'\\n' ORDER BY measurement_id) FROM "
+        "model_measurements WHERE benchmark_id IN (SELECT benchmark_id FROM benchmarks WHERE repository = "
+        "'huggingface/transformers'))");
+}
+
+// The database's tables, columns, constraints, indexes and triggers, for "nothing changed".
+std::string schema_of(const std::string& database)
+{
+    return shared_postgres().query(
+        database,
+        "SELECT concat((SELECT string_agg(concat_ws(':', table_name, column_name, data_type, is_nullable, "
+        "column_default, is_generated), ',' ORDER BY table_name, column_name) FROM information_schema.columns WHERE "
+        "table_schema = 'public'), '/', (SELECT string_agg(indexdef, ',' ORDER BY indexname) FROM pg_indexes WHERE "
+        "schemaname = 'public'), '/', (SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint), '/', "
+        "(SELECT string_agg(tgname, ',' ORDER BY tgname) FROM pg_trigger))");
+}
+
+std::vector<std::string> cli(const std::filesystem::path& db, const std::string& conninfo)
+{
+    return {"--db", db.string(), "--dsn", conninfo};
+}
+
+// Runs one of the dashboard's queries (notes/hf-postgres-compat.md, Grafana variables filled in)
+// and returns what Grafana would show, one row per line.
+std::string dashboard(const std::string& database, const std::string& query)
+{
+    return shared_postgres().query(database, "SELECT string_agg(q::text, E'\\n') FROM (" + query + ") q");
+}
+
+std::size_t lines_of(const std::string& text) { return text.empty() ? 0 : line_count(text) + 1; }
+
+void adopt_and_check(const std::string& id_type, bool plain_gpu_name)
+{
+    auto& pg = shared_postgres();
+    const auto name = pg.create_database();
+    const auto conninfo = pg.conninfo(name);
+    pg.query(name, hf_schema(id_type, plain_gpu_name ? "  gpu_name VARCHAR(255),\n" : ""));
+    const auto old_commits = insert_hf_rows(name, 3, plain_gpu_name);
+    const auto before = old_rows(name);
+    const auto schema_before = schema_of(name);
+
+    TempDir dir;
+    const auto store = dir / "b.db";
+    add_rows(store, StoreShape{}, 7);
+
+    // --dry-run says what it would do and does nothing.
+    auto dry = run_sync({"--db", store.string(), "--dsn", conninfo, "--dry-run"});
+    BOOST_TEST_REQUIRE(dry.status == 0, dry.err);
+    BOOST_TEST(contains(dry.out, "(existing database would be adopted)"), dry.out);
+    BOOST_TEST(contains(dry.out, "adopt: add column benchmarks.local_id bigint"), dry.out);
+    BOOST_TEST(contains(dry.out, "adopt: add unique index device_measurements_benchstore_key"), dry.out);
+    BOOST_TEST(contains(dry.out, "adopt: create table sync_state"), dry.out);
+    BOOST_TEST(contains(dry.out, "adopt: then apply benchstore schema migrations 2 to"), dry.out);
+    BOOST_TEST(schema_of(name) == schema_before);
+
+    auto first = run_sync(cli(store, conninfo));
+    BOOST_TEST_REQUIRE(first.status == 0, first.err);
+    BOOST_TEST(contains(first.out, "(existing database adopted)"), first.out);
+    BOOST_TEST(old_rows(name) == before);
+    BOOST_TEST(compare_with_server({store}, conninfo, {}, ServerRows::from_benchstore) == "");
+    BOOST_TEST(server_count(conninfo, "benchmarks") == 3 + 5);
+    BOOST_TEST(server_count(conninfo, "device_measurements") == 60 + 500);
+    BOOST_TEST(server_count(conninfo, "model_measurements") == 3 + 10);
+    BOOST_TEST(pg.query(name, "SELECT max(version) FROM benchstore_schema_version") ==
+               std::to_string(pgsync::latest_server_schema_version()));
+
+    // A second sync adds nothing; new rows later go in once.
+    const auto again = sync(sync_options(store, conninfo));
+    BOOST_TEST(again.adoption.empty());
+    for (const auto& t : again.tables) BOOST_TEST(t.sent + t.skipped == 0);
+    add_rows(store, StoreShape{2, 10, 1}, 8);
+    BOOST_TEST_REQUIRE(run_sync(cli(store, conninfo)).status == 0);
+    BOOST_TEST(compare_with_server({store}, conninfo, {}, ServerRows::from_benchstore) == "");
+    BOOST_TEST(old_rows(name) == before);
+
+    // The dashboard's queries see old and new rows together.
+    BOOST_TEST(dashboard(name, "SELECT DISTINCT branch FROM benchmarks") == "(main)");
+    BOOST_TEST(dashboard(name, "SELECT DISTINCT gpu_name FROM benchmarks") == "(\"NVIDIA A100\")");
+    const auto commits = dashboard(name, "SELECT commit_id as commit_id, commit_message, gpu_name, created_at AS date "
+                                         "FROM benchmarks WHERE branch = 'main' ORDER BY benchmark_id DESC LIMIT 100");
+    BOOST_TEST(lines_of(commits) == 3u + 7u);
+    const auto bars = dashboard(name, "SELECT CAST(m.measurements->'model_load_time' AS double precision) AS "
+                                      "model_load_time, left(b.commit_id, 7), m.time FROM benchmarks as b JOIN "
+                                      "model_measurements AS m ON b.benchmark_id = m.benchmark_id WHERE b.branch = "
+                                      "'main' AND gpu_name = 'NVIDIA A100' ORDER BY b.benchmark_id DESC LIMIT 100");
+    BOOST_TEST(lines_of(bars) == 3u + 12u);
+    BOOST_TEST(contains(bars, "(1.25,hf0c0ff,"), bars);
+    BOOST_TEST(contains(bars, ",c0ffee"), bars);
+    const auto series = dashboard(name, "SELECT d.cpu_util, d.time FROM benchmarks AS b JOIN device_measurements AS d "
+                                        "ON b.benchmark_id = d.benchmark_id WHERE branch = 'main'");
+    BOOST_TEST(lines_of(series) == 60u + 520u);
+    BOOST_TEST(lines_of(dashboard(name, "SELECT created_at - INTERVAL '5 secs' FROM benchmarks WHERE branch = 'main' "
+                                        "ORDER BY benchmark_id ASC LIMIT 1")) == 1u);
+    BOOST_TEST(lines_of(dashboard(name, "SELECT time + INTERVAL '5 secs' FROM benchmarks AS b JOIN device_measurements "
+                                        "AS d ON b.benchmark_id = d.benchmark_id WHERE branch = 'main' ORDER BY "
+                                        "b.benchmark_id DESC, d.measurement_id DESC LIMIT 1")) == 1u);
+    (void)old_commits;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(sync_adopt)
+
+BOOST_AUTO_TEST_CASE(adopts_hugging_face_database_with_text_ids_keeping_every_old_row)
+{
+    adopt_and_check("VARCHAR(36)", false);
+}
+
+BOOST_AUTO_TEST_CASE(adopts_older_shape_with_uuid_ids_and_a_plain_gpu_name_column)
+{
+    adopt_and_check("uuid", true);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
