@@ -204,4 +204,102 @@ BOOST_AUTO_TEST_CASE(adopts_older_shape_with_uuid_ids_and_a_plain_gpu_name_colum
     adopt_and_check("uuid", true);
 }
 
+// Shapes benchstore cannot write into: refused with one line naming the table and column, by
+// --dry-run and by a real sync alike, before anything changes.
+BOOST_AUTO_TEST_CASE(refuses_unadoptable_shapes_naming_table_and_column_and_changes_nothing)
+{
+    struct Case {
+        std::string from, to, message;
+    };
+    const std::vector<Case> cases{
+        // The published init_db.sql as written: integer ids.
+        {"VARCHAR(36)", "int", "benchmarks.benchmark_id is integer; benchstore needs uuid or text"},
+        {"VARCHAR(36)", "VARCHAR(20)", "benchmarks.benchmark_id is character varying(20)"},
+        {"  gpu_mem_megabytes double precision,\n", "", "column device_measurements.gpu_mem_megabytes is missing"},
+        {"  repository VARCHAR(255),\n", "", "column benchmarks.repository is missing"},
+        {"  metadata jsonb,\n", "  metadata json,\n", "benchmarks.metadata is json; benchstore needs jsonb"},
+        {"  measurements jsonb,\n", "  measurements jsonb,\n  runner text NOT NULL,\n",
+         "model_measurements.runner is NOT NULL without a default"},
+        {"model_measurements", "other_measurements", "table model_measurements is missing"},
+    };
+    auto& pg = shared_postgres();
+    TempDir dir;
+    const auto store = dir / "b.db";
+    add_rows(store, StoreShape{2, 10, 1}, 9);
+    for (const auto& c : cases) {
+        std::string schema = hf_schema("VARCHAR(36)");
+        for (auto at = schema.find(c.from); at != std::string::npos; at = schema.find(c.from, at + c.to.size()))
+            schema.replace(at, c.from.size(), c.to);
+        const auto name = pg.create_database();
+        const auto conninfo = pg.conninfo(name);
+        pg.query(name, schema);
+        const auto before = schema_of(name);
+        for (const bool dry : {true, false}) {
+            auto args = cli(store, conninfo);
+            if (dry) args.push_back("--dry-run");
+            const auto r = run_sync(args);
+            BOOST_TEST(r.status == 1, c.message << ": exit " << r.status);
+            BOOST_TEST(line_count(r.err) == 1u, r.err);
+            BOOST_TEST(contains(r.err, "cannot adopt the existing database"), r.err);
+            BOOST_TEST(contains(r.err, c.message), r.err);
+            BOOST_TEST(contains(r.err, "nothing was changed"), r.err);
+            BOOST_TEST(schema_of(name) == before, c.message);
+        }
+    }
+}
+
+// kill -9 while adopting and while sending, then a clean sync: the adoption happened once, the old
+// rows are untouched, and benchstore's rows are there exactly once (the oracle).
+BOOST_AUTO_TEST_CASE(kill_9_during_adoption_and_sync_then_resync_is_exact)
+{
+    using Clock = std::chrono::steady_clock;
+    auto& pg = shared_postgres();
+    TempDir dir;
+    const auto store = dir / "b.db";
+    add_rows(store, StoreShape{8, 1500, 3}, 10);
+    auto args = [&](const std::string& conninfo) {
+        auto a = cli(store, conninfo);
+        a.insert(a.end(), {"--batch-rows", "300"});
+        return a;
+    };
+    auto fresh = [&] {
+        const auto name = pg.create_database();
+        pg.query(name, hf_schema("VARCHAR(36)"));
+        insert_hf_rows(name, 2, false);
+        return name;
+    };
+    const auto t0 = Clock::now();
+    BOOST_TEST_REQUIRE(run_sync(args(pg.conninfo(fresh()))).status == 0);
+    const double full_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+
+    std::mt19937 rng(4712);
+    int kills = 0;
+    for (int round = 0; round < 10 && kills < 12; ++round) {
+        const auto name = fresh();
+        const auto conninfo = pg.conninfo(name);
+        const auto before = old_rows(name);
+        // The first kill of a round lands early (often inside the adoption), the later ones spread
+        // over what is left; a run that finishes first ends the round.
+        for (int attempt = 0; attempt < 4; ++attempt) {
+            const int pid = spawn_sync(args(conninfo));
+            std::uniform_real_distribution<double> delay(0, full_ms * (attempt == 0 ? 0.1 : 0.5));
+            std::this_thread::sleep_for(std::chrono::microseconds(static_cast<long>(delay(rng) * 1000)));
+            kill(pid, SIGKILL);
+            const int status = wait_for(pid);
+            if (status != 128 + SIGKILL) {
+                BOOST_TEST_REQUIRE(status == 0);
+                break;
+            }
+            ++kills;
+        }
+        BOOST_TEST_REQUIRE(run_sync(args(conninfo)).status == 0);
+        BOOST_TEST(compare_with_server({store}, conninfo, {}, ServerRows::from_benchstore) == "");
+        BOOST_TEST(old_rows(name) == before);
+        BOOST_TEST(pg.query(name, "SELECT count(*) FROM benchstore_schema_version") ==
+                   std::to_string(pgsync::latest_server_schema_version()));
+    }
+    BOOST_TEST_MESSAGE(kills << " kills; uninterrupted sync " << full_ms << " ms");
+    BOOST_TEST(kills >= 12);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
