@@ -4,6 +4,8 @@
 #include <signal.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <thread>
 
@@ -19,40 +21,17 @@ using namespace benchstore::test;
 
 namespace {
 
-// Hugging Face's benchmark/init_db.sql (newest published shape: repository, metadata jsonb,
-// measurements jsonb, their indexes), with benchmark_id of the type their recorder actually
-// writes (str(uuid4())) instead of the SERIAL the file declares. gpu_name: empty for the newest
-// shape, or the older shape's plain column.
+// tests/data/hf_init_db.sql with benchmark_id of id_type; gpu_name: "" for the newest shape, or
+// the older shape's plain column definition.
 std::string hf_schema(const std::string& id_type, const std::string& gpu_name = "")
 {
-    return "CREATE TABLE IF NOT EXISTS benchmarks (\n"
-           "  benchmark_id " + id_type + " PRIMARY KEY,\n"
-           "  repository VARCHAR(255),\n"
-           "  branch VARCHAR(255),\n"
-           "  commit_id VARCHAR(72),\n"
-           "  commit_message VARCHAR(70),\n"
-           "  metadata jsonb,\n" + gpu_name +
-           "  created_at timestamp without time zone NOT NULL DEFAULT (current_timestamp AT TIME ZONE 'UTC')\n"
-           ");\n"
-           "CREATE INDEX IF NOT EXISTS benchmarks_benchmark_id_idx ON benchmarks (benchmark_id);\n"
-           "CREATE INDEX IF NOT EXISTS benchmarks_branch_idx ON benchmarks (branch);\n"
-           "CREATE TABLE IF NOT EXISTS device_measurements (\n"
-           "  measurement_id SERIAL PRIMARY KEY,\n"
-           "  benchmark_id " + id_type + " REFERENCES benchmarks (benchmark_id),\n"
-           "  cpu_util double precision,\n"
-           "  mem_megabytes double precision,\n"
-           "  gpu_util double precision,\n"
-           "  gpu_mem_megabytes double precision,\n"
-           "  time timestamp without time zone NOT NULL DEFAULT (current_timestamp AT TIME ZONE 'UTC')\n"
-           ");\n"
-           "CREATE INDEX IF NOT EXISTS device_measurements_branch_idx ON device_measurements (benchmark_id);\n"
-           "CREATE TABLE IF NOT EXISTS model_measurements (\n"
-           "  measurement_id SERIAL PRIMARY KEY,\n"
-           "  benchmark_id " + id_type + " REFERENCES benchmarks (benchmark_id),\n"
-           "  measurements jsonb,\n"
-           "  time timestamp without time zone NOT NULL DEFAULT (current_timestamp AT TIME ZONE 'UTC')\n"
-           ");\n"
-           "CREATE INDEX IF NOT EXISTS model_measurements_branch_idx ON model_measurements (benchmark_id);\n";
+    std::ifstream in(std::filesystem::path(BENCHSTORE_SOURCE_DIR) / "tests" / "data" / "hf_init_db.sql");
+    std::string sql((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    BOOST_TEST_REQUIRE(!sql.empty());
+    for (auto at = sql.find("VARCHAR(36)"); at != std::string::npos; at = sql.find("VARCHAR(36)", at + id_type.size()))
+        sql.replace(at, 11, id_type);
+    sql.insert(sql.find("  created_at"), gpu_name);
+    return sql;
 }
 
 // Rows as Hugging Face's MetricsRecorder inserts them: its three INSERT statements, str(uuid4())
@@ -156,6 +135,8 @@ void adopt_and_check(const std::string& id_type, bool plain_gpu_name)
     BOOST_TEST(server_count(conninfo, "model_measurements") == 3 + 10);
     BOOST_TEST(pg.query(name, "SELECT max(version) FROM benchstore_schema_version") ==
                std::to_string(pgsync::latest_server_schema_version()));
+    // The later migrations ran too: the dashboard's time indexes.
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%_time_brin'") == "2");
 
     // A second sync adds nothing; new rows later go in once.
     const auto again = sync(sync_options(store, conninfo));
