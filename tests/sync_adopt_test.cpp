@@ -185,6 +185,38 @@ BOOST_AUTO_TEST_CASE(adopts_older_shape_with_uuid_ids_and_a_plain_gpu_name_colum
     adopt_and_check("uuid", true);
 }
 
+// Their narrower columns stay: a benchmark the adopted table refuses (a branch longer than
+// VARCHAR(255)) is a rejected row, and their foreign keys keep its measurements from going in as
+// orphans; every other row arrives exactly once and the old rows stay as they were.
+BOOST_AUTO_TEST_CASE(benchmark_refused_by_their_column_limits_is_rejected_without_orphans)
+{
+    auto& pg = shared_postgres();
+    const auto name = pg.create_database();
+    const auto conninfo = pg.conninfo(name);
+    pg.query(name, hf_schema("VARCHAR(36)"));
+    insert_hf_rows(name, 2, false);
+    const auto before = old_rows(name);
+    TempDir dir;
+    const auto store = dir / "b.db";
+    add_rows(store, StoreShape{2, 10, 1}, 11);
+    StoreShape long_branch{1, 10, 1};
+    long_branch.branch = std::string(300, 'b');
+    const auto refused = add_rows(store, long_branch, 12);
+    add_rows(store, StoreShape{2, 10, 1}, 13);
+
+    const auto r = run_sync(cli(store, conninfo));
+    BOOST_TEST(r.status == 1, r.err);
+    BOOST_TEST(contains(r.out, "rejected benchmarks row"), r.out);
+    BOOST_TEST(contains(r.out, refused.front()), r.out);
+    BOOST_TEST(compare_with_server({store}, conninfo, refused, ServerRows::from_benchstore) == "");
+    BOOST_TEST(old_rows(name) == before);
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM device_measurements d WHERE NOT EXISTS (SELECT 1 FROM benchmarks b "
+                              "WHERE b.benchmark_id = d.benchmark_id)") == "0");
+    // A later sync sends nothing again, and the rows of the refused benchmark stay out.
+    run_sync(cli(store, conninfo));
+    BOOST_TEST(compare_with_server({store}, conninfo, refused, ServerRows::from_benchstore) == "");
+}
+
 // Shapes benchstore cannot write into: refused with one line naming the table and column, by
 // --dry-run and by a real sync alike, before anything changes.
 BOOST_AUTO_TEST_CASE(refuses_unadoptable_shapes_naming_table_and_column_and_changes_nothing)

@@ -31,10 +31,14 @@
 #include <cxxopts.hpp>
 
 #include "benchstore/metrics_recorder.hpp"
+#include "speed_support.hpp"
 
 extern char** environ;
 
 namespace {
+
+using benchstore::speed::capture;
+using benchstore::speed::median;
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -71,24 +75,6 @@ Run run_child(const std::vector<std::string>& argv, const fs::path& out = "/dev/
 void must(const Run& r, const std::string& what)
 {
     if (r.status != 0) throw std::runtime_error(what + " failed with status " + std::to_string(r.status));
-}
-
-std::string capture(const std::string& command)
-{
-    std::string out;
-    FILE* p = popen(command.c_str(), "r");
-    if (!p) throw std::runtime_error("cannot run " + command);
-    char buf[4096];
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    if (pclose(p) != 0) throw std::runtime_error("command failed: " + command);
-    while (!out.empty() && (out.back() == '\n')) out.pop_back();
-    return out;
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
 // The store: benchmarks through the recorder (schema, source id, UUID v7s), then device rows in
