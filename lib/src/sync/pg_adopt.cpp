@@ -250,14 +250,9 @@ std::vector<AdoptionStep> plan_adoption(PgConnection& conn)
             step.sql += "; ALTER TABLE benchmarks ALTER COLUMN received_at SET DEFAULT now()";
     }
     for (auto& step : bookkeeping_tables()) steps.push_back(std::move(step));
+    if (const auto latest = postgres_schema::migrations.size(); latest >= 2)
+        steps.push_back({"then apply benchstore schema migrations 2 to " + std::to_string(latest), ""});
     return steps;
-}
-
-std::string migrations_after_adoption()
-{
-    const auto latest = postgres_schema::migrations.size();
-    if (latest < 2) return "";
-    return "then apply benchstore schema migrations 2 to " + std::to_string(latest) + " (indexes)";
 }
 
 IdColumn benchmark_id_column(PgConnection& conn)

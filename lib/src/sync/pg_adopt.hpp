@@ -17,7 +17,7 @@ namespace benchstore::pgsync {
 // One change adoption makes, in the order it makes them.
 struct AdoptionStep {
     std::string description;  // for people: "add column benchmarks.host text"
-    std::string sql;
+    std::string sql;          // empty for the last line: the later migrations that follow it
 };
 
 // True when a database without benchstore's version table already has a benchmarks,
@@ -29,9 +29,6 @@ bool has_existing_tables(PgConnection& conn);
 // table or column, benchmark_id that is not uuid or text, a NOT NULL column without a default
 // that benchstore would not fill, ...).
 std::vector<AdoptionStep> plan_adoption(PgConnection& conn);
-
-// The line that follows an adoption's steps: the later migrations it then applies ("" if none).
-std::string migrations_after_adoption();
 
 // How the server holds benchmark ids: benchstore's own schema uses uuid; an adopted database may
 // keep text.

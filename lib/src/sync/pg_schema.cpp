@@ -45,10 +45,9 @@ SchemaOutcome migrate_server_schema(PgConnection& conn)
     if (version == 0 && has_existing_tables(conn)) {
         // Migration 1 would create the tables: adopting the existing ones takes its place.
         for (const auto& step : plan_adoption(conn)) {
-            conn.exec(step.sql);
+            if (!step.sql.empty()) conn.exec(step.sql);
             outcome.adoption.push_back(step.description);
         }
-        if (const auto then = migrations_after_adoption(); !then.empty()) outcome.adoption.push_back(then);
         conn.exec("INSERT INTO benchstore_schema_version (version) VALUES (1)");
         version = 1;
     }

@@ -55,10 +55,8 @@ SyncResult dry_run(pgsync::PgConnection& conn, SQLite::Database& db, const SyncO
     const int version = pgsync::server_schema_version(conn);
     pgsync::refuse_newer_schema(conn, version);
     result.schema_created = version < pgsync::latest_server_schema_version();  // would be
-    if (version == 0 && pgsync::has_existing_tables(conn)) {
+    if (version == 0 && pgsync::has_existing_tables(conn))
         for (const auto& step : pgsync::plan_adoption(conn)) result.adoption.push_back(step.description);
-        if (const auto then = pgsync::migrations_after_adoption(); !then.empty()) result.adoption.push_back(then);
-    }
     const auto& specs = pgsync::table_specs();
     for (std::size_t i = 0; i < specs.size(); ++i) {
         SyncTableResult t;
