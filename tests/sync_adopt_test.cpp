@@ -169,6 +169,12 @@ void adopt_and_check(const std::string& id_type, bool plain_gpu_name)
                                         "AS d ON b.benchmark_id = d.benchmark_id WHERE branch = 'main' ORDER BY "
                                         "b.benchmark_id DESC, d.measurement_id DESC LIMIT 1")) == 1u);
     (void)old_commits;
+
+    // Their own recorder keeps working beside benchstore: its INSERTs still fit the adopted tables.
+    insert_hf_rows(name, 1, plain_gpu_name);
+    BOOST_TEST(server_count(conninfo, "device_measurements") == 80 + 520);
+    BOOST_TEST_REQUIRE(run_sync(cli(store, conninfo)).status == 0);
+    BOOST_TEST(compare_with_server({store}, conninfo, {}, ServerRows::from_benchstore) == "");
 }
 
 } // namespace
@@ -183,6 +189,32 @@ BOOST_AUTO_TEST_CASE(adopts_hugging_face_database_with_text_ids_keeping_every_ol
 BOOST_AUTO_TEST_CASE(adopts_older_shape_with_uuid_ids_and_a_plain_gpu_name_column)
 {
     adopt_and_check("uuid", true);
+}
+
+// Several machines meeting a Hugging Face database at once: one adopts it, the others wait for
+// that and then send; every store's rows arrive exactly once.
+BOOST_AUTO_TEST_CASE(syncs_meeting_the_database_at_once_adopt_it_once)
+{
+    auto& pg = shared_postgres();
+    const auto name = pg.create_database();
+    const auto conninfo = pg.conninfo(name);
+    pg.query(name, hf_schema("VARCHAR(36)"));
+    insert_hf_rows(name, 2, false);
+    const auto before = old_rows(name);
+    TempDir dir;
+    std::vector<std::filesystem::path> stores;
+    std::vector<int> pids;
+    for (int i = 0; i < 4; ++i) {
+        stores.push_back(dir / std::to_string(i));
+        stores.back() += ".db";
+        add_rows(stores.back(), StoreShape{3, 50, 1}, 20 + static_cast<unsigned>(i));
+    }
+    for (const auto& store : stores) pids.push_back(spawn_sync(cli(store, conninfo)));
+    for (const int pid : pids) BOOST_TEST(wait_for(pid) == 0);
+    BOOST_TEST(compare_with_server(stores, conninfo, {}, ServerRows::from_benchstore) == "");
+    BOOST_TEST(old_rows(name) == before);
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM benchstore_schema_version") ==
+               std::to_string(pgsync::latest_server_schema_version()));
 }
 
 // Their narrower columns stay: a benchmark the adopted table refuses (a branch longer than
