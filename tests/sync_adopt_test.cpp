@@ -191,6 +191,26 @@ BOOST_AUTO_TEST_CASE(adopts_older_shape_with_uuid_ids_and_a_plain_gpu_name_colum
     adopt_and_check("uuid", true);
 }
 
+// Schema version 2's BRIN indexes on time serve the dashboard's time-range panels, in a database
+// benchstore created and in an adopted one alike.
+BOOST_AUTO_TEST_CASE(fresh_and_adopted_databases_both_get_the_dashboard_time_indexes)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    add_rows(dir / "b.db", StoreShape{1, 5, 1}, 30);
+    const auto fresh = pg.create_database();
+    const auto adopted = pg.create_database();
+    pg.query(adopted, hf_schema("VARCHAR(36)"));
+    const std::string indexes = "SELECT string_agg(indexdef, '; ' ORDER BY indexname) FROM pg_indexes "
+                                "WHERE indexname LIKE '%time_brin'";
+    for (const auto& name : {fresh, adopted}) {
+        BOOST_TEST_REQUIRE(run_sync(cli(dir / "b.db", pg.conninfo(name))).status == 0);
+        BOOST_TEST(pg.query(name, indexes) ==
+                   "CREATE INDEX device_measurements_time_brin ON public.device_measurements USING brin (\"time\"); "
+                   "CREATE INDEX model_measurements_time_brin ON public.model_measurements USING brin (\"time\")");
+    }
+}
+
 // Several machines meeting a Hugging Face database at once: one adopts it, the others wait for
 // that and then send; every store's rows arrive exactly once.
 BOOST_AUTO_TEST_CASE(syncs_meeting_the_database_at_once_adopt_it_once)
