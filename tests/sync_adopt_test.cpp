@@ -87,6 +87,24 @@ std::string schema_of(const std::string& database)
         "(SELECT string_agg(tgname, ',' ORDER BY tgname) FROM pg_trigger))");
 }
 
+// A fresh database holding their newest schema and rows of two benchmarks their tool wrote.
+struct HfDatabase {
+    std::string name;
+    std::string conninfo;
+    std::string old_rows;  // old_rows() right after their tool wrote them
+};
+
+HfDatabase hf_database()
+{
+    auto& pg = shared_postgres();
+    HfDatabase db{pg.create_database(), "", ""};
+    db.conninfo = pg.conninfo(db.name);
+    pg.query(db.name, hf_schema("VARCHAR(36)"));
+    insert_hf_rows(db.name, 2, false);
+    db.old_rows = old_rows(db.name);
+    return db;
+}
+
 std::vector<std::string> cli(const std::filesystem::path& db, const std::string& conninfo)
 {
     return {"--db", db.string(), "--dsn", conninfo};
@@ -216,11 +234,7 @@ BOOST_AUTO_TEST_CASE(fresh_and_adopted_databases_both_get_the_dashboard_time_ind
 BOOST_AUTO_TEST_CASE(syncs_meeting_the_database_at_once_adopt_it_once)
 {
     auto& pg = shared_postgres();
-    const auto name = pg.create_database();
-    const auto conninfo = pg.conninfo(name);
-    pg.query(name, hf_schema("VARCHAR(36)"));
-    insert_hf_rows(name, 2, false);
-    const auto before = old_rows(name);
+    const auto [name, conninfo, before] = hf_database();
     TempDir dir;
     std::vector<std::filesystem::path> stores;
     std::vector<int> pids;
@@ -243,11 +257,7 @@ BOOST_AUTO_TEST_CASE(syncs_meeting_the_database_at_once_adopt_it_once)
 BOOST_AUTO_TEST_CASE(benchmark_refused_by_their_column_limits_is_rejected_without_orphans)
 {
     auto& pg = shared_postgres();
-    const auto name = pg.create_database();
-    const auto conninfo = pg.conninfo(name);
-    pg.query(name, hf_schema("VARCHAR(36)"));
-    insert_hf_rows(name, 2, false);
-    const auto before = old_rows(name);
+    const auto [name, conninfo, before] = hf_database();
     TempDir dir;
     const auto store = dir / "b.db";
     add_rows(store, StoreShape{2, 10, 1}, 11);
@@ -327,22 +337,14 @@ BOOST_AUTO_TEST_CASE(kill_9_during_adoption_and_sync_then_resync_is_exact)
         a.insert(a.end(), {"--batch-rows", "300"});
         return a;
     };
-    auto fresh = [&] {
-        const auto name = pg.create_database();
-        pg.query(name, hf_schema("VARCHAR(36)"));
-        insert_hf_rows(name, 2, false);
-        return name;
-    };
     const auto t0 = Clock::now();
-    BOOST_TEST_REQUIRE(run_sync(args(pg.conninfo(fresh()))).status == 0);
+    BOOST_TEST_REQUIRE(run_sync(args(hf_database().conninfo)).status == 0);
     const double full_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 
     std::mt19937 rng(4712);
     int kills = 0;
     for (int round = 0; round < 10 && kills < 12; ++round) {
-        const auto name = fresh();
-        const auto conninfo = pg.conninfo(name);
-        const auto before = old_rows(name);
+        const auto [name, conninfo, before] = hf_database();
         // The first kill of a round lands early (often inside the adoption), the later ones spread
         // over what is left; a run that finishes first ends the round.
         for (int attempt = 0; attempt < 4; ++attempt) {
