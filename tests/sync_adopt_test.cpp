@@ -138,6 +138,8 @@ void adopt_and_check(const std::string& id_type, bool plain_gpu_name)
     BOOST_TEST_REQUIRE(dry.status == 0, dry.err);
     BOOST_TEST(contains(dry.out, "(existing database would be adopted)"), dry.out);
     BOOST_TEST(contains(dry.out, "adopt: add column benchmarks.local_id bigint"), dry.out);
+    BOOST_TEST(contains(dry.out, "adopt: add column benchmarks.received_at timestamptz (NULL in existing rows, now() "
+                                 "for new ones)"), dry.out);
     BOOST_TEST(contains(dry.out, "adopt: add unique index device_measurements_benchstore_key"), dry.out);
     BOOST_TEST(contains(dry.out, "adopt: create table sync_state"), dry.out);
     BOOST_TEST(contains(dry.out, "adopt: then apply benchstore schema migrations 2 to"), dry.out);
@@ -148,6 +150,8 @@ void adopt_and_check(const std::string& id_type, bool plain_gpu_name)
     BOOST_TEST(contains(first.out, "(existing database adopted)"), first.out);
     BOOST_TEST(old_rows(name) == before);
     BOOST_TEST(compare_with_server({store}, conninfo, {}, ServerRows::from_benchstore) == "");
+    BOOST_TEST(pg.query(name, "SELECT count(*) FILTER (WHERE received_at IS NULL) || '/' || count(*) FILTER (WHERE "
+                              "local_id IS NULL) FROM benchmarks") == "3/3");
     BOOST_TEST(server_count(conninfo, "benchmarks") == 3 + 5);
     BOOST_TEST(server_count(conninfo, "device_measurements") == 60 + 500);
     BOOST_TEST(server_count(conninfo, "model_measurements") == 3 + 10);

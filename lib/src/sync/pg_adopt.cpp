@@ -27,11 +27,13 @@ struct Table {
 };
 
 // A column benchstore writes: required (add_type == nullptr: Hugging Face's own column, which must
-// be there) or added when missing with add_type.
+// be there) or added when missing with add_type, and then given new_rows_default, which only rows
+// inserted later take (a default in ADD COLUMN would fill the existing rows too).
 struct Rule {
     const char* column;
     Kind kind;
     const char* add_type;
+    const char* new_rows_default = nullptr;
 };
 
 const char* kind_name(Kind kind)
@@ -78,7 +80,7 @@ const std::vector<Rule>& rules_for(const std::string& table)
           {"status", Kind::text, "text CHECK (status IN ('running', 'completed', 'failed'))"},
           {"status_reason", Kind::text, "text"}, {"finished_at", Kind::timestamp, "timestamp without time zone"},
           {"status_seq", Kind::bigint, "bigint"}, {"source_id", Kind::uuid, "uuid"}, {"local_id", Kind::bigint, "bigint"},
-          {"received_at", Kind::timestamptz, "timestamptz"}}},
+          {"received_at", Kind::timestamptz, "timestamptz", "now()"}}},
         {"device_measurements",
          {{"measurement_id", Kind::integer, nullptr}, {"benchmark_id", Kind::id, nullptr},
           {"cpu_util", Kind::float8, nullptr}, {"mem_megabytes", Kind::float8, nullptr},
@@ -134,8 +136,14 @@ void check_columns(const PgConnection& conn, const Table& table, std::vector<Ado
         const std::string qualified = table.name + "." + rule.column;
         if (it == table.columns.end()) {
             if (rule.add_type == nullptr) refuse(conn, "column " + qualified + " is missing");
-            steps.push_back({"add column " + qualified + " " + rule.add_type + " (NULL in existing rows)",
-                             "ALTER TABLE " + table.name + " ADD COLUMN " + rule.column + " " + rule.add_type});
+            std::string sql = "ALTER TABLE " + table.name + " ADD COLUMN " + rule.column + " " + rule.add_type;
+            std::string description = "add column " + qualified + " " + rule.add_type + " (NULL in existing rows";
+            if (rule.new_rows_default != nullptr) {
+                sql += "; ALTER TABLE " + table.name + " ALTER COLUMN " + rule.column + " SET DEFAULT " +
+                       rule.new_rows_default;
+                description += std::string(", ") + rule.new_rows_default + " for new ones";
+            }
+            steps.push_back({description + ")", sql});
             continue;
         }
         if (!accepts(rule.kind, it->second))
@@ -243,11 +251,6 @@ std::vector<AdoptionStep> plan_adoption(PgConnection& conn)
                              "CREATE UNIQUE INDEX " + table.name + "_benchstore_key ON " + table.name +
                                  " (benchmark_id, local_id)"});
         }
-    }
-    for (auto& step : steps) {
-        // New rows get the time the server received them; existing rows keep NULL (unknown).
-        if (step.sql.ends_with("ADD COLUMN received_at timestamptz"))
-            step.sql += "; ALTER TABLE benchmarks ALTER COLUMN received_at SET DEFAULT now()";
     }
     for (auto& step : bookkeeping_tables()) steps.push_back(std::move(step));
     if (const auto latest = postgres_schema::migrations.size(); latest >= 2)
