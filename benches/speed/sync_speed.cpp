@@ -11,6 +11,8 @@
 //        device_measurements INCLUDING ALL: same columns, same primary key)
 // each as a child process (wall time, peak RSS by wait4). Medians are printed with the ratio.
 // Finally one sync of a --big-rows store (default 10,000,000) for peak RSS at a large backlog.
+// With --hf-schema every database starts as Hugging Face's init_db.sql (tests/data/hf_init_db.sql:
+// VARCHAR(36) ids, foreign keys), which the first sync adopts: the cost of their shape.
 // Everything is deleted at the end.
 #include <fcntl.h>
 #include <spawn.h>
@@ -29,10 +31,14 @@
 #include <cxxopts.hpp>
 
 #include "benchstore/metrics_recorder.hpp"
+#include "speed_support.hpp"
 
 extern char** environ;
 
 namespace {
+
+using benchstore::speed::capture;
+using benchstore::speed::median;
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -71,24 +77,6 @@ void must(const Run& r, const std::string& what)
     if (r.status != 0) throw std::runtime_error(what + " failed with status " + std::to_string(r.status));
 }
 
-std::string capture(const std::string& command)
-{
-    std::string out;
-    FILE* p = popen(command.c_str(), "r");
-    if (!p) throw std::runtime_error("cannot run " + command);
-    char buf[4096];
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    if (pclose(p) != 0) throw std::runtime_error("command failed: " + command);
-    while (!out.empty() && (out.back() == '\n')) out.pop_back();
-    return out;
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
 // The store: benchmarks through the recorder (schema, source id, UUID v7s), then device rows in
 // one raw INSERT ... SELECT, rows/benchmarks consecutive rows per benchmark, 10 samples a second.
 void build_store(const fs::path& db, long long rows, int benchmarks)
@@ -121,9 +109,11 @@ int main(int argc, char** argv)
         ("batch-rows", "benchstore-sync --batch-rows", cxxopts::value<long long>()->default_value("50000"))
         ("big-rows", "device rows of the large-backlog run (0: skip)", cxxopts::value<long long>()->default_value("10000000"))
         ("dir", "work folder (deleted at the end)", cxxopts::value<std::string>()->default_value("/tmp/benchstore-speed-sync"))
+        ("hf-schema", "sync into Hugging Face's schema (adopted by the first sync)")
         ("h,help", "help");
     long long rows, batch, big;
     int benchmarks, repeat;
+    bool hf_schema;
     fs::path dir;
     try {
         auto a = cli.parse(argc, argv);
@@ -137,6 +127,7 @@ int main(int argc, char** argv)
         batch = a["batch-rows"].as<long long>();
         big = a["big-rows"].as<long long>();
         dir = a["dir"].as<std::string>();
+        hf_schema = a.count("hf-schema") > 0;
     } catch (const std::exception& e) {
         std::cerr << "benchstore-speed-sync: error: " << e.what() << "\n";
         return 2;
@@ -154,6 +145,13 @@ int main(int argc, char** argv)
             must(run_child({"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", conninfo + " dbname=" + db, "-c", command}),
                  "psql " + command);
         };
+        auto create_database = [&](const std::string& db) {
+            psql("postgres", "CREATE DATABASE " + db);
+            if (hf_schema)
+                must(run_child({"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", conninfo + " dbname=" + db, "-f",
+                                (fs::path(BENCHSTORE_SOURCE_DIR) / "tests" / "data" / "hf_init_db.sql").string()}),
+                     "psql -f hf_init_db.sql");
+        };
         const fs::path store = dir / "store.db";
         auto t0 = Clock::now();
         build_store(store, rows, benchmarks);
@@ -170,7 +168,7 @@ int main(int argc, char** argv)
         std::vector<double> sync_s, resync_s, copy_s, sync_rss;
         for (int i = 0; i < repeat; ++i) {
             const std::string db = "bench" + std::to_string(i);
-            psql("postgres", "CREATE DATABASE " + db);
+            create_database(db);
             auto do_sync = [&] {
                 const auto r = run_child({sync_exe.string(), "--db", store.string(), "--dsn", conninfo + " dbname=" + db,
                                           "--batch-rows", std::to_string(batch)},
@@ -213,7 +211,8 @@ int main(int argc, char** argv)
             std::fflush(stdout);
         }
         const double s = median(sync_s), c = median(copy_s);
-        std::printf("\n%lld device rows, medians of %d (batch %lld rows, loopback, fsync on):\n", rows, repeat, batch);
+        std::printf("\n%lld device rows, medians of %d (batch %lld rows, loopback, fsync on%s):\n", rows, repeat, batch,
+                    hf_schema ? ", Hugging Face's schema adopted" : "");
         std::printf("  benchstore-sync into an empty database   %8.2f s  %10.0f rows/s\n", s, rows / s);
         std::printf("  psql \\copy CSV into an empty table       %8.2f s  %10.0f rows/s\n", c, rows / c);
         std::printf("  sync / \\copy rows per second             %8.2f\n", c / s);
@@ -228,7 +227,7 @@ int main(int argc, char** argv)
             build_store(big_store, big, benchmarks);
             std::printf("\nbig store: %lld device rows built in %.1f s\n", big,
                         std::chrono::duration<double>(Clock::now() - t0).count());
-            psql("postgres", "CREATE DATABASE big");
+            create_database("big");
             const auto r = run_child({sync_exe.string(), "--db", big_store.string(), "--dsn", conninfo + " dbname=big",
                                       "--batch-rows", std::to_string(batch)},
                                      dir / "big.out");

@@ -105,8 +105,9 @@ void read_store(const std::filesystem::path& path, const std::set<std::string>& 
     }
 }
 
-void read_server(const std::string& conninfo, Rows& rows)
+void read_server(const std::string& conninfo, ServerRows which, Rows& rows)
 {
+    const std::string where = which == ServerRows::all ? "" : " WHERE local_id IS NOT NULL";
     std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(conninfo.c_str()), &PQfinish);
     if (PQstatus(conn.get()) != CONNECTION_OK)
         throw std::runtime_error(std::string("oracle cannot connect: ") + PQerrorMessage(conn.get()));
@@ -120,7 +121,7 @@ void read_server(const std::string& conninfo, Rows& rows)
     auto b = query((std::string("SELECT benchmark_id, local_id, repository, branch, commit_id, commit_message, "
                                 "(SELECT string_agg(key || '=' || value, ',' ORDER BY key) FROM "
                                 "jsonb_each_text(metadata)), to_char(created_at, ") + ts +
-                    "), host, run_id, module, status, status_reason, to_char(finished_at, " + ts + ") FROM benchmarks")
+                    "), host, run_id, module, status, status_reason, to_char(finished_at, " + ts + ") FROM benchmarks" + where)
                        .c_str());
     for (int i = 0; i < PQntuples(b.get()); ++i) {
         std::string line;
@@ -128,7 +129,7 @@ void read_server(const std::string& conninfo, Rows& rows)
         rows["benchmarks"].push_back(line);
     }
     auto d = query((std::string("SELECT benchmark_id, local_id, cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, "
-                                "to_char(time, ") + ts + ") FROM device_measurements")
+                                "to_char(time, ") + ts + ") FROM device_measurements" + where)
                        .c_str());
     for (int i = 0; i < PQntuples(d.get()); ++i) {
         std::string line = pg_text(d.get(), i, 0) + "|" + pg_text(d.get(), i, 1) + "|";
@@ -137,7 +138,7 @@ void read_server(const std::string& conninfo, Rows& rows)
         rows["device_measurements"].push_back(line);
     }
     auto m = query((std::string("SELECT benchmark_id, local_id, measurements::text, to_char(time, ") + ts +
-                    ") FROM model_measurements")
+                    ") FROM model_measurements" + where)
                        .c_str());
     for (int i = 0; i < PQntuples(m.get()); ++i)
         rows["model_measurements"].push_back(pg_text(m.get(), i, 0) + "|" + pg_text(m.get(), i, 1) + "|" +
@@ -283,12 +284,12 @@ int wait_for(int pid)
 }
 
 std::string compare_with_server(const std::vector<std::filesystem::path>& stores, const std::string& conninfo,
-                                const std::vector<std::string>& excluded_benchmarks)
+                                const std::vector<std::string>& excluded_benchmarks, ServerRows server_rows)
 {
     const std::set<std::string> excluded(excluded_benchmarks.begin(), excluded_benchmarks.end());
     Rows local, server;
     for (const auto& s : stores) read_store(s, excluded, local);
-    read_server(conninfo, server);
+    read_server(conninfo, server_rows, server);
     std::ostringstream report;
     for (const char* table : {"benchmarks", "device_measurements", "model_measurements"}) {
         auto& a = local[table];

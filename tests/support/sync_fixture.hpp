@@ -44,8 +44,12 @@ int wait_for(int pid);
 // count once). excluded_benchmarks are benchmark ids
 // whose rows are expected to be missing (rejected). Returns "" when all is well, else a
 // description of the first differences.
+// ServerRows::from_benchstore leaves out the server's rows that no store sent (local_id NULL: the
+// rows of an adopted database that Hugging Face's own tool wrote).
+enum class ServerRows { all, from_benchstore };
 std::string compare_with_server(const std::vector<std::filesystem::path>& stores, const std::string& conninfo,
-                                const std::vector<std::string>& excluded_benchmarks = {});
+                                const std::vector<std::string>& excluded_benchmarks = {},
+                                ServerRows server_rows = ServerRows::all);
 
 // Sync options for one store file and server.
 SyncOptions sync_options(const std::filesystem::path& db, const std::string& conninfo);

@@ -124,6 +124,9 @@ struct SyncResult {
     std::vector<SyncHeld> held;     // held back in this run, per table and benchmark
     bool stopped = false;           // options.stop ended it early
     bool schema_created = false;    // migrations were applied in this run
+    // An existing database that Hugging Face's tool created was adopted in this run (or, dry run,
+    // would be): one line per change made to it, in order. Empty otherwise.
+    std::vector<std::string> adoption;
     double seconds = 0;
 };
 
@@ -134,7 +137,9 @@ struct SyncResult {
 //                    creates or adopts a store;
 //   ConnectionError  server unreachable or connection lost: try again later (nothing half-sent);
 //   ServerError      wrong password, missing database, permission denied, a server database that
-//                    is not UTF8, a server schema newer than this program, or a copied store file
+//                    is not UTF8, a server schema newer than this program, existing tables that
+//                    cannot be adopted (one line naming the table and column; nothing changed), or
+//                    a copied store file
 //                    that has rows the server lacks under its source id (see new_source_id; an
 //                    older copy whose rows are all on the server is fine: SyncTableResult::older_copy).
 // Rows the server rejects (or the client: a timestamp it cannot read, text in a numeric column,

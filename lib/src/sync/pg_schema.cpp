@@ -3,6 +3,7 @@
 #include <string>
 
 #include "benchstore/postgres_migrations.hpp"
+#include "sync/pg_adopt.hpp"
 
 namespace benchstore::pgsync {
 namespace {
@@ -27,11 +28,12 @@ void refuse_newer_schema(const PgConnection& conn, int version)
                           "); upgrade benchstore-sync; nothing was sent");
 }
 
-bool migrate_server_schema(PgConnection& conn)
+SchemaOutcome migrate_server_schema(PgConnection& conn)
 {
+    SchemaOutcome outcome;
     int version = server_schema_version(conn);
     refuse_newer_schema(conn, version);
-    if (version == latest_server_schema_version()) return false;
+    if (version == latest_server_schema_version()) return outcome;
 
     PgTransaction tx(conn);
     conn.exec(schema_lock);
@@ -39,13 +41,22 @@ bool migrate_server_schema(PgConnection& conn)
               "applied_at timestamptz NOT NULL DEFAULT now())");
     version = server_schema_version(conn);  // again, under the lock: another sync may have migrated
     refuse_newer_schema(conn, version);
-    const bool applied = version < latest_server_schema_version();
+    outcome.applied = version < latest_server_schema_version();
+    if (version == 0 && has_existing_tables(conn)) {
+        // Migration 1 would create the tables: adopting the existing ones takes its place.
+        for (const auto& step : plan_adoption(conn)) {
+            if (!step.sql.empty()) conn.exec(step.sql);
+            outcome.adoption.push_back(step.description);
+        }
+        conn.exec("INSERT INTO benchstore_schema_version (version) VALUES (1)");
+        version = 1;
+    }
     for (int v = version; v < latest_server_schema_version(); ++v) {
         conn.exec(std::string(postgres_schema::migrations[static_cast<std::size_t>(v)]));
         conn.exec("INSERT INTO benchstore_schema_version (version) VALUES (" + std::to_string(v + 1) + ")");
     }
     tx.commit();
-    return applied;
+    return outcome;
 }
 
 } // namespace benchstore::pgsync

@@ -13,6 +13,7 @@
 #include "benchstore/uuid.hpp"
 #include "core/progress_line.hpp"
 #include "store/sqlite_store.hpp"
+#include "sync/pg_adopt.hpp"
 #include "sync/pg_connection.hpp"
 #include "sync/pg_schema.hpp"
 #include "sync/sync_tables.hpp"
@@ -68,6 +69,8 @@ SyncResult dry_run(pgsync::PgConnection& conn, SQLite::Database& db, const SyncO
     const int version = pgsync::server_schema_version(conn);
     pgsync::refuse_newer_schema(conn, version);
     result.schema_created = version < pgsync::latest_server_schema_version();  // would be
+    if (version == 0 && pgsync::has_existing_tables(conn))
+        for (const auto& step : pgsync::plan_adoption(conn)) result.adoption.push_back(step.description);
     const auto& specs = pgsync::table_specs();
     for (std::size_t i = 0; i < specs.size(); ++i) {
         SyncTableResult t;
@@ -172,10 +175,13 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
     SyncResult result;
     result.source_id = source_id;
     result.server = conn.server();
-    result.schema_created = pgsync::migrate_server_schema(conn);
+    const auto schema = pgsync::migrate_server_schema(conn);
+    result.schema_created = schema.applied;
+    result.adoption = schema.adoption;
     conn.exec("SET temp_buffers = '64MB'");
     const auto& specs = pgsync::table_specs();
-    for (const auto& spec : specs) conn.exec(spec.stage_ddl);
+    const auto id_column = pgsync::benchmark_id_column(conn);
+    for (const auto& spec : specs) conn.exec(pgsync::stage_ddl(spec, id_column));
     for (const auto& spec : specs)
         conn.exec("INSERT INTO sync_state (source_id, table_name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                   {source_id, spec.name});
@@ -225,8 +231,10 @@ std::vector<std::string> format_sync_report(const SyncResult& result, DryRun dry
     const bool dry = dry_run == DryRun::yes;
     std::snprintf(buf, sizeof buf, "%s %s (source %s) -> %s%s", dry ? "would sync" : "synced", "store",
                   result.source_id.c_str(), result.server.c_str(),
-                  result.schema_created ? (dry ? " (schema would be created)" : " (schema created)") : "");
+                  !result.adoption.empty() ? (dry ? " (existing database would be adopted)" : " (existing database adopted)")
+                  : result.schema_created ? (dry ? " (schema would be created)" : " (schema created)") : "");
     lines.emplace_back(buf);
+    for (const auto& step : result.adoption) lines.push_back("  adopt: " + step);
     std::string older;
     for (const auto& t : result.tables)
         if (t.older_copy) older += (older.empty() ? "" : ", ") + t.table;

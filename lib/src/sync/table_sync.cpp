@@ -5,6 +5,7 @@
 
 #include "benchstore/utf8.hpp"
 #include "sync/copy_binary.hpp"
+#include "sync/pg_adopt.hpp"
 
 namespace benchstore::pgsync {
 namespace {
@@ -46,7 +47,8 @@ bool row_on_server(PgConnection& conn, SQLite::Database& db, const TableSpec& sp
     const auto batch = read_batch(db, spec, id - 1, id, 1);
     if (batch.rows.empty() || batch.rows.front().id != id || !batch.rows.front().reject.empty()) return false;
     const auto& row = batch.rows.front();
-    conn.exec(spec.stage_ddl);
+    // An adopted database may hold text benchmark ids: stage the row as the batches do.
+    conn.exec(stage_ddl(spec, benchmark_id_column(conn)));
     PgTransaction tx(conn);
     conn.copy_begin(spec.copy_sql);
     conn.copy_put(copy_binary_header());
