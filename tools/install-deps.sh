@@ -2,7 +2,8 @@
 # Installs what benchstore needs on Debian 12, all from Debian's own packages:
 #   build:  g++ cmake, SQLiteCpp + SQLite, libpq, cxxopts, Howard Hinnant's date, Boost.Test
 #   tests:  PostgreSQL 15 server (started by the tests themselves), sqlite3 CLI, python3-pandas
-#           (the export tests check the CSV files the way pandas users read them)
+#           (the export tests check the CSV files the way pandas users read them), python3-scipy
+#           (the statistics tests check p-values against SciPy's)
 # Runs apt-get through sudo when not root. Safe to run again: apt-get skips what is installed.
 set -euo pipefail
 
@@ -10,7 +11,7 @@ packages=(
   g++ cmake make pkg-config
   libsqlitecpp-dev libsqlite3-dev sqlite3
   libpq-dev libcxxopts-dev libhowardhinnant-date-dev libboost-test-dev
-  postgresql postgresql-client python3 python3-pandas time
+  postgresql postgresql-client python3 python3-pandas python3-scipy time
 )
 
 sudo=()
