@@ -189,6 +189,31 @@ BOOST_AUTO_TEST_CASE(different_hosts_are_refused_unless_allowed)
     BOOST_TEST(allowed.out.find("WARNING: base and head ran on different hosts") != std::string::npos, allowed.out);
 }
 
+// The same host name on a machine with other hardware (or a new kernel) is another host.
+BOOST_AUTO_TEST_CASE(a_changed_machine_under_the_same_name_is_another_host)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    for (const auto& [commit, cores] : {std::pair{"c1", "8"}, std::pair{"c2", "16"}}) {
+        RecorderOptions o;
+        o.db_path = db;
+        o.repository = "r";
+        o.commit_id = commit;
+        o.host = "bench-1";
+        o.host_info = {{"cpu_model", "X"}, {"logical_cores", cores}};
+        MetricsRecorder rec(o);
+        const auto id = rec.initialise_benchmark({});
+        rec.collect_model_measurements(id, {{"t", 1.0}});
+    }
+    try {
+        compare(options(db, "commit:c1", "commit:c2"));
+        BOOST_FAIL("expected HostMismatchError");
+    } catch (const HostMismatchError& e) {
+        BOOST_TEST(std::string(e.what()).find(R"(bench-1 {"cpu_model":"X","logical_cores":"16"})") != std::string::npos,
+                   e.what());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(usage_and_errors_have_their_exit_status)
 {
     TempDir dir;

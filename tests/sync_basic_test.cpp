@@ -20,6 +20,7 @@
 #include "benchstore/store.hpp"
 #include "benchstore/sync.hpp"
 #include "store/sqlite_store.hpp"
+#include "sync/pg_schema.hpp"
 #include "support/postgres_server.hpp"
 #include "support/sync_fixture.hpp"
 #include "support/temp_dir.hpp"
@@ -49,7 +50,10 @@ BOOST_AUTO_TEST_CASE(first_sync_creates_schema_and_sends_everything_once)
     const auto again = sync(sync_options(dir / "b.db", conninfo));
     BOOST_TEST(!again.schema_created);
     for (const auto& t : again.tables) BOOST_TEST(t.sent + t.skipped == 0);
-    BOOST_TEST(pg.query(name, "SELECT max(version) FROM benchstore_schema_version") == "1");
+    BOOST_TEST(pg.query(name, "SELECT max(version) FROM benchstore_schema_version") ==
+               std::to_string(pgsync::latest_server_schema_version()));
+    // The host fingerprint arrives as jsonb (compare_with_server checks every benchmark's).
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM benchmarks WHERE host_info->>'logical_cores' = '4'") == "3");
     BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
 }
 

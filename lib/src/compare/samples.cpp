@@ -44,7 +44,7 @@ private:
     void read_benchmarks(Side side, const std::string& ids)
     {
         store::Query q(m_db,
-                       std::string("SELECT ") + store::benchmark_select_list +
+                       std::string("SELECT ") + store::benchmark_select_list + store::host_info_select(m_db) +
                            " FROM benchmarks b WHERE b.id IN (SELECT value FROM json_each(?)) ORDER BY b.id",
                        {ids});
         const store::BenchmarkColumns columns(q);
@@ -54,7 +54,10 @@ private:
             ++s.benchmarks;
             add_unique(s.runs, row.run_id);
             add_unique(s.commits, row.commit_id);
-            add_unique(s.hosts, row.host);
+            // The host name and the machine's fingerprint: a reinstalled or upgraded machine under the
+            // same name is another host too.
+            add_unique(s.hosts, row.host_info.empty() ? std::string(row.host)
+                                                      : std::string(row.host) + " " + std::string(row.host_info));
             const std::string key = std::string(row.module) + '\x1f' + std::string(row.metadata);
             auto [it, inserted] = m_index.emplace(key, m_samples.identities.size());
             if (inserted) {

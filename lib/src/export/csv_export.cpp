@@ -88,17 +88,23 @@ public:
             out.text(field);
     }
 
+    // The seed's columns, then the host that ran it: its name and its fingerprint (JSON).
     void write_benchmarks(CsvFile& out)
     {
         write_benchmark_header(out);
+        out.plain("host");
+        out.plain("host_info");
         out.end_header();
         Query q(m_db,
-                std::string("SELECT ") + store::benchmark_select_list + " FROM benchmarks b WHERE " +
-                    m_sel.condition + " ORDER BY b.id",
+                std::string("SELECT ") + store::benchmark_select_list + store::host_info_select(m_db) +
+                    " FROM benchmarks b WHERE " + m_sel.condition + " ORDER BY b.id",
                 m_sel.params);
         const store::BenchmarkColumns benchmark(q);
         while (q.step()) {
-            write_benchmark_fields(out, benchmark.read(q));
+            const store::BenchmarkRow row = benchmark.read(q);
+            write_benchmark_fields(out, row);
+            out.text(row.host);
+            out.text(row.host_info);
             out.end_row();
         }
     }

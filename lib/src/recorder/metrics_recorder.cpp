@@ -13,6 +13,7 @@
 #include "benchstore/json_text.hpp"
 #include "benchstore/utf8.hpp"
 #include "benchstore/uuid.hpp"
+#include "monitor/host_fingerprint.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/transaction.hpp"
 
@@ -84,8 +85,8 @@ struct Connection {
         : db(store::open_store(path, store::OpenMode::read_write)),
           transaction(db),
           insert_benchmark(db, "INSERT INTO benchmarks (benchmark_id, repository, branch, commit_id, "
-                               "commit_message, metadata, created_at, host, run_id, module) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                               "commit_message, metadata, created_at, host, run_id, module, host_info) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
           insert_device(db, "INSERT INTO device_measurements (benchmark_ref, cpu_util, mem_megabytes, "
                             "gpu_util, gpu_mem_megabytes, time) VALUES (?, ?, ?, ?, ?, ?)"),
           insert_model(db, "INSERT INTO model_measurements (benchmark_ref, measurements, time) VALUES (?, ?, ?)"),
@@ -105,11 +106,13 @@ struct MetricsRecorder::Impl {
     std::unique_ptr<Connection> c;
     std::unordered_map<std::string, std::int64_t> refs;  // benchmark_id -> benchmarks.id
     std::vector<std::string> created;
+    std::string host_info;  // JSON, for benchmarks.host_info
 
     explicit Impl(RecorderOptions opts) : options(std::move(opts)), c(std::make_unique<Connection>(options.db_path))
     {
         options.commit_message = truncate_utf8(options.commit_message, commit_message_max_chars);
         if (options.host.empty()) options.host = this_host();
+        host_info = options.host_info.empty() ? monitor::host_fingerprint() : json_object_of_strings(options.host_info);
     }
 
     void check_open() const
@@ -176,6 +179,10 @@ MetricsRecorder::MetricsRecorder(RecorderOptions options)
     require_text(options.branch, "branch");
     require_text(options.commit_id, "commit id");
     require_text(options.commit_message, "commit message");
+    for (const auto& [key, value] : options.host_info) {
+        require_text(key, "host info key");
+        require_text(value, "host info value of '" + key + "'");
+    }
     m_impl = std::make_unique<Impl>(std::move(options));
 }
 
@@ -210,6 +217,7 @@ std::string MetricsRecorder::initialise_benchmark(const Metadata& metadata)
         st.bind(8, d.options.host);
         if (d.options.run_id.empty()) st.bind(9); else st.bind(9, d.options.run_id);
         if (d.options.module.empty()) st.bind(10); else st.bind(10, d.options.module);
+        st.bind(11, d.host_info);
         exec_once(st);
         ref = d.c->db.getLastInsertRowid();
     });

@@ -18,6 +18,7 @@ BenchmarkColumns::BenchmarkColumns(const Query& q)
       m_status_reason(q.column("status_reason")),
       m_finished_at(q.column("finished_at"))
 {
+    if (q.has_column("host_info")) m_host_info = q.column("host_info");
 }
 
 BenchmarkRow BenchmarkColumns::read(const Query& q) const
@@ -37,7 +38,15 @@ BenchmarkRow BenchmarkColumns::read(const Query& q) const
     r.status = q.text(m_status);
     r.status_reason = q.text(m_status_reason);
     r.finished_at = q.text(m_finished_at);
+    if (m_host_info) r.host_info = q.text(*m_host_info);
     return r;
+}
+
+std::string host_info_select(SQLite::Database& db)
+{
+    const bool present =
+        query_integer(db, "SELECT count(*) FROM pragma_table_info('benchmarks') WHERE name = 'host_info'", {}) > 0;
+    return present ? ", b.host_info AS host_info" : ", NULL AS host_info";
 }
 
 } // namespace benchstore::store

@@ -11,7 +11,11 @@
 //
 // Internal to the library. The views in a BenchmarkRow are valid until the query's next step().
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
+
+#include <SQLiteCpp/Database.h>
 
 #include "store/query.hpp"
 
@@ -41,10 +45,17 @@ struct BenchmarkRow {
     std::string_view status;         // running | completed | failed
     std::string_view status_reason;  // empty unless failed
     std::string_view finished_at;    // empty while running
+    std::string_view host_info;      // JSON object of strings (store version 3); empty when unknown or
+                                     // when the query did not select host_info_select(db)
 };
 
-// The columns of benchmark_select_list resolved once on a query. Throws StoreError when the query
-// lacks one of them.
+// ", b.host_info AS host_info" for a store that has the column (version 3 on), else
+// ", NULL AS host_info": a reader appends it to benchmark_select_list to get host_info from stores of
+// any version (read-only opens never migrate). Throws StoreError.
+std::string host_info_select(SQLite::Database& db);
+
+// The columns of benchmark_select_list (and host_info when the query has it) resolved once on a
+// query. Throws StoreError when the query lacks one of them.
 class BenchmarkColumns {
 public:
     explicit BenchmarkColumns(const Query& q);
@@ -53,6 +64,7 @@ public:
 private:
     Column m_ref, m_id, m_repository, m_branch, m_commit_id, m_commit_message, m_metadata, m_created_at, m_host,
         m_run_id, m_module, m_status, m_status_reason, m_finished_at;
+    std::optional<Column> m_host_info;
 };
 
 } // namespace benchstore::store

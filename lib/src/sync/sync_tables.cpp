@@ -79,7 +79,7 @@ void encode_benchmark(SQLite::Statement& s, const std::string& benchmark_id, std
     fp.add(benchmark_id);
     fp.add(s.getColumn("created_at").getString());
     r.fingerprint = fp.value();
-    encode_row(out, r, 15, [&](CopyRowWriter& w) {
+    encode_row(out, r, 16, [&](CopyRowWriter& w) {
         if (!put_uuid(w, benchmark_id, r)) return false;
         w.add_int8(r.id);
         for (const char* c : {"repository", "branch", "commit_id", "commit_message"}) put_text(w, s.getColumn(c));
@@ -90,6 +90,9 @@ void encode_benchmark(SQLite::Statement& s, const std::string& benchmark_id, std
         if (!put_time(w, s.getColumn("finished_at"), r, true)) return false;
         const auto seq = s.getColumn("status_seq");
         w.add_int8(seq.isNull() ? 0 : seq.getInt64());
+        const auto host_info = s.getColumn("host_info");
+        if (host_info.isNull()) w.add_null();
+        else w.add_jsonb({static_cast<const char*>(host_info.getBlob()), static_cast<std::size_t>(host_info.getBytes())});
         return true;
     });
 }
@@ -169,21 +172,22 @@ std::vector<TableSpec> make_specs()
                   "b.commit_id AS commit_id, b.commit_message AS commit_message, b.metadata AS metadata, "
                   "b.created_at AS created_at, b.host AS host, b.run_id AS run_id, b.module AS module, "
                   "b.status AS status, b.status_reason AS status_reason, b.finished_at AS finished_at, "
-                  "c.seq AS status_seq",
+                  "c.seq AS status_seq, b.host_info AS host_info",
                   // The newest status change per benchmark, read in the same snapshot as the status
                   // itself. Grouped once per batch: the store has no index on benchmark_ref there.
                   "benchmarks b LEFT JOIN (SELECT benchmark_ref, max(id) AS seq FROM benchmark_status_changes "
                   "GROUP BY benchmark_ref) c ON c.benchmark_ref = b.id", "b"),
         "CREATE TEMP TABLE IF NOT EXISTS stage_benchmarks (benchmark_id uuid, local_id bigint, repository text, "
         "branch text, commit_id text, commit_message text, metadata jsonb, created_at timestamp, host text, "
-        "run_id text, module text, status text, status_reason text, finished_at timestamp, status_seq bigint) "
+        "run_id text, module text, status text, status_reason text, finished_at timestamp, status_seq bigint, "
+        "host_info jsonb) "
         "ON COMMIT DELETE ROWS",
         "COPY stage_benchmarks FROM STDIN (FORMAT binary)",
         "",
         "INSERT INTO benchmarks (benchmark_id, repository, branch, commit_id, commit_message, metadata, created_at, "
-        "host, run_id, module, status, status_reason, finished_at, status_seq, source_id, local_id) "
+        "host, run_id, module, status, status_reason, finished_at, status_seq, host_info, source_id, local_id) "
         "SELECT benchmark_id, repository, branch, commit_id, commit_message, metadata, created_at, host, run_id, "
-        "module, status, status_reason, finished_at, status_seq, $1::uuid, local_id FROM stage_benchmarks "
+        "module, status, status_reason, finished_at, status_seq, host_info, $1::uuid, local_id FROM stage_benchmarks "
         "ORDER BY local_id ON CONFLICT (benchmark_id) DO NOTHING",
         "SELECT s.local_id, s.benchmark_id FROM stage_benchmarks s JOIN benchmarks b USING (benchmark_id) "
         "WHERE (s.repository, s.branch, s.commit_id, s.commit_message, s.metadata, s.created_at) IS DISTINCT FROM "
