@@ -257,29 +257,22 @@ std::string json(const CompareResult& res)
     out += ",\"rows\":[";
     for (std::size_t i = 0; i < res.rows.size(); ++i) {
         const auto& r = res.rows[i];
-        if (i) out += ',';
-        out += "{\"identity\":";
-        append_json_string(out, r.identity);
-        out += ",\"module\":";
-        append_json_string(out, r.module);
-        out += ",\"metadata\":";
-        append_json_string(out, r.metadata);
-        out += ",\"metric\":";
-        append_json_string(out, r.metric);
+        out += i ? ",{" : "{";
+        const std::pair<const char*, std::string> texts[] = {
+            {"identity", r.identity}, {"module", r.module}, {"metadata", r.metadata}, {"metric", r.metric}};
+        for (const auto& [name, value] : texts) {
+            out += std::string(name == texts[0].first ? "\"" : ",\"") + name + "\":";
+            append_json_string(out, value);
+        }
         out += ",\"higher_is_better\":" + std::string(r.higher_is_better ? "true" : "false");
         out += ",\"base_count\":" + std::to_string(r.base_count) + ",\"head_count\":" + std::to_string(r.head_count);
-        out += ",\"base_median\":";
-        json_number(out, r.base_median);
-        out += ",\"head_median\":";
-        json_number(out, r.head_median);
-        out += ",\"change_percent\":";
-        json_number(out, r.change_percent);
-        out += ",\"p_value\":";
-        json_number(out, r.p_value);
-        out += ",\"p_value_adjusted\":";
-        json_number(out, r.adjusted_p_value);
-        out += ",\"z\":";
-        json_number(out, r.z);
+        const std::pair<const char*, std::optional<double>> numbers[] = {
+            {"base_median", r.base_median}, {"head_median", r.head_median}, {"change_percent", r.change_percent},
+            {"p_value", r.p_value},         {"p_value_adjusted", r.adjusted_p_value}, {"z", r.z}};
+        for (const auto& [name, value] : numbers) {
+            out += std::string(",\"") + name + "\":";
+            json_number(out, value);
+        }
         out += ",\"method\":";
         append_json_string(out, method_text(r.method));
         out += ",\"threshold_percent\":" + format_double(r.threshold_percent);

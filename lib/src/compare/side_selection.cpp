@@ -11,7 +11,7 @@ namespace {
 // The one distinct value of column that starts with prefix; "HEAD" for a commit means the commit of
 // the newest benchmark.
 std::string resolve_prefix(SQLite::Database& db, const std::string& where, std::vector<std::string> params,
-                           const char* column, const char* what, const std::string& prefix)
+                           const char* column, const char* what, const std::string& prefix, bool excluding)
 {
     std::string sql;
     if (std::string(column) == "commit_id" && prefix == "HEAD") {
@@ -26,7 +26,8 @@ std::string resolve_prefix(SQLite::Database& db, const std::string& where, std::
     std::vector<std::string> found;
     while (q.step()) found.emplace_back(q.text(value));
     if (found.empty())
-        throw InvalidArgument(std::string("no benchmarks for ") + what + " '" + prefix + "' in " + db.getFilename());
+        throw InvalidArgument(std::string("no benchmarks for ") + what + " '" + prefix + "' in " + db.getFilename() +
+                              (excluding ? " besides the other side's" : ""));
     if (found.size() > 1)
         throw InvalidArgument(std::string(what) + " prefix '" + prefix + "' is ambiguous: it matches '" + found[0] +
                               "' and '" + found[1] + "'" + (found.size() > 2 ? " and more" : ""));
@@ -73,11 +74,11 @@ std::vector<std::int64_t> select_side(SQLite::Database& db, const SideSpec& spec
     switch (spec.kind) {
     case SideSpec::Kind::commit:
         side_condition = "b.commit_id = ?";
-        params.push_back(resolve_prefix(db, where, params, "commit_id", "commit", spec.value));
+        params.push_back(resolve_prefix(db, where, params, "commit_id", "commit", spec.value, !exclude.empty()));
         break;
     case SideSpec::Kind::run:
         side_condition = "b.run_id = ?";
-        params.push_back(resolve_prefix(db, where, params, "run_id", "run", spec.value));
+        params.push_back(resolve_prefix(db, where, params, "run_id", "run", spec.value, !exclude.empty()));
         break;
     case SideSpec::Kind::branch: {
         // A benchmark without a run id (recorded through the API, not benchstore-run) is its own run.

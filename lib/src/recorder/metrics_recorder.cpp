@@ -20,6 +20,8 @@
 namespace benchstore {
 namespace {
 
+using store::exec_once;
+
 constexpr std::size_t commit_message_max_chars = 70;
 
 std::string this_host()
@@ -40,18 +42,6 @@ void require_text(const std::string& text, const std::string& what)
 {
     if (text.find('\0') != std::string::npos) throw InvalidArgument(what + " contains a NUL byte");
     if (!is_valid_utf8(text)) throw InvalidArgument(what + " is not valid UTF-8");
-}
-
-// Runs a cached statement once and leaves it reset for the next call, also when it throws.
-void exec_once(SQLite::Statement& st)
-{
-    try {
-        st.exec();
-    } catch (...) {
-        st.tryReset();
-        throw;
-    }
-    st.reset();
 }
 
 void bind_optional(SQLite::Statement& st, int index, const std::optional<double>& value)

@@ -1,10 +1,8 @@
 #include "store/transaction.hpp"
 
 namespace benchstore::store {
-namespace {
 
-// Runs a cached statement once and leaves it reset for the next use, also when it throws.
-void run(SQLite::Statement& st)
+void exec_once(SQLite::Statement& st)
 {
     try {
         st.exec();
@@ -14,8 +12,6 @@ void run(SQLite::Statement& st)
     }
     st.reset();
 }
-
-} // namespace
 
 TransactionStatements::TransactionStatements(SQLite::Database& db)
     : begin_immediate(db, "BEGIN IMMEDIATE"), commit(db, "COMMIT"), rollback(db, "ROLLBACK")
@@ -29,14 +25,14 @@ Transaction::Transaction(SQLite::Database& db, TransactionKind kind) : m_db(&db)
 
 Transaction::Transaction(TransactionStatements& statements) : m_statements(&statements)
 {
-    run(statements.begin_immediate);
+    exec_once(statements.begin_immediate);
 }
 
 Transaction::~Transaction()
 {
     if (m_done) return;
     try {
-        if (m_statements) run(m_statements->rollback);
+        if (m_statements) exec_once(m_statements->rollback);
         else m_db->exec("ROLLBACK");
     } catch (...) {
         // Nothing to do: SQLite rolls back by itself when the statement that failed already ended it.
@@ -45,7 +41,7 @@ Transaction::~Transaction()
 
 void Transaction::commit()
 {
-    if (m_statements) run(m_statements->commit);
+    if (m_statements) exec_once(m_statements->commit);
     else m_db->exec("COMMIT");
     m_done = true;
 }

@@ -15,6 +15,10 @@ enum class TransactionKind {
     write   // BEGIN IMMEDIATE: takes the write lock now, so the transaction never fails half-way on a lock
 };
 
+// Runs a prepared (cached) statement once and leaves it reset for the next use, also when it throws.
+// Throws SQLite::Exception.
+void exec_once(SQLite::Statement& st);
+
 // BEGIN IMMEDIATE / COMMIT / ROLLBACK prepared once, for a connection that writes many small
 // transactions (the recorder): preparing them every time costs more than the insert they wrap.
 struct TransactionStatements {
