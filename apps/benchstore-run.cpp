@@ -38,6 +38,15 @@ using benchstore::cli::UsageError;
 constexpr double min_timeout_seconds = 0.001;
 constexpr double max_timeout_seconds = 365.0 * 24 * 3600;  // 31536000
 
+// --repeat: a whole number from 1 to 10000 (cxxopts would accept "-1" as a huge size_t).
+std::size_t parse_repeat(const std::string& text)
+{
+    const bool digits = !text.empty() && text.size() <= 5 && text.find_first_not_of("0123456789") == std::string::npos;
+    const long n = digits ? std::stol(text) : 0;
+    if (n < 1 || n > 10000) throw UsageError("--repeat must be a whole number from 1 to 10000, got '" + text + "'");
+    return static_cast<std::size_t>(n);
+}
+
 // Installed (the .deb, cmake --install), the bundled modules lie at BENCHSTORE_INSTALLED_BENCHES_DIR
 // relative to this executable's folder; in the build tree they are where the build put them.
 std::string default_benches_dir()
@@ -54,7 +63,7 @@ std::string default_benches_dir()
 const benchstore::cli::Program program{
     "benchstore-run",
     "benchstore-run REPOSITORY BRANCH COMMIT_ID COMMIT_MSG [--db FILE] [--benches DIR] [--only NAME]... "
-    "[--timeout SECONDS] [--python PATH] [--csv [--csv-output-dir DIR]] (see --help)",
+    "[--timeout SECONDS] [--repeat N] [--python PATH] [--csv [--csv-output-dir DIR]] (see --help)",
     {},
     {""},  // --help lists the options, not the positional arguments' hidden group
     {}};
@@ -67,6 +76,8 @@ int run(int argc, char** argv)
         ("benches", "folder of benchmark modules (*.so)", cxxopts::value<std::string>()->default_value(default_benches_dir()))
         ("only", "run only these modules (repeat or comma-separate names)", cxxopts::value<std::vector<std::string>>())
         ("timeout", "seconds a module may run before it is killed (0 = no limit, else 0.001 to 31536000)", cxxopts::value<double>()->default_value("3600"))
+        ("repeat", "run every module N times, each in a fresh process (samples for benchstore-compare)",
+         cxxopts::value<std::string>()->default_value("1"), "N")
         ("csv", "also export this run's results as CSV files (as the seed's --csv)")
         ("csv-output-dir", "folder for the CSV files", cxxopts::value<std::string>()->default_value("benchmark_results"))
         ("python", "Python interpreter for *.py modules (default: $BENCHSTORE_PYTHON, else " BENCHSTORE_DEFAULT_PYTHON ")",
@@ -105,6 +116,7 @@ int run(int argc, char** argv)
     if (const std::filesystem::path build_dir = BENCHSTORE_PYTHON_BUILD_DIR;
         !build_dir.empty() && std::filesystem::exists(build_dir / "benchstore" / "__init__.py", ec))
         o.python_path.push_back(build_dir);
+    o.repeat = parse_repeat(args["repeat"].as<std::string>());
     if (args.count("csv")) o.csv_output_dir = args["csv-output-dir"].as<std::string>();
     else if (args.count("csv-output-dir")) throw UsageError("--csv-output-dir needs --csv");
     // 0 = no limit; otherwise at least the 1 ms the limit is kept to (a smaller value would round to

@@ -18,6 +18,8 @@ import sys
 import pandas as pd
 
 BENCH_COLS = ["benchmark_id", "repository", "branch", "commit_id", "commit_message", "metadata", "created_at"]
+# The benchmarks file carries the host after the seed's columns (the summary does not).
+HOST_COLS = ["host", "host_info"]
 DEVICE_COLS = ["cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes"]
 STAT_COLS = []
 for _c in DEVICE_COLS:
@@ -54,16 +56,18 @@ def read_numbers(path):
 
 def check_raw(db, bench_csv, device_csv, model_csv):
     bench = read_text(bench_csv)
-    if list(bench.columns) != BENCH_COLS:
+    if list(bench.columns) != BENCH_COLS + HOST_COLS:
         fail(f"benchmarks columns {list(bench.columns)}")
     ids = list(bench["benchmark_id"])
+    has_host_info = any(r[1] == "host_info" for r in db.execute("PRAGMA table_info(benchmarks)"))
+    stored_cols = BENCH_COLS + ["host", "coalesce(host_info, '')" if has_host_info else "''"]
     for _, row in bench.iterrows():
-        stored = db.execute(f"SELECT {', '.join(BENCH_COLS)} FROM benchmarks WHERE benchmark_id = ?",
+        stored = db.execute(f"SELECT {', '.join(stored_cols)} FROM benchmarks WHERE benchmark_id = ?",
                             (row["benchmark_id"],)).fetchone()
         if stored is None:
             fail(f"benchmark {row['benchmark_id']} not in store")
             continue
-        for col, value in zip(BENCH_COLS, stored):
+        for col, value in zip(BENCH_COLS + HOST_COLS, stored):
             if row[col] != value:
                 fail(f"benchmarks {row['benchmark_id']} {col}: csv {row[col]!r} != store {value!r}")
     marks = ",".join("?" * len(ids))
@@ -108,7 +112,7 @@ def check_raw(db, bench_csv, device_csv, model_csv):
 
 def recompute_summary(bench_csv, device_csv, model_csv):
     """The seed's _create_summary, without round(3); count 0 where a benchmark has no device rows."""
-    summary = read_text(bench_csv)
+    summary = read_text(bench_csv).drop(columns=HOST_COLS)
     model = read_numbers(model_csv)
     summary = summary.merge(model.drop(columns=["time"]), on="benchmark_id", how="left")
     device = read_numbers(device_csv)

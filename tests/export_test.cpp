@@ -14,8 +14,9 @@
 #include "benchstore/error.hpp"
 #include "benchstore/export.hpp"
 #include "benchstore/metrics_recorder.hpp"
+#include "benchstore/sqlite_migrations.hpp"
 #include "export/csv_file.hpp"
-#include "export/measurements_json.hpp"
+#include "store/measurements_json.hpp"
 #include "support/export_fixture.hpp"
 #include "support/temp_dir.hpp"
 
@@ -249,6 +250,27 @@ BOOST_AUTO_TEST_CASE(selects_benchmark_ids_with_their_rows_and_metric_columns)
     BOOST_TEST(run_pandas_check(dir / "b.db", r) == 0);
 }
 
+// A store from before the host fingerprint (version 1 or 2) is exported as it is, never migrated:
+// host_info is empty, the host name is there.
+BOOST_AUTO_TEST_CASE(exports_a_store_older_than_host_info_as_it_is)
+{
+    TempDir dir;
+    {
+        SQLite::Database raw((dir / "b.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        raw.exec(std::string(sqlite_schema::migrations[0]));
+        raw.exec(std::string(sqlite_schema::migrations[1]));
+        raw.exec("INSERT INTO store_info VALUES ('source_id', '3f0c1a52-0000-4000-8000-000000000001')");
+        raw.exec("INSERT INTO benchmarks (benchmark_id, repository, branch, commit_id, commit_message, created_at, host) "
+                 "VALUES ('01938f5e-7c2a-7b3d-9f10-3a5c7e9b1d2f', 'r', 'b', 'c', 'm', '2025-07-29T20:08:07.875408', 'h')");
+        raw.exec("PRAGMA user_version = 2");
+    }
+    const auto r = export_csv(options_for(dir));
+    BOOST_TEST(read_file(r.benchmarks_csv) ==
+               "benchmark_id,repository,branch,commit_id,commit_message,metadata,created_at,host,host_info\n"
+               "01938f5e-7c2a-7b3d-9f10-3a5c7e9b1d2f,r,b,c,m,{},2025-07-29T20:08:07.875408,h,\n");
+    BOOST_TEST(SQLite::Database((dir / "b.db").string(), SQLite::OPEN_READONLY).execAndGet("PRAGMA user_version").getInt() == 2);
+}
+
 BOOST_AUTO_TEST_CASE(empty_selection_writes_headers_only)
 {
     TempDir dir;
@@ -257,7 +279,7 @@ BOOST_AUTO_TEST_CASE(empty_selection_writes_headers_only)
     o.selection.repository = "nobody/nothing";
     const auto r = export_csv(o);
     BOOST_TEST(r.benchmark_rows + r.device_measurement_rows + r.model_measurement_rows + r.summary_rows == 0u);
-    BOOST_TEST(read_file(r.benchmarks_csv) == "benchmark_id,repository,branch,commit_id,commit_message,metadata,created_at\n");
+    BOOST_TEST(read_file(r.benchmarks_csv) == "benchmark_id,repository,branch,commit_id,commit_message,metadata,created_at,host,host_info\n");
     BOOST_TEST(read_file(r.device_measurements_csv) == "benchmark_id,cpu_util,mem_megabytes,gpu_util,gpu_mem_megabytes,time\n");
     BOOST_TEST(read_file(r.model_measurements_csv) == "benchmark_id,time\n");
     BOOST_TEST(read_file(r.summary_csv) ==
@@ -402,19 +424,19 @@ BOOST_AUTO_TEST_CASE(unpublished_file_leaves_nothing_behind)
 
 BOOST_AUTO_TEST_CASE(reads_measurement_json_exactly)
 {
-    std::vector<csv::MeasurementField> f;
-    BOOST_TEST(csv::parse_measurements(R"( { "a\u00e9\ud83d\ude00\"" : 1E5 , "b":-0.0,"c":0.1e-3,"d":123456789012345678901234567890} )", f));
+    std::vector<store::MeasurementField> f;
+    BOOST_TEST(store::parse_measurements(R"( { "a\u00e9\ud83d\ude00\"" : 1E5 , "b":-0.0,"c":0.1e-3,"d":123456789012345678901234567890} )", f));
     BOOST_REQUIRE_EQUAL(f.size(), 4u);
     BOOST_TEST(f[0].name == "a\u00e9\U0001F600\"");
     BOOST_TEST(f[0].number == "1e+05");
     BOOST_TEST(f[1].number == "-0");
     BOOST_TEST(f[2].number == "1e-04");  // shortest text, as std::to_chars writes it
     BOOST_TEST(f[3].number == "1.2345678901234568e+29");
-    BOOST_TEST(csv::parse_measurements("{}", f));
+    BOOST_TEST(store::parse_measurements("{}", f));
     BOOST_TEST(f.empty());
     for (const char* bad : {"", "[]", "{\"a\":\"1\"}", "{\"a\":NaN}", "{\"a\":1e999}", "{\"a\":1,}", "{\"a\":1} x",
                             "{\"a\":01}", "{\"a\":.5}", "{\"\\ud800\":1}", "{\"a\":true}"})
-        BOOST_TEST(!csv::parse_measurements(bad, f), bad);
+        BOOST_TEST(!store::parse_measurements(bad, f), bad);
 }
 
 BOOST_AUTO_TEST_CASE(malformed_measurements_are_a_store_error_naming_the_row)

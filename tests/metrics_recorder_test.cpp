@@ -3,10 +3,12 @@
 
 #include <signal.h>
 #include <spawn.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -158,6 +160,45 @@ BOOST_AUTO_TEST_CASE(records_benchmark_with_run_details)
     BOOST_TEST(created[19] == '.');
     BOOST_TEST(!q.getColumn(6).getString().empty());
     BOOST_TEST(q.getColumn(7).getString() == "running");
+}
+
+// Each benchmark carries the machine it ran on, for benchstore-compare's host check.
+BOOST_AUTO_TEST_CASE(records_the_host_fingerprint)
+{
+    TempDir dir;
+    std::string id, other;
+    {
+        auto rec = make_recorder(dir / "b.db", "m");
+        id = rec.initialise_benchmark({});
+    }
+    {
+        RecorderOptions o;
+        o.db_path = dir / "b.db";
+        o.repository = "r";
+        o.host_info = {{"cpu_model", "Other CPU"}, {"logical_cores", "64"}};
+        MetricsRecorder rec(o);
+        other = rec.initialise_benchmark({});
+        o.host_info = {{"cpu_model", std::string("bad\0", 4)}};
+        BOOST_CHECK_THROW(MetricsRecorder{o}, InvalidArgument);
+    }
+    auto db = open_raw(dir / "b.db");
+    SQLite::Statement q(db, "SELECT json_extract(host_info, '$.logical_cores') AS cores, "
+                            "json_extract(host_info, '$.memory_mib') AS mib, json_extract(host_info, '$.kernel') AS kernel "
+                            "FROM benchmarks WHERE benchmark_id = ?");
+    q.bind(1, id);
+    BOOST_REQUIRE(q.executeStep());
+    BOOST_TEST(q.getColumn("cores").getString() == std::to_string(sysconf(_SC_NPROCESSORS_ONLN)));
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    long long kib = 0;
+    meminfo >> key >> kib;
+    BOOST_TEST(key == "MemTotal:");
+    BOOST_TEST(q.getColumn("mib").getString() == std::to_string(kib / 1024));
+    struct utsname u {};
+    uname(&u);
+    BOOST_TEST(q.getColumn("kernel").getString() == std::string(u.sysname) + " " + u.release);
+    BOOST_TEST(db.execAndGet("SELECT host_info FROM benchmarks WHERE benchmark_id = '" + other + "'").getString() ==
+               R"({"cpu_model":"Other CPU","logical_cores":"64"})");
 }
 
 BOOST_AUTO_TEST_CASE(missing_gpu_values_are_null_not_zero)

@@ -99,6 +99,8 @@ BOOST_AUTO_TEST_CASE(migrates_an_older_file_forward_and_keeps_its_rows)
     BOOST_TEST(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'benchmark_status_changes_benchmark'").getInt() == 1);
     BOOST_TEST(db.execAndGet("SELECT created_at FROM benchmarks").getString() == "2025-07-29T20:08:07.875408");
     BOOST_TEST(read_source_id(dir / "v1.db") == "3f0c1a52-0000-4000-8000-000000000001");
+    // Version 3: the host fingerprint column, NULL for rows recorded before it.
+    BOOST_TEST(db.execAndGet("SELECT host_info IS NULL FROM benchmarks").getInt() == 1);
     auto rec = create_global_metrics_recorder("r", "b", "c", "m", dir / "v1.db");
     rec.collect_device_measurements("01938f5e-7c2a-7b3d-9f10-3a5c7e9b1d2f", 1.0, 2.0);
 }

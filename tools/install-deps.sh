@@ -4,7 +4,8 @@
 #   python: python3-dev, pybind11-dev (the benchstore Python package), python3-numpy (the bundled
 #           Python benchmark module and the batch call)
 #   tests:  PostgreSQL 15 server (started by the tests themselves), sqlite3 CLI, python3-pandas
-#           (the export tests check the CSV files the way pandas users read them), python3-pytest
+#           (the export tests check the CSV files the way pandas users read them), python3-pytest,
+#           python3-scipy (the statistics tests check p-values against SciPy's)
 #   .deb:   dpkg-dev (dpkg-shlibdeps computes its Depends) and file, which cpack runs
 #           (tools/package.sh and the packaging tests)
 # Runs apt-get through sudo when not root. Safe to run again: apt-get skips what is installed.
@@ -14,7 +15,7 @@ packages=(
   g++ cmake make pkg-config
   libsqlitecpp-dev libsqlite3-dev sqlite3
   libpq-dev libcxxopts-dev libhowardhinnant-date-dev libboost-test-dev
-  postgresql postgresql-client python3 python3-pandas time
+  postgresql postgresql-client python3 python3-pandas python3-scipy time
   dpkg-dev file
   python3-dev pybind11-dev python3-numpy python3-pytest
 )

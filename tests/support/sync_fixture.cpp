@@ -78,11 +78,12 @@ void read_store(const std::filesystem::path& path, const std::set<std::string>& 
     SQLite::Statement b(db, "SELECT benchmark_id, id, repository, branch, commit_id, commit_message, "
                             "(SELECT group_concat(key || '=' || value, ',') FROM (SELECT key, value FROM "
                             "json_each(metadata) ORDER BY key)), created_at, host, run_id, module, status, "
-                            "status_reason, finished_at FROM benchmarks");
+                            "status_reason, finished_at, (SELECT group_concat(key || '=' || value, ',') FROM (SELECT "
+                            "key, value FROM json_each(host_info) ORDER BY key)) FROM benchmarks");
     while (b.executeStep()) {
         if (excluded.count(b.getColumn(0).getString())) continue;
         std::string line;
-        for (int c = 0; c < 14; ++c) line += opt_text(b.getColumn(c)) + "|";
+        for (int c = 0; c < 15; ++c) line += opt_text(b.getColumn(c)) + "|";
         rows["benchmarks"].push_back(line);
     }
     SQLite::Statement d(db, "SELECT b.benchmark_id, d.id, d.cpu_util, d.mem_megabytes, d.gpu_util, "
@@ -121,11 +122,13 @@ void read_server(const std::string& conninfo, ServerRows which, Rows& rows)
     auto b = query((std::string("SELECT benchmark_id, local_id, repository, branch, commit_id, commit_message, "
                                 "(SELECT string_agg(key || '=' || value, ',' ORDER BY key) FROM "
                                 "jsonb_each_text(metadata)), to_char(created_at, ") + ts +
-                    "), host, run_id, module, status, status_reason, to_char(finished_at, " + ts + ") FROM benchmarks" + where)
+                    "), host, run_id, module, status, status_reason, to_char(finished_at, " + ts + "), "
+                    "(SELECT string_agg(key || '=' || value, ',' ORDER BY key) FROM jsonb_each_text(host_info)) "
+                    "FROM benchmarks" + where)
                        .c_str());
     for (int i = 0; i < PQntuples(b.get()); ++i) {
         std::string line;
-        for (int c = 0; c < 14; ++c) line += pg_text(b.get(), i, c) + "|";
+        for (int c = 0; c < 15; ++c) line += pg_text(b.get(), i, c) + "|";
         rows["benchmarks"].push_back(line);
     }
     auto d = query((std::string("SELECT benchmark_id, local_id, cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, "
@@ -193,8 +196,8 @@ std::vector<std::string> add_rows(const std::filesystem::path& path, const Store
     auto t = now_utc() - std::chrono::hours(24) + std::chrono::microseconds(rng() % 1'000'000'000);
     store::with_write_transaction(db, [&] {
         SQLite::Statement ib(db, "INSERT INTO benchmarks (benchmark_id, repository, branch, commit_id, commit_message, "
-                                 "metadata, created_at, host, run_id, module) VALUES (?, 'acme/widgets', ?, ?, ?, ?, ?, "
-                                 "'host-1', 'run-1', 'mock')");
+                                 "metadata, created_at, host, run_id, module, host_info) VALUES (?, 'acme/widgets', ?, ?, ?, "
+                                 "?, ?, 'host-1', 'run-1', 'mock', ?)");
         SQLite::Statement id(db, "INSERT INTO device_measurements (benchmark_ref, cpu_util, mem_megabytes, gpu_util, "
                                  "gpu_mem_megabytes, time) VALUES (?, ?, ?, ?, ?, ?)");
         SQLite::Statement im(db, "INSERT INTO model_measurements (benchmark_ref, measurements, time) VALUES (?, ?, ?)");
@@ -210,6 +213,9 @@ std::vector<std::string> add_rows(const std::filesystem::path& path, const Store
             ib.bind(4, "commit message \xc3\xa9 " + std::to_string(b));
             ib.bind(5, "{\"gpu_name\":\"" + shape.gpu_name + "\",\"model\":\"gpt2\"}");
             ib.bind(6, format_timestamp(t));
+            // Every other benchmark without a host fingerprint, as one recorded before store version 3.
+            if (b % 2 == 0) ib.bind(7, "{\"cpu_model\":\"Test CPU \\\"x\\\"\",\"logical_cores\":\"4\"}");
+            else ib.bind(7);
             ib.exec();
             ib.reset();
             const auto ref = db.getLastInsertRowid();

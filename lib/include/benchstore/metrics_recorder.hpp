@@ -36,6 +36,10 @@ struct RecorderOptions {
     std::string run_id;            // groups one runner invocation; empty = none
     std::string module;            // benchmark module name; empty = none
     std::string host;              // empty = this machine's host name
+    // The machine's fingerprint stored with each benchmark (benchmarks.host_info, as a JSON object of
+    // strings): cpu_model, logical_cores, memory_mib, kernel, os, gpu_name, gpu_driver. Empty = this
+    // machine's, probed once per process. Set it only to record on behalf of another machine.
+    Metadata host_info;
 };
 
 // One device sample. GPU values are empty where there is no GPU: stored as NULL, never as 0.

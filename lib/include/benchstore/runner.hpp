@@ -53,6 +53,10 @@ struct RunnerOptions {
     std::filesystem::path python = "python3";
     // Folders put in front of PYTHONPATH for *.py modules (the build tree's package); empty = none.
     std::vector<std::filesystem::path> python_path;
+    // Repetitions (--repeat N, >= 1): every module runs N times, each time in a fresh process, going
+    // round the modules (A B A B ...). Each repetition records its own benchmarks in the same run, so
+    // a commit has samples for benchstore-compare. Default 1.
+    std::size_t repeat = 1;
 };
 
 struct ModuleResult {
@@ -62,12 +66,13 @@ struct ModuleResult {
     std::string failure_reason;    // "killed by signal 11 (Segmentation fault)", empty on success
     std::size_t benchmarks = 0;    // benchmarks recorded for it in this run (incl. a failure record)
     double seconds = 0;            // wall time of its child process
+    std::size_t repetition = 1;    // 1..RunnerOptions::repeat
 };
 
 struct BENCHSTORE_API RunSummary {
     std::string run_id;                   // UUID v7 stored in benchmarks.run_id
     std::filesystem::path db_path;        // absolute
-    std::vector<ModuleResult> modules;
+    std::vector<ModuleResult> modules;    // one per module and repetition, in the order they ran
     bool interrupted = false;             // stopped by SIGINT/SIGTERM/SIGHUP/SIGQUIT
     std::size_t benchmarks_completed = 0; // counts over the whole run, read back from the store
     std::size_t benchmarks_failed = 0;

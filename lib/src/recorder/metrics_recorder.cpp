@@ -13,10 +13,14 @@
 #include "benchstore/json_text.hpp"
 #include "benchstore/utf8.hpp"
 #include "benchstore/uuid.hpp"
+#include "monitor/host_fingerprint.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/transaction.hpp"
 
 namespace benchstore {
 namespace {
+
+using store::exec_once;
 
 constexpr std::size_t commit_message_max_chars = 70;
 
@@ -40,18 +44,6 @@ void require_text(const std::string& text, const std::string& what)
     if (!is_valid_utf8(text)) throw InvalidArgument(what + " is not valid UTF-8");
 }
 
-// Runs a cached statement once and leaves it reset for the next call, also when it throws.
-void exec_once(SQLite::Statement& st)
-{
-    try {
-        st.exec();
-    } catch (...) {
-        st.tryReset();
-        throw;
-    }
-    st.reset();
-}
-
 void bind_optional(SQLite::Statement& st, int index, const std::optional<double>& value)
 {
     if (value) st.bind(index, *value);
@@ -71,8 +63,7 @@ const char* status_text(BenchmarkStatus status)
 // The open connection and its prepared statements; destroyed by close().
 struct Connection {
     SQLite::Database db;
-    SQLite::Statement begin;
-    SQLite::Statement commit;
+    store::TransactionStatements transaction;
     SQLite::Statement insert_benchmark;
     SQLite::Statement insert_device;
     SQLite::Statement insert_model;
@@ -82,15 +73,14 @@ struct Connection {
 
     explicit Connection(const std::filesystem::path& path)
         : db(store::open_store(path, store::OpenMode::read_write)),
-          begin(db, "BEGIN IMMEDIATE"),
-          commit(db, "COMMIT"),
+          transaction(db),
           insert_benchmark(db, "INSERT INTO benchmarks (benchmark_id, repository, branch, commit_id, "
-                               "commit_message, metadata, created_at, host, run_id, module) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                               "commit_message, metadata, created_at, host, run_id, module, host_info) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
           insert_device(db, "INSERT INTO device_measurements (benchmark_ref, cpu_util, mem_megabytes, "
                             "gpu_util, gpu_mem_megabytes, time) VALUES (?, ?, ?, ?, ?, ?)"),
           insert_model(db, "INSERT INTO model_measurements (benchmark_ref, measurements, time) VALUES (?, ?, ?)"),
-          find_benchmark(db, "SELECT id FROM benchmarks WHERE benchmark_id = ?"),
+          find_benchmark(db, "SELECT id AS benchmark_ref FROM benchmarks WHERE benchmark_id = ?"),
           update_status(db, "UPDATE benchmarks SET status = ?, status_reason = ?, finished_at = ? WHERE id = ?"),
           insert_status_change(db, "INSERT INTO benchmark_status_changes (benchmark_ref, status, status_reason, time) "
                                    "VALUES (?, ?, ?, ?)")
@@ -106,11 +96,13 @@ struct MetricsRecorder::Impl {
     std::unique_ptr<Connection> c;
     std::unordered_map<std::string, std::int64_t> refs;  // benchmark_id -> benchmarks.id
     std::vector<std::string> created;
+    std::string host_info;  // JSON, for benchmarks.host_info
 
     explicit Impl(RecorderOptions opts) : options(std::move(opts)), c(std::make_unique<Connection>(options.db_path))
     {
         options.commit_message = truncate_utf8(options.commit_message, commit_message_max_chars);
         if (options.host.empty()) options.host = this_host();
+        host_info = options.host_info.empty() ? monitor::host_fingerprint() : json_object_of_strings(options.host_info);
     }
 
     void check_open() const
@@ -123,14 +115,9 @@ struct MetricsRecorder::Impl {
     void write(Fn&& fn)
     {
         try {
-            exec_once(c->begin);
-            try {
-                fn();
-                exec_once(c->commit);
-            } catch (...) {
-                try { c->db.exec("ROLLBACK"); } catch (...) {}
-                throw;
-            }
+            store::Transaction tx(c->transaction);
+            fn();
+            tx.commit();
         } catch (const Error&) {
             throw;
         } catch (const SQLite::Exception& e) {
@@ -144,7 +131,7 @@ struct MetricsRecorder::Impl {
         // Another recorder (the runner's parent, another process) may have created it.
         c->find_benchmark.bind(1, benchmark_id);
         std::optional<std::int64_t> ref;
-        if (c->find_benchmark.executeStep()) ref = c->find_benchmark.getColumn(0).getInt64();
+        if (c->find_benchmark.executeStep()) ref = c->find_benchmark.getColumn("benchmark_ref").getInt64();
         c->find_benchmark.reset();
         if (!ref) throw InvalidArgument("unknown benchmark id '" + benchmark_id + "' in " + options.db_path.string());
         refs.emplace(benchmark_id, *ref);
@@ -182,6 +169,10 @@ MetricsRecorder::MetricsRecorder(RecorderOptions options)
     require_text(options.branch, "branch");
     require_text(options.commit_id, "commit id");
     require_text(options.commit_message, "commit message");
+    for (const auto& [key, value] : options.host_info) {
+        require_text(key, "host info key");
+        require_text(value, "host info value of '" + key + "'");
+    }
     m_impl = std::make_unique<Impl>(std::move(options));
 }
 
@@ -216,6 +207,7 @@ std::string MetricsRecorder::initialise_benchmark(const Metadata& metadata)
         st.bind(8, d.options.host);
         if (d.options.run_id.empty()) st.bind(9); else st.bind(9, d.options.run_id);
         if (d.options.module.empty()) st.bind(10); else st.bind(10, d.options.module);
+        st.bind(11, d.host_info);
         exec_once(st);
         ref = d.c->db.getLastInsertRowid();
     });

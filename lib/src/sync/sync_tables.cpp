@@ -2,7 +2,8 @@
 
 #include <SQLiteCpp/Statement.h>
 
-#include "export/measurements_json.hpp"
+#include "store/measurements_json.hpp"
+#include "store/transaction.hpp"
 #include "sync/copy_binary.hpp"
 
 namespace benchstore::pgsync {
@@ -80,18 +81,22 @@ void encode_benchmark(SQLite::Statement& s, const std::string& benchmark_id, std
 {
     Fingerprint fp;
     fp.add(benchmark_id);
-    fp.add(s.getColumn(7).getString());
+    fp.add(s.getColumn("created_at").getString());
     r.fingerprint = fp.value();
-    encode_row(out, r, 15, [&](CopyRowWriter& w) {
+    encode_row(out, r, 16, [&](CopyRowWriter& w) {
         if (!put_uuid(w, benchmark_id, r)) return false;
         w.add_int8(r.id);
-        for (int c = 2; c <= 5; ++c) put_text(w, s.getColumn(c));
-        const auto metadata = s.getColumn(6);
+        for (const char* c : {"repository", "branch", "commit_id", "commit_message"}) put_text(w, s.getColumn(c));
+        const auto metadata = s.getColumn("metadata");
         w.add_jsonb({static_cast<const char*>(metadata.getBlob()), static_cast<std::size_t>(metadata.getBytes())});
-        if (!put_time(w, s.getColumn(7), r, false)) return false;
-        for (int c = 8; c <= 12; ++c) put_text(w, s.getColumn(c));
-        if (!put_time(w, s.getColumn(13), r, true)) return false;
-        w.add_int8(s.getColumn(14).isNull() ? 0 : s.getColumn(14).getInt64());
+        if (!put_time(w, s.getColumn("created_at"), r, false)) return false;
+        for (const char* c : {"host", "run_id", "module", "status", "status_reason"}) put_text(w, s.getColumn(c));
+        if (!put_time(w, s.getColumn("finished_at"), r, true)) return false;
+        const auto seq = s.getColumn("status_seq");
+        w.add_int8(seq.isNull() ? 0 : seq.getInt64());
+        const auto host_info = s.getColumn("host_info");
+        if (host_info.isNull()) w.add_null();
+        else w.add_jsonb({static_cast<const char*>(host_info.getBlob()), static_cast<std::size_t>(host_info.getBytes())});
         return true;
     });
 }
@@ -100,71 +105,71 @@ void encode_status_change(SQLite::Statement& s, const std::string& benchmark_id,
 {
     Fingerprint fp;
     fp.add(benchmark_id);
-    fp.add(s.getColumn(2).getString());
-    fp.add(s.getColumn(4).getString());
+    fp.add(s.getColumn("status").getString());
+    fp.add(s.getColumn("time").getString());
     r.fingerprint = fp.value();
     encode_row(out, r, 5, [&](CopyRowWriter& w) {
         if (!put_uuid(w, benchmark_id, r)) return false;
         w.add_int8(r.id);
-        put_text(w, s.getColumn(2));
-        put_text(w, s.getColumn(3));
-        return put_time(w, s.getColumn(4), r, false);
+        put_text(w, s.getColumn("status"));
+        put_text(w, s.getColumn("status_reason"));
+        return put_time(w, s.getColumn("time"), r, false);
     });
 }
 
 void encode_device(SQLite::Statement& s, const std::string& benchmark_id, std::string& out, BatchRow& r)
 {
+    static const char* const names[] = {"cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes"};
     // The fingerprint reads every value as the store gives it (text as 0), as it always has: the
     // server keeps fingerprints from earlier syncs.
     Fingerprint fp;
     fp.add(benchmark_id);
-    for (int c = 2; c <= 5; ++c) {
-        const auto column = s.getColumn(c);
+    for (const char* name : names) {
+        const auto column = s.getColumn(name);
         if (column.isNull()) fp.add("");
         else fp.add_double(column.getDouble());
     }
-    fp.add(s.getColumn(6).getString());
+    fp.add(s.getColumn("time").getString());
     r.fingerprint = fp.value();
     encode_row(out, r, 7, [&](CopyRowWriter& w) {
         if (!put_uuid(w, benchmark_id, r)) return false;
         w.add_int8(r.id);
-        static const char* const names[] = {"cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes"};
-        for (int c = 2; c <= 5; ++c) {
-            const auto column = s.getColumn(c);
+        for (const char* name : names) {
+            const auto column = s.getColumn(name);
             if (!is_number_or_null(column)) {
-                r.reject = std::string(names[c - 2]) + " is " + quoted_excerpt(column) + ", not a number";
+                r.reject = std::string(name) + " is " + quoted_excerpt(column) + ", not a number";
                 return false;
             }
             if (column.isNull()) w.add_null();
             else w.add_float8(column.getDouble());
         }
-        return put_time(w, s.getColumn(6), r, false);
+        return put_time(w, s.getColumn("time"), r, false);
     });
 }
 
 void encode_model(SQLite::Statement& s, const std::string& benchmark_id, std::string& out, BatchRow& r)
 {
-    const auto measurements = s.getColumn(2);
+    const auto measurements = s.getColumn("measurements");
     const std::string_view json(static_cast<const char*>(measurements.getBlob()),
                                 static_cast<std::size_t>(measurements.getBytes()));
     Fingerprint fp;
     fp.add(benchmark_id);
     fp.add(json);
-    fp.add(s.getColumn(3).getString());
+    fp.add(s.getColumn("time").getString());
     r.fingerprint = fp.value();
     encode_row(out, r, 4, [&](CopyRowWriter& w) {
         if (!put_uuid(w, benchmark_id, r)) return false;
         // The server would take any JSON ([1,2], "x", {"a":"b"}); dashboards and export read
         // an object of names to numbers, as the recorder writes it.
-        thread_local std::vector<csv::MeasurementField> fields;
-        if (!csv::parse_measurements(json, fields)) {
+        thread_local std::vector<store::MeasurementField> fields;
+        if (!store::parse_measurements(json, fields)) {
             r.reject = "measurements '";
             r.reject.append(json.substr(0, 60)).append("' is not a JSON object of numbers");
             return false;
         }
         w.add_int8(r.id);
         w.add_jsonb(json);
-        return put_time(w, s.getColumn(3), r, false);
+        return put_time(w, s.getColumn("time"), r, false);
     });
 }
 
@@ -190,22 +195,26 @@ std::vector<TableSpec> make_specs()
     std::vector<TableSpec> specs;
     specs.push_back(TableSpec{
         "benchmarks",
-        range_sql("b.id, b.benchmark_id, b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, "
-                  "b.created_at, b.host, b.run_id, b.module, b.status, b.status_reason, b.finished_at, c.seq",
+        range_sql("b.id AS id, b.benchmark_id AS benchmark_id, b.repository AS repository, b.branch AS branch, "
+                  "b.commit_id AS commit_id, b.commit_message AS commit_message, b.metadata AS metadata, "
+                  "b.created_at AS created_at, b.host AS host, b.run_id AS run_id, b.module AS module, "
+                  "b.status AS status, b.status_reason AS status_reason, b.finished_at AS finished_at, "
+                  "c.seq AS status_seq, b.host_info AS host_info",
                   // The newest status change per benchmark, read in the same snapshot as the status
                   // itself. Grouped once per batch: the store has no index on benchmark_ref there.
                   "benchmarks b LEFT JOIN (SELECT benchmark_ref, max(id) AS seq FROM benchmark_status_changes "
                   "GROUP BY benchmark_ref) c ON c.benchmark_ref = b.id", "b"),
         "CREATE TEMP TABLE IF NOT EXISTS stage_benchmarks (benchmark_id uuid, local_id bigint, repository text, "
         "branch text, commit_id text, commit_message text, metadata jsonb, created_at timestamp, host text, "
-        "run_id text, module text, status text, status_reason text, finished_at timestamp, status_seq bigint) "
+        "run_id text, module text, status text, status_reason text, finished_at timestamp, status_seq bigint, "
+        "host_info jsonb) "
         "ON COMMIT DELETE ROWS",
         "COPY stage_benchmarks FROM STDIN (FORMAT binary)",
         "",
         "INSERT INTO benchmarks (benchmark_id, repository, branch, commit_id, commit_message, metadata, created_at, "
-        "host, run_id, module, status, status_reason, finished_at, status_seq, source_id, local_id) "
+        "host, run_id, module, status, status_reason, finished_at, status_seq, host_info, source_id, local_id) "
         "SELECT benchmark_id, repository, branch, commit_id, commit_message, metadata, created_at, host, run_id, "
-        "module, status, status_reason, finished_at, status_seq, $1::uuid, local_id FROM stage_benchmarks "
+        "module, status, status_reason, finished_at, status_seq, host_info, $1::uuid, local_id FROM stage_benchmarks "
         "ORDER BY local_id ON CONFLICT (benchmark_id) DO NOTHING",
         "SELECT s.local_id, s.benchmark_id FROM stage_benchmarks s JOIN benchmarks b USING (benchmark_id) "
         "WHERE (s.repository, s.branch, s.commit_id, s.commit_message, s.metadata, s.created_at) IS DISTINCT FROM "
@@ -217,7 +226,8 @@ std::vector<TableSpec> make_specs()
         encode_benchmark});
     specs.push_back(TableSpec{
         "benchmark_status_changes",
-        range_sql("c.id, b.benchmark_id, c.status, c.status_reason, c.time",
+        range_sql("c.id AS id, b.benchmark_id AS benchmark_id, c.status AS status, c.status_reason AS status_reason, "
+                  "c.time AS time",
                   "benchmark_status_changes c JOIN benchmarks b ON b.id = c.benchmark_ref", "c"),
         "CREATE TEMP TABLE IF NOT EXISTS stage_status_changes (benchmark_id uuid, local_id bigint, status text, "
         "status_reason text, time timestamp) ON COMMIT DELETE ROWS",
@@ -236,7 +246,8 @@ std::vector<TableSpec> make_specs()
         encode_status_change});
     specs.push_back(TableSpec{
         "device_measurements",
-        range_sql("d.id, b.benchmark_id, d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time",
+        range_sql("d.id AS id, b.benchmark_id AS benchmark_id, d.cpu_util AS cpu_util, d.mem_megabytes AS mem_megabytes, "
+                  "d.gpu_util AS gpu_util, d.gpu_mem_megabytes AS gpu_mem_megabytes, d.time AS time",
                   "device_measurements d JOIN benchmarks b ON b.id = d.benchmark_ref", "d"),
         "CREATE TEMP TABLE IF NOT EXISTS stage_device_measurements (benchmark_id uuid, local_id bigint, "
         "cpu_util double precision, mem_megabytes double precision, gpu_util double precision, "
@@ -255,7 +266,7 @@ std::vector<TableSpec> make_specs()
         encode_device});
     specs.push_back(TableSpec{
         "model_measurements",
-        range_sql("m.id, b.benchmark_id, m.measurements, m.time",
+        range_sql("m.id AS id, b.benchmark_id AS benchmark_id, m.measurements AS measurements, m.time AS time",
                   "model_measurements m JOIN benchmarks b ON b.id = m.benchmark_ref", "m"),
         "CREATE TEMP TABLE IF NOT EXISTS stage_model_measurements (benchmark_id uuid, local_id bigint, "
         "measurements jsonb, time timestamp) ON COMMIT DELETE ROWS",
@@ -291,8 +302,8 @@ Batch read_batch(SQLite::Database& db, const TableSpec& spec, std::int64_t after
     batch.rows.reserve(static_cast<std::size_t>(std::min<std::int64_t>(limit, 1 << 20)));
     while (q.executeStep()) {
         BatchRow row;
-        row.id = q.getColumn(0).getInt64();
-        const auto benchmark = q.getColumn(1);
+        row.id = q.getColumn("id").getInt64();
+        const auto benchmark = q.getColumn("benchmark_id");
         const std::string_view text(static_cast<const char*>(benchmark.getBlob()), static_cast<std::size_t>(benchmark.getBytes()));
         if (batch.benchmark_ids.empty() || batch.benchmark_ids.back() != text) batch.benchmark_ids.emplace_back(text);
         row.benchmark = static_cast<std::uint32_t>(batch.benchmark_ids.size() - 1);
@@ -312,15 +323,10 @@ std::optional<std::int64_t> read_fingerprint(SQLite::Database& db, const TableSp
 std::vector<std::int64_t> read_targets(SQLite::Database& db)
 {
     std::vector<std::int64_t> targets;
-    db.exec("BEGIN");
-    try {
+    store::with_read_transaction(db, [&] {
         for (const auto& spec : table_specs())
             targets.push_back(db.execAndGet("SELECT coalesce(max(id), 0) FROM " + spec.name).getInt64());
-        db.exec("COMMIT");
-    } catch (...) {
-        try { db.exec("ROLLBACK"); } catch (...) {}
-        throw;
-    }
+    });
     return targets;
 }
 
@@ -331,11 +337,11 @@ std::int64_t max_id(SQLite::Database& db, const TableSpec& spec)
 
 std::int64_t count_rows(SQLite::Database& db, const TableSpec& spec, std::int64_t after, std::int64_t up_to)
 {
-    SQLite::Statement q(db, "SELECT count(*) FROM " + spec.name + " WHERE id > ? AND id <= ?");
+    SQLite::Statement q(db, "SELECT count(*) AS n FROM " + spec.name + " WHERE id > ? AND id <= ?");
     q.bind(1, static_cast<int64_t>(after));
     q.bind(2, static_cast<int64_t>(up_to));
     q.executeStep();
-    return q.getColumn(0).getInt64();
+    return q.getColumn("n").getInt64();
 }
 
 } // namespace benchstore::pgsync

@@ -1,0 +1,52 @@
+#include "store/benchmark_rows.hpp"
+
+namespace benchstore::store {
+
+BenchmarkColumns::BenchmarkColumns(const Query& q)
+    : m_ref(q.column("benchmark_ref")),
+      m_id(q.column("benchmark_id")),
+      m_repository(q.column("repository")),
+      m_branch(q.column("branch")),
+      m_commit_id(q.column("commit_id")),
+      m_commit_message(q.column("commit_message")),
+      m_metadata(q.column("metadata")),
+      m_created_at(q.column("created_at")),
+      m_host(q.column("host")),
+      m_run_id(q.column("run_id")),
+      m_module(q.column("module")),
+      m_status(q.column("status")),
+      m_status_reason(q.column("status_reason")),
+      m_finished_at(q.column("finished_at"))
+{
+    if (q.has_column("host_info")) m_host_info = q.column("host_info");
+}
+
+BenchmarkRow BenchmarkColumns::read(const Query& q) const
+{
+    BenchmarkRow r;
+    r.benchmark_ref = q.integer(m_ref);
+    r.benchmark_id = q.text(m_id);
+    r.repository = q.text(m_repository);
+    r.branch = q.text(m_branch);
+    r.commit_id = q.text(m_commit_id);
+    r.commit_message = q.text(m_commit_message);
+    r.metadata = q.text(m_metadata);
+    r.created_at = q.text(m_created_at);
+    r.host = q.text(m_host);
+    r.run_id = q.text(m_run_id);
+    r.module = q.text(m_module);
+    r.status = q.text(m_status);
+    r.status_reason = q.text(m_status_reason);
+    r.finished_at = q.text(m_finished_at);
+    if (m_host_info) r.host_info = q.text(*m_host_info);
+    return r;
+}
+
+std::string host_info_select(SQLite::Database& db)
+{
+    const bool present =
+        query_integer(db, "SELECT count(*) FROM pragma_table_info('benchmarks') WHERE name = 'host_info'", {}) > 0;
+    return present ? ", b.host_info AS host_info" : ", NULL AS host_info";
+}
+
+} // namespace benchstore::store
