@@ -9,6 +9,7 @@
 
 #include "benchstore/error.hpp"
 #include "benchstore/export.hpp"
+#include "benchstore/store.hpp"
 
 namespace {
 
@@ -17,7 +18,7 @@ constexpr const char* program = "benchstore-export";
 int usage_error(const std::string& message)
 {
     std::cerr << program << ": error: " << message << "\n"
-              << "usage: " << program << " --db FILE [--out DIR] [selection...]; see " << program << " --help\n";
+              << "usage: " << program << " --db FILE [--out DIR] [selection...] | --db FILE --copy-to FILE; see " << program << " --help\n";
     return 2;
 }
 
@@ -45,6 +46,9 @@ int run(int argc, char** argv)
          cxxopts::value<std::string>(), "TIME")
         ("status", "only benchmarks with this status: running, completed or failed", cxxopts::value<std::string>(),
          "STATUS")
+        ("copy-to", "instead of CSV files, write a consistent single-file copy of the store to FILE "
+                    "(safe while a runner writes; the way to carry a store out; never replaces FILE)",
+         cxxopts::value<std::string>(), "FILE")
         ("h,help", "show this help");
 
     cxxopts::ParseResult args;
@@ -58,6 +62,16 @@ int run(int argc, char** argv)
         return 0;
     }
     if (!args.unmatched().empty()) return usage_error("unexpected argument '" + args.unmatched().front() + "'");
+
+    if (args.count("copy-to")) {
+        for (const char* other : {"out", "benchmark", "run-id", "repository", "branch", "commit", "since", "until", "status"})
+            if (args.count(other)) return usage_error(std::string("--copy-to copies the whole store; it takes no --") + other);
+        const std::filesystem::path to = args["copy-to"].as<std::string>();
+        const auto copy = benchstore::copy_store(args["db"].as<std::string>(), to);
+        std::cout << to.string() << " (" << copy.benchmarks << (copy.benchmarks == 1 ? " benchmark" : " benchmarks")
+                  << ", " << copy.bytes << " bytes, source id " << copy.source_id << ")\n";
+        return 0;
+    }
 
     benchstore::ExportOptions options;
     options.db_path = args["db"].as<std::string>();
