@@ -335,6 +335,23 @@ BOOST_FIXTURE_TEST_CASE(stop_from_several_threads_at_once_returns_in_each, Fixtu
     BOOST_TEST(!rows().empty());
 }
 
+BOOST_FIXTURE_TEST_CASE(a_benchmark_shorter_than_one_interval_still_gets_a_row, Fixture)
+{
+    {
+        DeviceSampler sampler(recorder, id, every(std::chrono::hours(1)));
+        sampler.stop();
+        BOOST_TEST(sampler.samples_recorded() == 1u);
+        BOOST_CHECK_NO_THROW(sampler.stop());  // no second row, no error
+    }
+    const auto r = rows();
+    BOOST_TEST_REQUIRE(r.size() == 1u);
+    BOOST_TEST(r[0].mem_megabytes > 0);
+    {
+        DeviceSampler destroyed(recorder, id, every(std::chrono::hours(1)));
+    }  // the destructor stops it the same way
+    BOOST_TEST(rows().size() == 2u);
+}
+
 BOOST_FIXTURE_TEST_CASE(refuses_bad_options, Fixture)
 {
     BOOST_CHECK_THROW(DeviceSampler(recorder, id, every(0ms)), InvalidArgument);
