@@ -30,15 +30,21 @@ struct UsageError : std::runtime_error {
 };
 struct HelpRequested {};
 
-benchstore::RunnerOptions parse(int argc, char** argv, cxxopts::Options& cli)
+struct CliOptions {
+    benchstore::RunnerOptions runner;
+    benchstore::LogLevel log_level = benchstore::LogLevel::info;
+};
+
+CliOptions parse(int argc, char** argv, cxxopts::Options& cli)
 {
     cli.add_options()
-        ("db", "SQLite file to record into (created if missing)", cxxopts::value<std::string>()->default_value("benchmarks.db"))
-        ("benches", "folder of benchmark modules (*.so)", cxxopts::value<std::string>()->default_value(BENCHSTORE_DEFAULT_BENCHES_DIR))
-        ("only", "run only these modules (repeat or comma-separate names)", cxxopts::value<std::vector<std::string>>())
-        ("timeout", "seconds a module may run before it is killed (0 = no limit, else 0.001 to 31536000)", cxxopts::value<double>()->default_value("3600"))
-        ("csv", "also export this run's results as CSV files (as the seed's --csv)")
-        ("csv-output-dir", "folder for the CSV files", cxxopts::value<std::string>()->default_value("benchmark_results"))
+        ("db", "SQLite file to record into (created if missing)", cxxopts::value<std::string>()->default_value("benchmarks.db"), "FILE")
+        ("benches", "folder of benchmark modules (*.so)", cxxopts::value<std::string>()->default_value(BENCHSTORE_DEFAULT_BENCHES_DIR), "DIR")
+        ("only", "run only these modules (repeat or comma-separate names)", cxxopts::value<std::vector<std::string>>(), "NAME")
+        ("timeout", "seconds a module may run before it is killed (0 = no limit, else 0.001 to 31536000)", cxxopts::value<double>()->default_value("3600"), "SECONDS")
+        ("csv", "also export this run's results as the four CSV files (benchmarks, device and model measurements, summary)")
+        ("csv-output-dir", "folder for the CSV files", cxxopts::value<std::string>()->default_value("benchmark_results"), "DIR")
+        ("log-level", "least important log lines shown: debug, info, warning or error", cxxopts::value<std::string>()->default_value("info"), "LEVEL")
         ("h,help", "show this help");
     cli.add_options("positional")  // hidden from --help, which lists the positional names instead
         ("repository", "", cxxopts::value<std::string>())
@@ -73,7 +79,10 @@ benchstore::RunnerOptions parse(int argc, char** argv, cxxopts::Options& cli)
     if (!(timeout == 0 || (timeout >= min_timeout_seconds && timeout <= max_timeout_seconds)))
         throw UsageError("--timeout must be 0 (no limit) or from 0.001 to 31536000 seconds");
     o.timeout = std::chrono::milliseconds(static_cast<long long>(std::llround(timeout * 1000)));
-    return o;
+    const std::string level = args["log-level"].as<std::string>();
+    const auto log_level = benchstore::log_level_from_name(level);
+    if (!log_level) throw UsageError("--log-level must be debug, info, warning or error, not '" + level + "'");
+    return {o, *log_level};
 }
 
 } // namespace
@@ -82,7 +91,7 @@ int main(int argc, char** argv)
 {
     signal(SIGPIPE, SIG_IGN);
     cxxopts::Options cli(program, "Run the benchmark modules and record their results in a SQLite file.");
-    benchstore::RunnerOptions options;
+    CliOptions options;
     try {
         options = parse(argc, argv, cli);
     } catch (const HelpRequested&) {
@@ -91,12 +100,12 @@ int main(int argc, char** argv)
     } catch (const std::exception& e) {
         std::cerr << program << ": error: " << e.what() << "\n"
                   << "usage: " << program << " REPOSITORY BRANCH COMMIT_ID COMMIT_MSG [--db FILE] [--benches DIR] "
-                  << "[--only NAME]... [--timeout SECONDS] [--csv [--csv-output-dir DIR]] (see --help)\n";
+                  << "[--only NAME]... [--timeout SECONDS] [--csv [--csv-output-dir DIR]] [--log-level LEVEL] (see --help)\n";
         return 2;
     }
     try {
-        benchstore::Logger logger;
-        const auto summary = benchstore::run_benchmarks(options, logger);
+        benchstore::Logger logger(std::cout, options.log_level);
+        const auto summary = benchstore::run_benchmarks(options.runner, logger);
         std::cout << benchstore::describe_results(summary);
         return summary.all_succeeded() ? 0 : 1;
     } catch (const std::exception& e) {

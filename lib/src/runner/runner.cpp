@@ -235,7 +235,7 @@ RunSummary run_benchmarks(const RunnerOptions& given, Logger& logger)
         result.name = name;
         result.path = path;
         if (g_stop_signal.load() != 0) break;
-        logger.info("running benchmarks in: " + name);
+        logger.info("Running module: " + name + " (" + path.string() + ")");
         runner::ModuleJob job{path, recorder_options(options, summary.run_id, name), options.timeout};
         const runner::ModuleOutcome outcome = runner::run_module_process(job, logger, g_stop_signal);
         result.succeeded = outcome.kind == runner::OutcomeKind::returned;
@@ -249,7 +249,7 @@ RunSummary run_benchmarks(const RunnerOptions& given, Logger& logger)
             logger.error("cannot record the outcome of " + name + ": " + e.what());
         }
         if (result.succeeded) {
-            logger.info("finished benchmarks in: " + name + " (" + std::to_string(result.benchmarks) +
+            logger.info("Finished module: " + name + " (" + std::to_string(result.benchmarks) +
                         " benchmark(s) completed, " + seconds_text(result.seconds) + " s)");
             if (result.benchmarks == 0) logger.warning(name + " recorded no benchmark");
         } else {
