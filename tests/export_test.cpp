@@ -197,6 +197,31 @@ BOOST_AUTO_TEST_CASE(statistics_of_values_near_the_largest_double_stay_finite)
     BOOST_TEST(check_summary_statistics(db, r.summary_csv) == 9 * 12);
 }
 
+// The README's statistics claim, against exact rational arithmetic (tests/stats_exact_check.py):
+// the mean within one ulp of the exact mean, the std within a relative 1e-14 of the exact std.
+int run_exact_check(const std::filesystem::path& db, const ExportResult& r)
+{
+    const std::string cmd = "/usr/bin/python3 " +
+                            test::shell_quote(std::string(BENCHSTORE_SOURCE_DIR) + "/tests/stats_exact_check.py") + " " +
+                            test::shell_quote(db.string()) + " " + test::shell_quote(r.summary_csv.string()) + " --report";
+    return std::system(cmd.c_str());
+}
+
+BOOST_AUTO_TEST_CASE(statistics_equal_exact_arithmetic_on_ill_conditioned_data)
+{
+    // Values near 1e15 with offsets of a few units (a double holds 1/8 steps there): the spread is
+    // 1e-15 of the values, so every digit of a naive or one-pass variance is noise.
+    for (const double scale : {4.0, 0.5}) {
+        TempDir dir;
+        add_noisy_benchmarks(dir / "b.db", 1e15, scale);
+        const ExportResult r = export_csv(options_for(dir));
+        BOOST_TEST(run_exact_check(dir / "b.db", r) == 0, "scale " << scale);
+    }
+    TempDir dir;  // ordinary figures too
+    add_noisy_benchmarks(dir / "b.db", 8000, 400);
+    BOOST_TEST(run_exact_check(dir / "b.db", export_csv(options_for(dir))) == 0);
+}
+
 BOOST_AUTO_TEST_CASE(pandas_recomputes_the_same_statistics_for_realistic_samples)
 {
     TempDir dir;

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -18,9 +19,15 @@ struct MeanState {
     sqlite3_int64 count;
 };
 
+// The corrected two-pass algorithm (Chan, Golub & LeVeque): besides the squares of the deviations
+// from the mean, their plain sum, which would be 0 if the mean were exact. The mean arrives rounded
+// to a double; near 1e15 that is off by up to 1/16, which on a spread of a few units shifts the sum of
+// squares by n * (1/16)^2. Subtracting (sum of deviations)^2 / n takes exactly that error out.
 struct SquaresState {
     long double sum;
     long double compensation;
+    long double deviations;
+    long double deviations_compensation;
     sqlite3_int64 count;
 };
 
@@ -56,6 +63,7 @@ void std_step(sqlite3_context* ctx, int, sqlite3_value** argv)
     const long double deviation =
         static_cast<long double>(sqlite3_value_double(argv[0])) - static_cast<long double>(sqlite3_value_double(argv[1]));
     add_compensated(s->sum, s->compensation, deviation * deviation);
+    add_compensated(s->deviations, s->deviations_compensation, deviation);
     ++s->count;
 }
 
@@ -63,8 +71,10 @@ void std_final(sqlite3_context* ctx)
 {
     auto* s = static_cast<SquaresState*>(sqlite3_aggregate_context(ctx, 0));
     if (!s || s->count < 2) return sqlite3_result_null(ctx);
-    sqlite3_result_double(ctx, static_cast<double>(std::sqrt((s->sum + s->compensation) /
-                                                             static_cast<long double>(s->count - 1))));
+    const long double n = static_cast<long double>(s->count);
+    const long double deviations = s->deviations + s->deviations_compensation;
+    const long double squares = std::max((s->sum + s->compensation) - deviations * deviations / n, 0.0L);
+    sqlite3_result_double(ctx, static_cast<double>(std::sqrt(squares / (n - 1))));
 }
 
 void create(SQLite::Database& db, const char* name, int args, void (*step)(sqlite3_context*, int, sqlite3_value**),
