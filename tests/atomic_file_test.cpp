@@ -1,9 +1,13 @@
 #define BOOST_TEST_MODULE atomic_file
 #include <boost/test/unit_test.hpp>
 
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "benchstore/error.hpp"
 #include "core/atomic_file.hpp"
@@ -81,6 +85,37 @@ BOOST_AUTO_TEST_CASE(missing_folder_is_an_output_error)
     TempDir dir;
     BOOST_CHECK_THROW(AtomicFile(dir / "no/such/x.csv"), OutputError);
     BOOST_CHECK_THROW(sync_directory(dir / "none"), OutputError);
+}
+
+BOOST_AUTO_TEST_CASE(abandoned_temporaries_of_dead_writers_go_and_live_ones_stay)
+{
+    TempDir dir;
+    // A writer killed outright (kill -9) leaves its temporary.
+    int ready[2];
+    BOOST_REQUIRE(::pipe(ready) == 0);
+    const pid_t writer = ::fork();
+    if (writer == 0) {
+        AtomicFile f(dir / "dead.csv");
+        f.write("half");
+        (void)!::write(ready[1], "x", 1);
+        for (;;) ::pause();
+    }
+    char c;
+    BOOST_REQUIRE(::read(ready[0], &c, 1) == 1);
+    ::kill(writer, SIGKILL);
+    ::waitpid(writer, nullptr, 0);
+    ::close(ready[0]);
+    ::close(ready[1]);
+    BOOST_TEST(files_in(dir.path()) == 1u);
+
+    AtomicFile live(dir / "live.csv");  // this process: alive, and holding its lock
+    { std::ofstream(dir / ".keep.csv.tmp-junk"); }  // not one of ours by name: left alone
+    { std::ofstream(dir / "notes.txt"); }
+    BOOST_TEST(remove_abandoned_temporaries(dir.path()) == 1u);
+    BOOST_TEST(files_in(dir.path()) == 3u);
+    BOOST_TEST(std::filesystem::exists(live.temp_path()));
+    BOOST_TEST(live.temp_path().filename().string().find(".live.csv.tmp-" + std::to_string(::getpid()) + "-") == 0u);
+    BOOST_TEST(remove_abandoned_temporaries(dir.path()) == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

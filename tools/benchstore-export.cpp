@@ -100,6 +100,7 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
+    benchstore::remove_export_temporaries_on_signals();
     try {
         return run(argc, argv);
     } catch (const benchstore::Error& e) {

@@ -9,7 +9,8 @@
 // (corrected two-pass): the mean is within one ulp of exact, the std within a relative 1e-14.
 // Each file is written under a hidden temporary name in the output folder and renamed to its final
 // name only once all four are complete and flushed to disk, so an interrupted export never leaves a
-// half-written file under a final name.
+// half-written file under a final name, and (with remove_export_temporaries_on_signals) no temporary
+// file after a signal.
 // A file is never replaced: when an earlier export already used this second's names in the folder,
 // the export waits for the next second (with a fixed file_time it throws OutputError instead).
 //
@@ -86,5 +87,12 @@ struct ExportResult {
 //   OutputError when the output folder cannot be created or a file cannot be written.
 // On a throw no final file is created or replaced and no temporary file is left behind.
 ExportResult export_csv(const ExportOptions& options);
+
+// For a program whose whole job is exporting (benchstore-export): makes SIGINT, SIGTERM and SIGHUP
+// remove the temporary files of the exports in progress, then end the process with that signal (exit
+// status 128 + N in a shell). Temporaries a killed export (kill -9) left behind are removed by the next
+// export into the same folder (export_csv does that first), never those of a live export. Process-wide:
+// call once, from main, before exporting.
+void remove_export_temporaries_on_signals();
 
 } // namespace benchstore

@@ -260,6 +260,8 @@ std::vector<std::filesystem::path> ExportResult::paths() const
     return {benchmarks_csv, device_measurements_csv, model_measurements_csv, summary_csv};
 }
 
+void remove_export_temporaries_on_signals() { remove_temporaries_on_signals(); }
+
 ExportResult export_csv(const ExportOptions& options)
 {
     const csv::SelectionSql selection = csv::compile_selection(options.selection);
@@ -271,6 +273,7 @@ ExportResult export_csv(const ExportOptions& options)
         throw StoreError(options.db_path.string() + ": cannot read store: " + e.what());
     }
     create_output_dir(options.output_dir);
+    remove_abandoned_temporaries(options.output_dir);  // of exports killed here before
 
     ExportResult result = pick_file_names(options);
     CsvFile benchmarks(result.benchmarks_csv);

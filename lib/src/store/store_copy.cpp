@@ -18,6 +18,7 @@ StoreCopyResult copy_store(const std::filesystem::path& from, const std::filesys
     const std::filesystem::path folder = to.parent_path().empty() ? std::filesystem::path(".") : to.parent_path();
     // VACUUM INTO writes into an empty file: the hidden temporary beside the final name, fsynced and
     // renamed into place only when complete, never over an existing file.
+    remove_abandoned_temporaries(folder);
     AtomicFile out(folder / to.filename());
     StoreCopyResult result;
     try {
