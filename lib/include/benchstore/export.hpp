@@ -15,12 +15,21 @@
 // the export waits for the next second (with a fixed file_time it throws OutputError instead).
 //
 // Files, one timestamp YYYYmmdd_HHMMSS (UTC) in every name:
-//   benchmarks_{ts}.csv           benchmark_id,repository,branch,commit_id,commit_message,metadata,created_at
+//   benchmarks_{ts}.csv           benchmark_id,repository,branch,commit_id,commit_message,metadata,created_at,
+//                                 status,status_reason
 //   device_measurements_{ts}.csv  benchmark_id,cpu_util,mem_megabytes,gpu_util,gpu_mem_megabytes,time
-//   model_measurements_{ts}.csv   benchmark_id,time,<metric names: union over the selection, first seen first>
-//   benchmark_summary_{ts}.csv    the benchmark columns, the metric columns, then for cpu_util,
+//   model_measurements_{ts}.csv   benchmark_id,time,<metric columns: union over the selection, first seen first>
+//   benchmark_summary_{ts}.csv    the seed's benchmark columns, the metric columns, then for cpu_util,
 //                                 mem_megabytes, gpu_util, gpu_mem_megabytes: _mean, _max, _std (sample,
-//                                 n-1), with device_measurement_count after cpu_util_std.
+//                                 n-1), with device_measurement_count after cpu_util_std; then
+//                                 status,status_reason
+// status (running, completed, failed) and status_reason (why it failed; empty otherwise) come after
+// every column the seed's files have, so pandas code that reads those columns keeps working.
+// Metric columns: every header in a file is unique. A metric's header is its name, unless that name
+// is a fixed column of the model or summary file (time, benchmark_id, repository, cpu_util_mean,
+// status, ...) or an earlier metric's header; then "model." is put before it until it is neither
+// (a metric "time" gets the column "model.time"; a later metric named "model.time" gets
+// "model.model.time"). Deterministic: it depends only on the names in first-seen order.
 // Format: UTF-8, RFC 4180 quoting (a field with a comma, quote, CR or LF is quoted, quotes doubled),
 // "\n" line ends as pandas writes them on Linux, numbers as the shortest text that reads back to the
 // same double, empty fields where a value is absent (NULL GPU values, a metric a row lacks, the
@@ -62,7 +71,8 @@ struct ExportResult {
     std::uint64_t device_measurement_rows = 0;
     std::uint64_t model_measurement_rows = 0;
     std::uint64_t summary_rows = 0;             // one per model row, at least one per benchmark
-    std::vector<std::string> metric_names;      // the model metric columns, in order
+    std::vector<std::string> metric_names;      // the model metrics, in column order
+    std::vector<std::string> metric_headers;    // their column headers (see the header rule above)
 
     // The four paths in the seed's order: benchmarks, device, model, summary.
     std::vector<std::filesystem::path> paths() const;

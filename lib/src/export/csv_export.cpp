@@ -3,6 +3,7 @@
 #include <array>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "benchstore/error.hpp"
 #include "export/csv_file.hpp"
@@ -24,16 +25,39 @@ using store::Query;
 constexpr std::array benchmark_columns{"benchmark_id", "repository",     "branch",    "commit_id",
                                        "commit_message", "metadata",     "created_at"};
 constexpr std::array device_columns{"cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes"};
+// After every column the seed's files have, so pandas code that reads them by name keeps working.
+constexpr std::array status_columns{"status", "status_reason"};
 
-// The union of metric names over the selected model rows, first seen first. Memory grows with the
-// number of distinct names, not with the rows.
+// The fixed columns of the model and summary files: a metric may not take one of these names.
+std::unordered_set<std::string> fixed_columns()
+{
+    std::unordered_set<std::string> fixed{"time", "device_measurement_count"};
+    for (const char* c : benchmark_columns) fixed.insert(c);
+    for (const char* c : status_columns) fixed.insert(c);
+    for (const char* c : device_columns)
+        for (const char* stat : {"_mean", "_max", "_std"}) fixed.insert(std::string(c) + stat);
+    return fixed;
+}
+
+// The union of metric names over the selected model rows, first seen first, and the header each
+// gets. Memory grows with the number of distinct names, not with the rows.
+// Header rule (export.hpp): a metric's header is its name, unless that is a fixed column of the model
+// or summary file or an earlier metric's header; then "model." is put before it until it is neither.
 class MetricColumns {
 public:
+    MetricColumns() : m_taken(fixed_columns()) {}
+
     void add(const std::string& name)
     {
-        if (m_index.emplace(name, m_names.size()).second) m_names.push_back(name);
+        if (!m_index.emplace(name, m_names.size()).second) return;
+        m_names.push_back(name);
+        std::string header = name;
+        while (m_taken.count(header)) header = "model." + header;
+        m_taken.insert(header);
+        m_headers.push_back(std::move(header));
     }
     const std::vector<std::string>& names() const { return m_names; }
+    const std::vector<std::string>& headers() const { return m_headers; }
 
     // Spreads one row's fields over the columns; values is reused from row to row.
     void spread(const std::vector<store::MeasurementField>& fields, std::vector<std::string>& values) const
@@ -45,7 +69,9 @@ public:
 
 private:
     std::vector<std::string> m_names;
+    std::vector<std::string> m_headers;
     std::unordered_map<std::string, std::size_t> m_index;
+    std::unordered_set<std::string> m_taken;
 };
 
 class Exporter {
@@ -88,9 +114,17 @@ public:
             out.text(field);
     }
 
+    // running | completed | failed, and why it failed (empty otherwise).
+    static void write_status_fields(CsvFile& out, const store::BenchmarkRow& b)
+    {
+        out.plain(b.status);
+        out.text(b.status_reason);
+    }
+
     void write_benchmarks(CsvFile& out)
     {
         write_benchmark_header(out);
+        for (const char* c : status_columns) out.plain(c);
         out.end_header();
         Query q(m_db,
                 std::string("SELECT ") + store::benchmark_select_list + " FROM benchmarks b WHERE " +
@@ -98,7 +132,9 @@ public:
                 m_sel.params);
         const store::BenchmarkColumns benchmark(q);
         while (q.step()) {
-            write_benchmark_fields(out, benchmark.read(q));
+            const store::BenchmarkRow row = benchmark.read(q);
+            write_benchmark_fields(out, row);
+            write_status_fields(out, row);
             out.end_row();
         }
     }
@@ -132,7 +168,7 @@ public:
     {
         out.plain("benchmark_id");
         out.plain("time");
-        for (const auto& name : m_metrics.names()) out.text(name);
+        for (const auto& header : m_metrics.headers()) out.text(header);
         out.end_header();
         Query q(m_db, model_query("b.benchmark_id AS benchmark_id, m.time AS time, m.measurements AS measurements, m.id AS id"), m_sel.params);
         const Column id = q.column("benchmark_id"), time = q.column("time"), measurements = q.column("measurements"),
@@ -149,7 +185,7 @@ public:
     void write_summary(CsvFile& out)
     {
         write_benchmark_header(out);
-        for (const auto& name : m_metrics.names()) out.text(name);
+        for (const auto& header : m_metrics.headers()) out.text(header);
         for (const char* c : device_columns) {
             const std::string base(c);
             out.text(base + "_mean");
@@ -157,6 +193,7 @@ public:
             out.text(base + "_std");
             if (base == "cpu_util") out.plain("device_measurement_count");
         }
+        for (const char* c : status_columns) out.plain(c);
         out.end_header();
 
         // Two passes over the selected device rows: m (mean, max, count), then s (the standard
@@ -196,7 +233,8 @@ public:
         std::vector<Column> stat_columns;
         for (const auto& name : stat_names) stat_columns.push_back(q.column(name));
         while (q.step()) {
-            write_benchmark_fields(out, benchmark.read(q));
+            const store::BenchmarkRow row = benchmark.read(q);
+            write_benchmark_fields(out, row);
             if (q.is_null(measurements)) m_fields.clear();
             else parse(q.text(measurements), q.integer(row_id));
             write_metrics(out);
@@ -204,6 +242,7 @@ public:
                 if (c == count) out.integer(q.is_null(c) ? 0 : q.integer(c));
                 else write_real(out, q, c);
             }
+            write_status_fields(out, row);
             out.end_row();
         }
     }
@@ -332,6 +371,7 @@ ExportResult export_csv(const ExportOptions& options)
     result.model_measurement_rows = models.rows();
     result.summary_rows = summary.rows();
     result.metric_names = exporter.metrics().names();
+    result.metric_headers = exporter.metrics().headers();
     return result;
 }
 
