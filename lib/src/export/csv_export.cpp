@@ -7,6 +7,7 @@
 
 #include "benchstore/error.hpp"
 #include "export/csv_file.hpp"
+#include "export/export_progress.hpp"
 #include "store/stats_functions.hpp"
 #include "store/benchmark_rows.hpp"
 #include "store/measurements_json.hpp"
@@ -76,7 +77,10 @@ private:
 
 class Exporter {
 public:
-    Exporter(SQLite::Database& db, const store::SelectionSql& selection) : m_db(db), m_sel(selection) {}
+    Exporter(SQLite::Database& db, const store::SelectionSql& selection, csv::ExportProgressLine& progress)
+        : m_db(db), m_sel(selection), m_progress(progress)
+    {
+    }
 
     void parse(std::string_view json, std::int64_t row_id)
     {
@@ -131,11 +135,13 @@ public:
                     m_sel.condition + " ORDER BY b.id",
                 m_sel.params);
         const store::BenchmarkColumns benchmark(q);
+        m_progress.begin(csv::ExportProgressLine::File::benchmarks);
         while (q.step()) {
             const store::BenchmarkRow row = benchmark.read(q);
             write_benchmark_fields(out, row);
             write_status_fields(out, row);
             out.end_row();
+            m_progress.row();
         }
     }
 
@@ -156,11 +162,13 @@ public:
         const Column id = q.column("benchmark_id"), time = q.column("time");
         std::array<Column, device_columns.size()> values;
         for (std::size_t i = 0; i < values.size(); ++i) values[i] = q.column(device_columns[i]);
+        m_progress.begin(csv::ExportProgressLine::File::device_measurements);
         while (q.step()) {
             out.plain(q.text(id));
             for (const Column c : values) write_real(out, q, c);
             out.text(q.text(time));
             out.end_row();
+            m_progress.row();
         }
     }
 
@@ -173,12 +181,14 @@ public:
         Query q(m_db, model_query("b.benchmark_id AS benchmark_id, m.time AS time, m.measurements AS measurements, m.id AS id"), m_sel.params);
         const Column id = q.column("benchmark_id"), time = q.column("time"), measurements = q.column("measurements"),
                      row_id = q.column("id");
+        m_progress.begin(csv::ExportProgressLine::File::model_measurements);
         while (q.step()) {
             parse(q.text(measurements), q.integer(row_id));
             out.plain(q.text(id));
             out.text(q.text(time));
             write_metrics(out);
             out.end_row();
+            m_progress.row();
         }
     }
 
@@ -232,6 +242,7 @@ public:
         const Column count = q.column("device_measurement_count");
         std::vector<Column> stat_columns;
         for (const auto& name : stat_names) stat_columns.push_back(q.column(name));
+        m_progress.begin(csv::ExportProgressLine::File::summary);
         while (q.step()) {
             const store::BenchmarkRow row = benchmark.read(q);
             write_benchmark_fields(out, row);
@@ -244,6 +255,7 @@ public:
             }
             write_status_fields(out, row);
             out.end_row();
+            m_progress.row();
         }
     }
 
@@ -267,6 +279,7 @@ private:
 
     SQLite::Database& m_db;
     const store::SelectionSql& m_sel;
+    csv::ExportProgressLine& m_progress;
     MetricColumns m_metrics;
     std::vector<store::MeasurementField> m_fields;  // the current row's, reused
     std::vector<std::string> m_values;            // the current row's metric cells, reused
@@ -338,7 +351,8 @@ ExportResult export_csv(const ExportOptions& options)
     CsvFile devices(result.device_measurements_csv);
     CsvFile models(result.model_measurements_csv);
     CsvFile summary(result.summary_csv);
-    Exporter exporter(db, selection);
+    csv::ExportProgressLine progress(db, selection, options.show_progress == ExportProgress::on_terminal);
+    Exporter exporter(db, selection, progress);
     try {
         // One read transaction: every query below sees the same snapshot of the WAL store.
         store::with_read_transaction(db, [&] {
@@ -348,6 +362,7 @@ ExportResult export_csv(const ExportOptions& options)
             exporter.write_models(models);
             exporter.write_summary(summary);
         });
+        progress.finish();
     } catch (const SQLite::Exception& e) {
         throw StoreError(options.db_path.string() + ": cannot read store: " + e.what());
     }
