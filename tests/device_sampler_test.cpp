@@ -315,7 +315,10 @@ BOOST_FIXTURE_TEST_CASE(destructor_stops_without_throwing, Fixture)
     {
         DeviceSampler failing(recorder, "01890000-0000-7000-8000-000000000000", every(20ms));
         DeviceSampler sampler(recorder, id, every(20ms));
-        std::this_thread::sleep_for(100ms);
+        // A condition, not a clock: on a loaded machine 100 ms may pass before the thread's first turn.
+        const auto deadline = std::chrono::steady_clock::now() + 30s;
+        while (sampler.samples_recorded() < 2 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(5ms);
         recorded = sampler.samples_recorded();
     }  // neither destructor throws, though one sampler holds an error
     std::this_thread::sleep_for(60ms);
