@@ -63,7 +63,7 @@ std::string default_benches_dir()
 const benchstore::cli::Program program{
     "benchstore-run",
     "benchstore-run REPOSITORY BRANCH COMMIT_ID COMMIT_MSG [--db FILE] [--benches DIR] [--only NAME]... "
-    "[--timeout SECONDS] [--repeat N] [--python PATH] [--csv [--csv-output-dir DIR]] (see --help)",
+    "[--timeout SECONDS] [--repeat N] [--python PATH] [--csv [--csv-output-dir DIR]] [--log-level LEVEL] (see --help)",
     {},
     {""},  // --help lists the options, not the positional arguments' hidden group
     {}};
@@ -72,16 +72,17 @@ int run(int argc, char** argv)
 {
     cxxopts::Options cli(program.name, "Run the benchmark modules and record their results in a SQLite file.");
     cli.add_options()
-        ("db", "SQLite file to record into (created if missing)", cxxopts::value<std::string>()->default_value("benchmarks.db"))
-        ("benches", "folder of benchmark modules (*.so)", cxxopts::value<std::string>()->default_value(default_benches_dir()))
-        ("only", "run only these modules (repeat or comma-separate names)", cxxopts::value<std::vector<std::string>>())
-        ("timeout", "seconds a module may run before it is killed (0 = no limit, else 0.001 to 31536000)", cxxopts::value<double>()->default_value("3600"))
+        ("db", "SQLite file to record into (created if missing)", cxxopts::value<std::string>()->default_value("benchmarks.db"), "FILE")
+        ("benches", "folder of benchmark modules (*.so and *.py)", cxxopts::value<std::string>()->default_value(default_benches_dir()), "DIR")
+        ("only", "run only these modules (repeat or comma-separate names)", cxxopts::value<std::vector<std::string>>(), "NAME")
+        ("timeout", "seconds a module may run before it is killed (0 = no limit, else 0.001 to 31536000)", cxxopts::value<double>()->default_value("3600"), "SECONDS")
         ("repeat", "run every module N times, each in a fresh process (samples for benchstore-compare)",
          cxxopts::value<std::string>()->default_value("1"), "N")
-        ("csv", "also export this run's results as CSV files (as the seed's --csv)")
-        ("csv-output-dir", "folder for the CSV files", cxxopts::value<std::string>()->default_value("benchmark_results"))
+        ("csv", "also export this run's results as the four CSV files (benchmarks, device and model measurements, summary)")
+        ("csv-output-dir", "folder for the CSV files", cxxopts::value<std::string>()->default_value("benchmark_results"), "DIR")
+        ("log-level", "least important log lines shown: debug, info, warning or error", cxxopts::value<std::string>()->default_value("info"), "LEVEL")
         ("python", "Python interpreter for *.py modules (default: $BENCHSTORE_PYTHON, else " BENCHSTORE_DEFAULT_PYTHON ")",
-         cxxopts::value<std::string>());
+         cxxopts::value<std::string>(), "PATH");
     cli.add_options("positional")  // hidden from --help, which lists the positional names instead
         ("repository", "", cxxopts::value<std::string>())
         ("branch", "", cxxopts::value<std::string>())
@@ -125,8 +126,11 @@ int run(int argc, char** argv)
     if (!(timeout == 0 || (timeout >= min_timeout_seconds && timeout <= max_timeout_seconds)))
         throw UsageError("--timeout must be 0 (no limit) or from 0.001 to 31536000 seconds");
     o.timeout = std::chrono::milliseconds(static_cast<long long>(std::llround(timeout * 1000)));
+    const std::string level = args["log-level"].as<std::string>();
+    const auto log_level = benchstore::log_level_from_name(level);
+    if (!log_level) throw UsageError("--log-level must be debug, info, warning or error, not '" + level + "'");
 
-    benchstore::Logger logger;
+    benchstore::Logger logger(std::cout, *log_level);
     const auto summary = benchstore::run_benchmarks(o, logger);
     std::cout << benchstore::describe_results(summary);
     return summary.all_succeeded() ? benchstore::cli::exit_success : benchstore::cli::exit_error;

@@ -8,6 +8,9 @@ usage: export_check.py STORE.db BENCHMARKS.csv DEVICE.csv MODEL.csv SUMMARY.csv
 2. The summary against what pandas computes from the raw files, as the seed's _create_summary
    does (merge benchmarks with model rows, groupby device aggregates mean/max/std/count), without
    the seed's round(3): same columns in the same order, same rows, numbers equal to a relative 1e-12.
+3. The columns benchstore adds: status and status_reason last in the benchmarks and summary files
+   (equal to the store's), and metric headers unique by the documented rule (metric_header below,
+   written independently of the C++ code): pandas reads every column under the header it was written with.
 Exits 0 when everything matches, 1 with one line per mismatch otherwise.
 """
 import json
@@ -26,7 +29,9 @@ for _c in DEVICE_COLS:
     STAT_COLS += [f"{_c}_mean", f"{_c}_max", f"{_c}_std"]
     if _c == "cpu_util":
         STAT_COLS.append("device_measurement_count")
+STATUS_COLS = ["status", "status_reason"]
 REL = 1e-12
+FIXED = set(BENCH_COLS + STATUS_COLS + STAT_COLS + ["time"])
 
 errors = []
 
@@ -46,6 +51,19 @@ def same_number(a, b, rel=0.0):
     return abs(a - b) <= rel * max(abs(a), abs(b))
 
 
+def metric_headers(names):
+    """export.hpp's rule: the name, unless it is a fixed column or an earlier header; then 'model.'
+    before it until it is neither."""
+    taken, headers = set(FIXED), []
+    for name in names:
+        header = name
+        while header in taken:
+            header = "model." + header
+        taken.add(header)
+        headers.append(header)
+    return headers
+
+
 def read_text(path):
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
 
@@ -56,18 +74,19 @@ def read_numbers(path):
 
 def check_raw(db, bench_csv, device_csv, model_csv):
     bench = read_text(bench_csv)
-    if list(bench.columns) != BENCH_COLS + HOST_COLS:
+    if list(bench.columns) != BENCH_COLS + HOST_COLS + STATUS_COLS:
         fail(f"benchmarks columns {list(bench.columns)}")
     ids = list(bench["benchmark_id"])
     has_host_info = any(r[1] == "host_info" for r in db.execute("PRAGMA table_info(benchmarks)"))
-    stored_cols = BENCH_COLS + ["host", "coalesce(host_info, '')" if has_host_info else "''"]
+    stored_cols = BENCH_COLS + ["host", "coalesce(host_info, '')" if has_host_info else "''", "status",
+                               "coalesce(status_reason, '')"]
     for _, row in bench.iterrows():
         stored = db.execute(f"SELECT {', '.join(stored_cols)} FROM benchmarks WHERE benchmark_id = ?",
                             (row["benchmark_id"],)).fetchone()
         if stored is None:
             fail(f"benchmark {row['benchmark_id']} not in store")
             continue
-        for col, value in zip(BENCH_COLS + HOST_COLS, stored):
+        for col, value in zip(BENCH_COLS + HOST_COLS + STATUS_COLS, stored):
             if row[col] != value:
                 fail(f"benchmarks {row['benchmark_id']} {col}: csv {row[col]!r} != store {value!r}")
     marks = ",".join("?" * len(ids))
@@ -95,8 +114,9 @@ def check_raw(db, bench_csv, device_csv, model_csv):
         for name in json.loads(text):
             if name not in names:
                 names.append(name)
-    if list(model.columns) != ["benchmark_id", "time"] + names:
-        fail(f"model columns {list(model.columns)} != {['benchmark_id', 'time'] + names}")
+    headers = metric_headers(names)
+    if list(model.columns) != ["benchmark_id", "time"] + headers:
+        fail(f"model columns {list(model.columns)} != {['benchmark_id', 'time'] + headers}")
     elif len(stored) != len(model):
         fail(f"model rows: csv {len(model)} != store {len(stored)}")
     else:
@@ -104,10 +124,10 @@ def check_raw(db, bench_csv, device_csv, model_csv):
             values = json.loads(st[2])
             if row["benchmark_id"] != st[0] or row["time"] != st[1]:
                 fail(f"model row {i}: id/time differ")
-            for name in names:
-                if not same_number(row[name], values.get(name)):
-                    fail(f"model row {i} {name!r}: csv {row[name]!r} != store {values.get(name)!r}")
-    return names
+            for name, header in zip(names, headers):
+                if not same_number(row[header], values.get(name)):
+                    fail(f"model row {i} {name!r}: csv {row[header]!r} != store {values.get(name)!r}")
+    return headers
 
 
 def recompute_summary(bench_csv, device_csv, model_csv):
@@ -137,10 +157,14 @@ def check_summary(bench_csv, device_csv, model_csv, summary_csv, names):
     expected = recompute_summary(bench_csv, device_csv, model_csv)
     text = read_text(summary_csv)
     got = read_numbers(summary_csv)
-    want_cols = BENCH_COLS + names + STAT_COLS
+    want_cols = BENCH_COLS + names + STAT_COLS + STATUS_COLS
     if list(got.columns) != want_cols:
         fail(f"summary columns {list(got.columns)} != {want_cols}")
         return 0
+    # The seed's merge puts the benchmarks file's trailing status columns right after its own
+    # columns; benchstore writes them last, after the statistics.
+    if sorted(expected.columns) == sorted(want_cols):
+        expected = expected[want_cols]
     if list(expected.columns) != want_cols:
         fail(f"pandas summary columns {list(expected.columns)} != {want_cols}")
         return 0
@@ -149,7 +173,7 @@ def check_summary(bench_csv, device_csv, model_csv, summary_csv, names):
         return 0
     compared = 0
     for i in range(len(got)):
-        for col in BENCH_COLS:
+        for col in BENCH_COLS + STATUS_COLS:
             if text[col][i] != expected[col][i]:
                 fail(f"summary row {i} {col}: {text[col][i]!r} != {expected[col][i]!r}")
         for col in names + STAT_COLS:

@@ -145,4 +145,25 @@ BOOST_AUTO_TEST_CASE(bad_selection_and_output_exit_1_and_leave_the_store_unchang
     BOOST_TEST(read_file(dir / "b.db") == before);
 }
 
+BOOST_AUTO_TEST_CASE(progress_on_one_updating_line_on_a_terminal_and_none_elsewhere)
+{
+    TempDir dir;
+    test::make_golden_store(dir / "b.db");
+    const std::string command = shell_quote(tool) + " --db " + q(dir / "b.db") + " --out ";
+    // On a terminal (util-linux script(1) runs it on a pseudo-terminal): each file's line, rewritten
+    // in place with '\r', blanked before the list of files.
+    const auto tty = test::run_command("script -qec " + shell_quote(command + q(dir / "tty")) + " /dev/null", dir.path());
+    BOOST_TEST_REQUIRE(tty.exit_code == 0, tty.err);
+    for (const char* line : {"\rbenchmarks 0/5 rows (0%), 5 left", "\rdevice_measurements 0/9 rows (0%), 9 left",
+                             "\rmodel_measurements 0/5 rows", "\rbenchmark_summary 0/6 rows"})
+        BOOST_TEST(tty.out.find(line) != std::string::npos, line << " in " << tty.out);
+    BOOST_TEST(tty.out.find("benchmarks_") != std::string::npos);
+    // Not a terminal: not a byte of progress, only the list of files.
+    const auto piped = export_tool(dir, "--db " + q(dir / "b.db") + " --out " + q(dir / "pipe"));
+    BOOST_TEST(piped.exit_code == 0);
+    BOOST_TEST(piped.out.find('\r') == std::string::npos);
+    BOOST_TEST(piped.out.find(" left") == std::string::npos);
+    BOOST_TEST(std::count(piped.out.begin(), piped.out.end(), '\n') == 4);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <set>
 #include <thread>
 
 #include <SQLiteCpp/Database.h>
@@ -198,6 +199,31 @@ BOOST_AUTO_TEST_CASE(statistics_of_values_near_the_largest_double_stay_finite)
     BOOST_TEST(check_summary_statistics(db, r.summary_csv) == 9 * 12);
 }
 
+// The README's statistics claim, against exact rational arithmetic (tests/stats_exact_check.py):
+// the mean within one ulp of the exact mean, the std within a relative 1e-14 of the exact std.
+int run_exact_check(const std::filesystem::path& db, const ExportResult& r)
+{
+    const std::string cmd = "/usr/bin/python3 " +
+                            test::shell_quote(std::string(BENCHSTORE_SOURCE_DIR) + "/tests/stats_exact_check.py") + " " +
+                            test::shell_quote(db.string()) + " " + test::shell_quote(r.summary_csv.string()) + " --report";
+    return std::system(cmd.c_str());
+}
+
+BOOST_AUTO_TEST_CASE(statistics_equal_exact_arithmetic_on_ill_conditioned_data)
+{
+    // Values near 1e15 with offsets of a few units (a double holds 1/8 steps there): the spread is
+    // 1e-15 of the values, so every digit of a naive or one-pass variance is noise.
+    for (const double scale : {4.0, 0.5}) {
+        TempDir dir;
+        add_noisy_benchmarks(dir / "b.db", 1e15, scale);
+        const ExportResult r = export_csv(options_for(dir));
+        BOOST_TEST(run_exact_check(dir / "b.db", r) == 0, "scale " << scale);
+    }
+    TempDir dir;  // ordinary figures too
+    add_noisy_benchmarks(dir / "b.db", 8000, 400);
+    BOOST_TEST(run_exact_check(dir / "b.db", export_csv(options_for(dir))) == 0);
+}
+
 BOOST_AUTO_TEST_CASE(pandas_recomputes_the_same_statistics_for_realistic_samples)
 {
     TempDir dir;
@@ -266,9 +292,68 @@ BOOST_AUTO_TEST_CASE(exports_a_store_older_than_host_info_as_it_is)
     }
     const auto r = export_csv(options_for(dir));
     BOOST_TEST(read_file(r.benchmarks_csv) ==
-               "benchmark_id,repository,branch,commit_id,commit_message,metadata,created_at,host,host_info\n"
-               "01938f5e-7c2a-7b3d-9f10-3a5c7e9b1d2f,r,b,c,m,{},2025-07-29T20:08:07.875408,h,\n");
+               "benchmark_id,repository,branch,commit_id,commit_message,metadata,created_at,host,host_info,status,status_reason\n"
+               "01938f5e-7c2a-7b3d-9f10-3a5c7e9b1d2f,r,b,c,m,{},2025-07-29T20:08:07.875408,h,,running,\n");
     BOOST_TEST(SQLite::Database((dir / "b.db").string(), SQLite::OPEN_READONLY).execAndGet("PRAGMA user_version").getInt() == 2);
+}
+
+BOOST_AUTO_TEST_CASE(metrics_named_like_fixed_columns_get_unique_headers_that_pandas_reads_back)
+{
+    TempDir dir;
+    auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc", "msg", dir / "b.db");
+    const auto id = rec.initialise_benchmark({{"model", "clash"}});
+    rec.collect_device_measurements(id, 10.0, 100.0);
+    rec.collect_device_measurements(id, 30.0, 300.0);
+    // Names of fixed columns of the model and summary files, and one already in the renamed form.
+    rec.collect_model_measurements(id, {{"model.time", 7.0}, {"time", 1.0}, {"benchmark_id", 2.0}, {"repository", 3.0},
+                                        {"cpu_util_mean", 4.0}, {"device_measurement_count", 5.0}, {"status", 6.0},
+                                        {"latency", 8.0}});
+    rec.close();
+    const ExportResult r = export_csv(options_for(dir));
+    // "model.time" came first and keeps its name; "time" then needs two prefixes.
+    const std::vector<std::string> headers{"model.time", "model.model.time", "model.benchmark_id", "model.repository",
+                                           "model.cpu_util_mean", "model.device_measurement_count", "model.status",
+                                           "latency"};
+    BOOST_TEST(r.metric_headers == headers, boost::test_tools::per_element());
+    BOOST_TEST(r.metric_names[0] == "model.time");
+    // pandas: every column holds what its header says (export_check.py applies the rule itself).
+    BOOST_TEST(run_pandas_check(dir / "b.db", r) == 0);
+    const CsvRows summary = read_csv(r.summary_csv);
+    std::set<std::string> unique(summary[0].begin(), summary[0].end());
+    BOOST_TEST(unique.size() == summary[0].size());
+    const auto at = [&](const std::string& h) {
+        return summary[1][static_cast<std::size_t>(std::find(summary[0].begin(), summary[0].end(), h) - summary[0].begin())];
+    };
+    BOOST_TEST(at("cpu_util_mean") == "20");  // the statistic, not the metric
+    BOOST_TEST(at("model.cpu_util_mean") == "4");
+    BOOST_TEST(at("status") == "running");
+    BOOST_TEST(at("model.status") == "6");
+    BOOST_TEST(at("benchmark_id") == id);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_benchmark_says_so_in_the_benchmarks_and_summary_files)
+{
+    TempDir dir;
+    auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc", "msg", dir / "b.db");
+    const auto ok = rec.initialise_benchmark({{"model", "good"}});
+    const auto bad = rec.initialise_benchmark({{"model", "bad"}});
+    rec.collect_model_measurements(ok, {{"latency", 1.0}});
+    rec.collect_model_measurements(bad, {{"latency", 0.001}});  // looks splendid, and is wrong
+    rec.set_status(ok, BenchmarkStatus::completed);
+    rec.set_status(bad, BenchmarkStatus::failed, "killed by signal 11 (Segmentation fault), \"early\"");
+    rec.close();
+    const ExportResult r = export_csv(options_for(dir));
+    for (const auto& file : {r.benchmarks_csv, r.summary_csv}) {
+        const CsvRows rows = read_csv(file);
+        BOOST_TEST_REQUIRE(rows.size() == 3u);
+        BOOST_TEST(rows[0][rows[0].size() - 2] == "status");  // last, after every column the seed has
+        BOOST_TEST(rows[0].back() == "status_reason");
+        BOOST_TEST(rows[1][rows[1].size() - 2] == "completed");
+        BOOST_TEST(rows[1].back() == "");
+        BOOST_TEST(rows[2][rows[2].size() - 2] == "failed");
+        BOOST_TEST(rows[2].back() == "killed by signal 11 (Segmentation fault), \"early\"");
+    }
+    BOOST_TEST(run_pandas_check(dir / "b.db", r) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(empty_selection_writes_headers_only)
@@ -279,13 +364,16 @@ BOOST_AUTO_TEST_CASE(empty_selection_writes_headers_only)
     o.selection.repository = "nobody/nothing";
     const auto r = export_csv(o);
     BOOST_TEST(r.benchmark_rows + r.device_measurement_rows + r.model_measurement_rows + r.summary_rows == 0u);
-    BOOST_TEST(read_file(r.benchmarks_csv) == "benchmark_id,repository,branch,commit_id,commit_message,metadata,created_at,host,host_info\n");
+    BOOST_TEST(read_file(r.benchmarks_csv) ==
+               "benchmark_id,repository,branch,commit_id,commit_message,metadata,created_at,host,host_info,status,"
+               "status_reason\n");
     BOOST_TEST(read_file(r.device_measurements_csv) == "benchmark_id,cpu_util,mem_megabytes,gpu_util,gpu_mem_megabytes,time\n");
     BOOST_TEST(read_file(r.model_measurements_csv) == "benchmark_id,time\n");
     BOOST_TEST(read_file(r.summary_csv) ==
                "benchmark_id,repository,branch,commit_id,commit_message,metadata,created_at,cpu_util_mean,cpu_util_max,"
                "cpu_util_std,device_measurement_count,mem_megabytes_mean,mem_megabytes_max,mem_megabytes_std,"
-               "gpu_util_mean,gpu_util_max,gpu_util_std,gpu_mem_megabytes_mean,gpu_mem_megabytes_max,gpu_mem_megabytes_std\n");
+               "gpu_util_mean,gpu_util_max,gpu_util_std,gpu_mem_megabytes_mean,gpu_mem_megabytes_max,gpu_mem_megabytes_std,"
+               "status,status_reason\n");
     o.selection = {};
     o.selection.benchmark_ids = std::vector<std::string>{};
     o.output_dir = dir / "out2";

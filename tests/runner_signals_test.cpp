@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(hangup_or_quit_kills_the_running_module_and_skips_the_rest)
     }
 }
 
-BOOST_AUTO_TEST_CASE(module_dies_with_a_runner_killed_by_sigkill)
+BOOST_AUTO_TEST_CASE(module_and_what_it_forked_die_with_a_runner_killed_by_sigkill)
 {
     TempDir dir("runner");
     const auto pid_file = dir / "grandchild.pid";
@@ -81,11 +81,49 @@ BOOST_AUTO_TEST_CASE(module_dies_with_a_runner_killed_by_sigkill)
     BOOST_TEST(r.status == 128 + SIGKILL);
     const auto [grandchild, module] = pids;
     BOOST_TEST_REQUIRE(module > 0);
-    const bool gone = wait_until_gone(module, 2.0);
+    BOOST_TEST_REQUIRE(grandchild > 0);
+    const bool gone = wait_until_gone(module, 5.0);
     BOOST_TEST(gone);  // PR_SET_PDEATHSIG: the module process does not outlive the runner
+    // The module's own child, a data-loader worker say, goes too: the group's watchdog kills the group.
+    const bool grandchild_gone = wait_until_gone(grandchild, 5.0);
+    BOOST_TEST(grandchild_gone);
     if (!gone) kill(-module, SIGKILL);
-    // What the module itself forked is not covered by the parent-death signal: clean it up here.
-    if (grandchild > 0) kill(grandchild, SIGKILL);
+    if (!grandchild_gone) kill(grandchild, SIGKILL);
+
+    // The next runner on this store finds the dead run's benchmark `running` and its runner gone.
+    const Run next = run_runner(dir, with(base_args(dir), {"--only", "ok_module"}));
+    BOOST_TEST(next.status == 0);
+    const auto b = benchmarks_by_module(dir / "b.db");
+    BOOST_TEST(b.at("hang_module").status == "failed");
+    BOOST_TEST(b.at("hang_module").reason == "runner died");
+    BOOST_TEST(b.at("ok_module").status == "completed");
+    BOOST_TEST(has_log_line(next.out, "WARNING", "marked 1 benchmark(s) failed (runner died) of 1 earlier run(s) "
+                                                 "whose runner is gone: [" + b.at("hang_module").run_id + "]"));
+    SQLite::Database db((dir / "b.db").string(), SQLite::OPEN_READONLY);
+    BOOST_TEST(db.execAndGet("SELECT count(*) FROM benchmark_status_changes WHERE status_reason = 'runner died'").getInt() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_live_runners_benchmarks_are_left_running)
+{
+    TempDir dir("runner");
+    const auto pid_file = dir / "grandchild.pid";
+    Run second;
+    const Run first = run_runner(dir, with(base_args(dir), {"--only", "hang_module"}),
+                                 {{"HANG_MODULE_PID_FILE", pid_file.string()}}, [&](pid_t runner) {
+                                     wait_for_hang_pids(pid_file);
+                                     TempDir other("runner");
+                                     auto args = base_args(other);
+                                     args[5] = (dir / "b.db").string();  // --db: the first runner's store
+                                     second = run_runner(other, with(args, {"--only", "ok_module"}));
+                                     kill(runner, SIGINT);
+                                 });
+    BOOST_TEST(second.status == 0);
+    BOOST_TEST(second.out.find("runner died") == std::string::npos);
+    // The first runner settled its own benchmark when interrupted, not as "runner died".
+    BOOST_TEST(first.status == 1);
+    const auto b = benchmarks_by_module(dir / "b.db");
+    BOOST_TEST(b.at("hang_module").reason == "interrupted by signal 2 (Interrupt)");
+    BOOST_TEST(b.at("ok_module").status == "completed");
 }
 
 BOOST_AUTO_TEST_CASE(runs_when_started_with_sigchld_ignored)

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support/damaged_store.hpp"
 #include "support/runner_cli.hpp"
 
 using namespace benchstore::test::runner;
@@ -16,7 +17,9 @@ BOOST_AUTO_TEST_CASE(returning_module_is_completed_and_exit_is_zero)
     TempDir dir("runner");
     const Run r = run_runner(dir, with(base_args(dir), {"--only", "ok_module"}));
     BOOST_TEST(r.status == 0);
-    BOOST_TEST(has_log_line(r.out, "INFO", "running benchmarks in: ok_module"));
+    BOOST_TEST(has_log_line(r.out, "INFO", "Running benchmarks in: " + modules_dir.string()));
+    BOOST_TEST(has_log_line(r.out, "INFO", "Running module: ok_module (" + (modules_dir / "ok_module.so").string() + ")"));
+    BOOST_TEST(r.out.find("DEBUG") == std::string::npos);  // debug lines only with --log-level debug
     BOOST_TEST(has_log_line(r.out, "INFO", "ok_module ran for acme/widgets"));
     BOOST_TEST(has_log_line(r.out, "INFO", "Benchmark run completed. Successful: 1, Failed: 0"));
     BOOST_TEST(r.out.find("Results are in " + (dir / "b.db").string()) != std::string::npos);
@@ -152,7 +155,23 @@ BOOST_AUTO_TEST_CASE(store_from_a_newer_benchstore_is_refused_before_any_module_
     BOOST_TEST(r.status == 1);
     BOOST_TEST(r.err.rfind("benchstore-run: error: ", 0) == 0);
     BOOST_TEST(r.err.find("newer benchstore") != std::string::npos);
-    BOOST_TEST(r.out.find("running benchmarks in") == std::string::npos);
+    BOOST_TEST(r.out.find("Running module") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(log_level_shows_debug_lines_or_only_warnings)
+{
+    TempDir dir("runner");
+    const Run debug = run_runner(dir, with(base_args(dir), {"--only", "ok_module", "--log-level", "debug"}));
+    BOOST_TEST(debug.status == 0);
+    BOOST_TEST(has_log_line(debug.out, "DEBUG", "ok_module debug detail"));
+    BOOST_TEST(has_log_line(debug.out, "INFO", "ok_module ran for acme/widgets"));
+    const Run quiet = run_runner(dir, with(base_args(dir), {"--only", "ok_module", "--log-level", "warning"}));
+    BOOST_TEST(quiet.status == 0);
+    BOOST_TEST(quiet.out.find("[INFO") == std::string::npos);
+    BOOST_TEST(quiet.out.find("Results are in") != std::string::npos);  // the summary is not a log line
+    const Run bad = run_runner(dir, with(base_args(dir), {"--log-level", "loud"}));
+    BOOST_TEST(bad.status == 2);
+    BOOST_TEST(bad.err.rfind("benchstore-run: error: --log-level must be debug, info, warning or error, not 'loud'\n", 0) == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(bad_usage_exits_2_with_a_one_line_error)
@@ -265,7 +284,7 @@ BOOST_AUTO_TEST_CASE(repeat_runs_every_module_n_times_in_fresh_processes)
     const Run r = run_runner(dir, {"acme/widgets", "main", "abc123", "msg", "--db", (dir / "b.db").string(),
                                    "--benches", benches.string(), "--repeat", "3"});
     BOOST_TEST(r.status == 1);
-    BOOST_TEST(has_log_line(r.out, "INFO", "running benchmarks in: a_ok (repetition 3 of 3)"));
+    BOOST_TEST(has_log_line(r.out, "INFO", "Running module: a_ok (" + (benches / "a_ok.so").string() + ") (repetition 3 of 3)"));
     SQLite::Database db((dir / "b.db").string(), SQLite::OPEN_READONLY);
     BOOST_TEST(db.execAndGet("SELECT count(DISTINCT run_id) FROM benchmarks").getInt() == 1);
     BOOST_TEST(db.execAndGet("SELECT count(*) FROM benchmarks WHERE module = 'a_ok' AND status = 'completed'").getInt() == 3);
@@ -278,6 +297,25 @@ BOOST_AUTO_TEST_CASE(repeat_runs_every_module_n_times_in_fresh_processes)
         BOOST_TEST(u.status == 2, bad);
         BOOST_TEST(u.err.find("--repeat must be a whole number") != std::string::npos, bad);
     }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(runner_store_checks)
+
+BOOST_AUTO_TEST_CASE(a_store_with_a_damaged_page_is_refused_before_any_module_runs)
+{
+    TempDir dir("runner");
+    benchstore::test::make_store_with_rows(dir / "b.db", 3000);
+    benchstore::test::damage_a_leaf_page(dir / "b.db", "device_measurements");
+    const auto size_before = fs::file_size(dir / "b.db");
+    const Run r = run_runner(dir, with(base_args(dir), {"--only", "ok_module"}));
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(r.err.find("benchstore-run: error: " + (dir / "b.db").string() + ": the store is damaged (PRAGMA quick_check: ") == 0u);
+    BOOST_TEST(r.out.find("ok_module ran") == std::string::npos);
+    SQLite::Database db((dir / "b.db").string(), SQLite::OPEN_READONLY);
+    BOOST_TEST(db.execAndGet("SELECT count(*) FROM benchmarks").getInt() == 1);  // nothing recorded
+    BOOST_TEST(fs::file_size(dir / "b.db") == size_before);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

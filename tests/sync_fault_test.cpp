@@ -4,6 +4,7 @@
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <regex>
 #include <random>
 #include <thread>
 
@@ -162,6 +163,15 @@ BOOST_AUTO_TEST_CASE(server_down_then_up_drains_without_new_local_writes)
     kill(pid, SIGTERM);
     BOOST_TEST(wait_for(pid) == 0);  // SIGTERM ends it cleanly
     BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
+    // Every --watch line carries its time: "[INFO - 2026-11-30 20:35:01,123] ...", errors as ERROR.
+    const std::regex stamped(R"(^\[(INFO|ERROR) - \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] .+$)");
+    std::size_t out_lines = 0, err_lines = 0;
+    for (const auto& [file, count] : {std::pair{log.string(), &out_lines}, std::pair{log.string() + ".err", &err_lines}}) {
+        std::ifstream in(file);
+        for (std::string line; std::getline(in, line); ++*count) BOOST_TEST(std::regex_match(line, stamped), line);
+    }
+    BOOST_TEST(out_lines > 0u);  // what it sent once the server was back
+    BOOST_TEST(err_lines > 0u);  // the outage it rode out
 }
 
 BOOST_AUTO_TEST_CASE(sigterm_ends_a_sync_after_the_current_batch)

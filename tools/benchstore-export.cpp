@@ -8,12 +8,15 @@
 #include <cxxopts.hpp>
 
 #include "benchstore/export.hpp"
+#include "benchstore/store.hpp"
 #include "cli/cli.hpp"
 
 namespace {
 
+using benchstore::cli::UsageError;
+
 const benchstore::cli::Program program{
-    "benchstore-export", "benchstore-export --db FILE [--out DIR] [selection...]; see benchstore-export --help", {}, {}, {}};
+    "benchstore-export", "benchstore-export --db FILE [--out DIR] [selection...] | --db FILE --copy-to FILE; see benchstore-export --help", {}, {}, {}};
 
 void print_file(const std::filesystem::path& path, std::uint64_t rows)
 {
@@ -38,12 +41,26 @@ int run(int argc, char** argv)
         ("until", "only benchmarks created at or before (UTC; a date alone includes that day)",
          cxxopts::value<std::string>(), "TIME")
         ("status", "only benchmarks with this status: running, completed or failed", cxxopts::value<std::string>(),
-         "STATUS");
+         "STATUS")
+        ("copy-to", "instead of CSV files, write a consistent single-file copy of the store to FILE "
+                    "(safe while a runner writes; the way to carry a store out; never replaces FILE)",
+         cxxopts::value<std::string>(), "FILE");
     const auto parsed = benchstore::cli::parse(program, cli, argc, argv);
     if (!parsed) return benchstore::cli::exit_success;
     const auto& args = *parsed;
 
+    if (args.count("copy-to")) {
+        for (const char* other : {"out", "benchmark", "run-id", "repository", "branch", "commit", "since", "until", "status"})
+            if (args.count(other)) throw UsageError(std::string("--copy-to copies the whole store; it takes no --") + other);
+        const std::filesystem::path to = args["copy-to"].as<std::string>();
+        const auto copy = benchstore::copy_store(args["db"].as<std::string>(), to);
+        std::cout << to.string() << " (" << copy.benchmarks << (copy.benchmarks == 1 ? " benchmark" : " benchmarks")
+                  << ", " << copy.bytes << " bytes, source id " << copy.source_id << ")\n";
+        return benchstore::cli::exit_success;
+    }
+
     benchstore::ExportOptions options;
+    options.show_progress = benchstore::ExportProgress::on_terminal;  // shown only on a terminal
     options.db_path = args["db"].as<std::string>();
     options.output_dir = args["out"].as<std::string>();
     auto& sel = options.selection;
@@ -70,5 +87,6 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
+    benchstore::remove_export_temporaries_on_signals();
     return benchstore::cli::run_main(program, [&] { return run(argc, argv); });
 }

@@ -8,6 +8,7 @@
 
 #include <cxxopts.hpp>
 
+#include "benchstore/logger.hpp"
 #include "benchstore/sync.hpp"
 #include "cli/cli.hpp"
 
@@ -33,15 +34,20 @@ void install_signal_handlers()
 
 const benchstore::cli::Program program{
     "benchstore-sync",
-    "benchstore-sync --db FILE [--dsn CONNINFO] [--batch-rows N] [--dry-run] [--watch SECONDS] (see --help)",
+    "benchstore-sync --db FILE [--dsn CONNINFO] [--batch-rows N] [--dry-run] [--watch SECONDS] [--new-source-id] "
+    "[--statement-timeout SECONDS] (see --help)",
     benchstore::mask_conninfo,  // no message, usage errors included, ever shows a password
     {},
     "Exit status: 0 success, 1 error, 2 usage, 3 try again later (server unreachable or timed out, or stopped by a "
     "signal before the end)\n"};
 
-void print(const benchstore::SyncResult& result, benchstore::DryRun dry)
+// With --watch the lines go on for days into a log: each carries its time, as the runner's log lines do.
+enum class Stamp { no, yes };
+
+void print(const benchstore::SyncResult& result, benchstore::DryRun dry, Stamp stamp = Stamp::no)
 {
-    for (const auto& line : benchstore::format_sync_report(result, dry)) std::cout << line << '\n';
+    for (const auto& line : benchstore::format_sync_report(result, dry))
+        std::cout << (stamp == Stamp::yes ? benchstore::format_log_line(benchstore::LogLevel::info, line) : line) << '\n';
     std::cout.flush();
 }
 
@@ -49,15 +55,15 @@ int run(int argc, char** argv)
 {
     cxxopts::Options cli(program.name, "Send what is new in a benchstore file to the central PostgreSQL.");
     cli.add_options()
-        ("db", "store file to read", cxxopts::value<std::string>())
+        ("db", "store file to read", cxxopts::value<std::string>(), "FILE")
         ("dsn", "libpq connection string or URI (default: libpq environment, dbname=metrics)",
-         cxxopts::value<std::string>()->default_value(""))
-        ("batch-rows", "rows per batch (one transaction each)", cxxopts::value<long long>()->default_value("50000"))
+         cxxopts::value<std::string>()->default_value(""), "CONNINFO")
+        ("batch-rows", "rows per batch (one transaction each)", cxxopts::value<long long>()->default_value("50000"), "N")
         ("dry-run", "print what would be sent; change nothing")
-        ("watch", "sync again every SECONDS until SIGINT/SIGTERM", cxxopts::value<double>())
+        ("watch", "sync again every SECONDS until SIGINT/SIGTERM; each line starts with its time", cxxopts::value<double>(), "SECONDS")
         ("new-source-id", "give this (copied) file a new source id, then send everything it holds")
         ("statement-timeout", "seconds any one server statement may take; sync waits 5 s more for a reply, then "
-                              "drops the connection (exit 3)", cxxopts::value<long long>()->default_value("300"));
+                              "drops the connection (exit 3)", cxxopts::value<long long>()->default_value("300"), "SECONDS");
     const auto parsed = benchstore::cli::parse(program, cli, argc, argv);
     if (!parsed) return benchstore::sync_exit_success;
     const auto& args = *parsed;
@@ -98,10 +104,12 @@ int run(int argc, char** argv)
                 // Moved: rows this run took past the server's mark, whatever became of them.
                 long long moved = 0;
                 for (const auto& t : r.tables) moved += t.sent + t.skipped + t.rejected + t.held;
-                if (moved > 0 || r.schema_created) print(r, options.dry_run);
+                if (moved > 0 || r.schema_created) print(r, options.dry_run, Stamp::yes);
             },
             [](const std::exception& e) {
-                std::cerr << "benchstore-sync: " << benchstore::mask_conninfo(e.what()) << std::endl;
+                std::cerr << benchstore::format_log_line(benchstore::LogLevel::error,
+                                                         "benchstore-sync: " + benchstore::mask_conninfo(e.what()))
+                          << std::endl;
             });
         return benchstore::sync_exit_success;
     }

@@ -8,7 +8,11 @@
 #           python3-scipy (the statistics tests check p-values against SciPy's)
 #   .deb:   dpkg-dev (dpkg-shlibdeps computes its Depends) and file, which cpack runs
 #           (tools/package.sh and the packaging tests)
-# Runs apt-get through sudo when not root. Safe to run again: apt-get skips what is installed.
+# Runs apt-get through sudo when not root. Installs only what is missing and upgrades nothing: when
+# installing the missing packages would upgrade installed ones (apt pulls a newer dependency), it says
+# which and stops, changing nothing, unless BENCHSTORE_ALLOW_UPGRADES=yes (CI's fresh machines set it).
+# Another apt holding the lock (unattended upgrades on a new machine) is waited for, up to
+# LOCK_WAIT seconds (default 900).
 set -euo pipefail
 
 packages=(
@@ -19,6 +23,8 @@ packages=(
   dpkg-dev file
   python3-dev pybind11-dev python3-numpy python3-pytest
 )
+lock_wait=${LOCK_WAIT:-900}
+lock_poll=${LOCK_POLL:-5}
 
 sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
@@ -31,7 +37,38 @@ if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all packages present"
   exit 0
 fi
-echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -q
-"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# DPkg::Lock::Timeout makes apt-get wait for dpkg's lock; the package lists' lock (apt-get update) is
+# not covered by it on every apt, so any "Could not get lock" is waited out here too.
+apt_get() {
+  local waited=0 out rc
+  while :; do
+    rc=0
+    out=$("${sudo[@]}" apt-get -o DPkg::Lock::Timeout="$lock_wait" "$@" 2>&1) || rc=$?
+    if [ $rc -eq 0 ]; then
+      printf '%s\n' "$out"
+      return 0
+    fi
+    if grep -q 'Could not get lock' <<<"$out" && awk -v w="$waited" -v m="$lock_wait" 'BEGIN { exit !(w < m) }'; then
+      [ "$waited" = 0 ] && echo "install-deps: another apt or dpkg holds the lock; waiting (up to $lock_wait s)" >&2
+      sleep "$lock_poll"
+      waited=$(awk -v w="$waited" -v p="$lock_poll" 'BEGIN { print w + p }')
+      continue
+    fi
+    printf '%s\n' "$out" >&2
+    return $rc
+  done
+}
+
+echo "install-deps: installing ${missing[*]}"
+apt_get update -q > /dev/null
+# "Inst NAME [OLD VERSION] (NEW ...)": an installed package apt would upgrade on the way.
+upgrades=$(apt_get install -s -q --no-install-recommends --no-upgrade "${missing[@]}" |
+           awk '/^Inst [^ ]+ \[/ { printf "%s%s", sep, $2; sep = " " }')
+if [ -n "$upgrades" ] && [ "${BENCHSTORE_ALLOW_UPGRADES:-no}" != yes ]; then
+  echo "install-deps: error: installing ${missing[*]} would upgrade installed packages ($upgrades); nothing" \
+       "was changed. Upgrade those yourself first, or run again with BENCHSTORE_ALLOW_UPGRADES=yes" >&2
+  exit 1
+fi
+apt_get install -y -q --no-install-recommends --no-upgrade "${missing[@]}"

@@ -1,10 +1,12 @@
 #!/bin/sh
 # A throwaway PostgreSQL for trying benchstore-sync by hand and for benchstore-bench-sync.
-#   tools/pg-test-server.sh start DIR [PORT]   initdb + start; prints the conninfo to use
-#   tools/pg-test-server.sh stop DIR           stop (immediate) and remove DIR
+#   tools/pg-test-server.sh start DIR [PORT]   initdb + start + create database metrics; prints the conninfo
+#   tools/pg-test-server.sh stop DIR           stop (immediate) and remove DIR, only if start made it
 # Debian's postgresql package (newest /usr/lib/postgresql/*/bin); as root it runs the server as
 # the postgres user. 127.0.0.1 with scram-sha-256 (user postgres, password in DIR/pw, and in
-# DIR/pgpass which the printed conninfo names), and a Unix socket in DIR with trust. fsync stays on unless FSYNC=off is set.
+# DIR/pgpass which the printed conninfo names; both readable by their owner only), and a Unix socket in
+# DIR with trust. fsync stays on unless FSYNC=off is set. start marks DIR as its own
+# (DIR/.pg-test-server); stop refuses a folder without that mark, so a mistyped DIR is never deleted.
 set -eu
 cmd=${1:?usage: pg-test-server.sh start|stop DIR [PORT]}
 dir=${2:?usage: pg-test-server.sh start|stop DIR [PORT]}
@@ -14,11 +16,16 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 case "$cmd" in
 start)
     port=${3:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+    if [ -e "$dir" ] && [ -n "$(ls -A "$dir" 2>/dev/null)" ]; then
+        echo "pg-test-server.sh: $dir exists and is not empty; give a new folder" >&2
+        exit 1
+    fi
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)  # the server resolves paths from inside its data folder
+    : > "$dir/.pg-test-server"
     [ "$(id -u)" = 0 ] && chown postgres: "$dir"
     pw=$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')
-    echo "$pw" > "$dir/pw"
+    (umask 077; echo "$pw" > "$dir/pw")
     [ "$(id -u)" = 0 ] && chown postgres: "$dir/pw"
     as_pg "$bin/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pw" -A scram-sha-256 --auth-local=trust \
         -E UTF8 --locale=C -N > "$dir/initdb.log" 2>&1
@@ -31,11 +38,17 @@ shared_buffers = 256MB
 max_wal_size = 4GB
 CONF
     as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start > /dev/null
+    # The database the conninfo names (benchstore-sync's default, as in Hugging Face's set-up).
+    as_pg "$bin/createdb" -h "$dir" -p "$port" -U postgres metrics
     # The password goes in a passfile for libpq, not on the screen.
     (umask 077; echo "127.0.0.1:$port:*:postgres:$pw" > "$dir/pgpass")
-    echo "host=127.0.0.1 port=$port user=postgres passfile=$dir/pgpass"
+    echo "host=127.0.0.1 port=$port user=postgres dbname=metrics passfile=$dir/pgpass"
     ;;
 stop)
+    if [ ! -f "$dir/.pg-test-server" ]; then
+        echo "pg-test-server.sh: refusing to remove $dir: it was not made by pg-test-server.sh start" >&2
+        exit 1
+    fi
     as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop > /dev/null 2>&1 || true
     rm -rf "$dir"
     ;;

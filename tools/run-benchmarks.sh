@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Quick start, the main job: installs the dependencies, builds, runs every bundled benchmark module into
-# benchmarks.db, then exports the four CSV files and the summary into benchmark_results/.
+# benchmarks.db, and exports this run's benchmarks (not the whole store) as the four CSV files into
+# benchmark_results/, so the files match the counts the run prints.
 #
 #   tools/run-benchmarks.sh [REPOSITORY BRANCH COMMIT_ID COMMIT_MSG]
 #
@@ -21,8 +22,6 @@ else
   commit_msg=$(git -C "$root" log -1 --format=%s 2>/dev/null || echo "local build")
 fi
 
-status=0
-# "--" keeps a commit message that starts with "-" an argument, not an option.
-"$root/build/apps/benchstore-run" --db benchmarks.db -- "$repository" "$branch" "$commit_id" "$commit_msg" || status=$?
-"$root/build/tools/benchstore-export" --db benchmarks.db --out benchmark_results
-exit $status
+# "--" keeps a commit message that starts with "-" an argument, not an option. --csv exports this run.
+exec "$root/build/apps/benchstore-run" --db benchmarks.db --csv --csv-output-dir benchmark_results \
+    -- "$repository" "$branch" "$commit_id" "$commit_msg"

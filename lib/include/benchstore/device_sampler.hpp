@@ -66,7 +66,8 @@ struct SamplerOptions {
 
 // DeviceSampler records rows through a MetricsRecorder for one benchmark, on its own thread, from
 // construction until stop() or destruction. The first row comes one interval after construction:
-// CPU percent needs an interval to measure over.
+// CPU percent needs an interval to measure over. A sampler stopped before its first interval records
+// one row at stop(), measured since construction, so even a very short benchmark has a device row.
 //
 // Ownership: the recorder is borrowed and must outlive the sampler.
 // Errors: the sampler thread never throws. If recording fails (closed recorder, unknown benchmark,

@@ -9,6 +9,7 @@
 // Ownership: the Logger writes to a stream it does not own; the stream must outlive it.
 #include <iosfwd>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,9 @@ private:
 
 // "DEBUG", "INFO", "WARNING", "ERROR" (Python's level names).
 BENCHSTORE_API const char* log_level_name(LogLevel level);
+
+// The level named "debug", "info", "warning" or "error" (as --log-level takes them); empty otherwise.
+BENCHSTORE_API std::optional<LogLevel> log_level_from_name(std::string_view name);
 
 // One formatted line without the newline: "[INFO - 2026-11-26 12:00:00,123] message".
 BENCHSTORE_API std::string format_log_line(LogLevel level, std::string_view message);

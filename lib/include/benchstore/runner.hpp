@@ -17,8 +17,12 @@
 //     the failure is in the file.
 // The remaining modules run either way. SIGINT/SIGTERM/SIGHUP/SIGQUIT during a run kill the current
 // module's process group, mark it failed ("interrupted by signal N") and skip the rest. If the runner
-// dies outright (kill -9), the module process gets SIGKILL too (PR_SET_PDEATHSIG); processes the module
-// itself forked are not covered by that. For the run, SIGCHLD is set to SIG_DFL (an inherited SIG_IGN
+// dies outright (kill -9), the module's whole process group gets SIGKILL too: the module process through
+// PR_SET_PDEATHSIG, what it forked through a small watchdog process in the group that waits for the
+// runner to go (a descendant that left the group with setsid() is out of reach). Each run is recorded
+// in the store's `runs` table (host, boot id, pid and its start time); a runner opening the store marks
+// the `running` benchmarks of a run whose runner is gone from this host "failed" with "runner died".
+// For the run, SIGCHLD is set to SIG_DFL (an inherited SIG_IGN
 // would make the children unwaitable) and SIGPIPE is ignored, so log lines lost to a closed stdout
 // never stop the run.
 #include <chrono>
@@ -97,7 +101,8 @@ BENCHSTORE_API std::vector<std::filesystem::path> discover_modules(const std::fi
 
 // Runs the modules as described above, logging to logger. Throws InvalidArgument for an empty
 // repository, a missing benches folder, no modules, or an --only name with no module; StoreError
-// when the store cannot be opened. A failing module is not an exception: see RunSummary.
+// when the store cannot be opened or is damaged (checked before any module runs: PRAGMA quick_check
+// up to 256 MiB, a bounded sample of every table above). A failing module is not an exception: see RunSummary.
 // Not reentrant: for its duration it installs SIGINT/SIGTERM/SIGHUP/SIGQUIT handlers, sets SIGCHLD to
 // SIG_DFL and ignores SIGPIPE (all restored on return), and forks.
 BENCHSTORE_API RunSummary run_benchmarks(const RunnerOptions& options, Logger& logger);

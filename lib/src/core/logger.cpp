@@ -18,6 +18,16 @@ const char* log_level_name(LogLevel level)
     return "INFO";
 }
 
+std::optional<LogLevel> log_level_from_name(std::string_view name)
+{
+    for (const LogLevel level : {LogLevel::debug, LogLevel::info, LogLevel::warning, LogLevel::error}) {
+        std::string lower = log_level_name(level);
+        for (char& c : lower) c = static_cast<char>(c - 'A' + 'a');
+        if (name == lower) return level;
+    }
+    return std::nullopt;
+}
+
 std::string format_log_line(LogLevel level, std::string_view message)
 {
     std::string line = "[";

@@ -3,9 +3,11 @@
 #include <array>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "benchstore/error.hpp"
 #include "export/csv_file.hpp"
+#include "export/export_progress.hpp"
 #include "store/stats_functions.hpp"
 #include "store/benchmark_rows.hpp"
 #include "store/measurements_json.hpp"
@@ -24,16 +26,39 @@ using store::Query;
 constexpr std::array benchmark_columns{"benchmark_id", "repository",     "branch",    "commit_id",
                                        "commit_message", "metadata",     "created_at"};
 constexpr std::array device_columns{"cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes"};
+// After every column the seed's files have, so pandas code that reads them by name keeps working.
+constexpr std::array status_columns{"status", "status_reason"};
 
-// The union of metric names over the selected model rows, first seen first. Memory grows with the
-// number of distinct names, not with the rows.
+// The fixed columns of the model and summary files: a metric may not take one of these names.
+std::unordered_set<std::string> fixed_columns()
+{
+    std::unordered_set<std::string> fixed{"time", "device_measurement_count"};
+    for (const char* c : benchmark_columns) fixed.insert(c);
+    for (const char* c : status_columns) fixed.insert(c);
+    for (const char* c : device_columns)
+        for (const char* stat : {"_mean", "_max", "_std"}) fixed.insert(std::string(c) + stat);
+    return fixed;
+}
+
+// The union of metric names over the selected model rows, first seen first, and the header each
+// gets. Memory grows with the number of distinct names, not with the rows.
+// Header rule (export.hpp): a metric's header is its name, unless that is a fixed column of the model
+// or summary file or an earlier metric's header; then "model." is put before it until it is neither.
 class MetricColumns {
 public:
+    MetricColumns() : m_taken(fixed_columns()) {}
+
     void add(const std::string& name)
     {
-        if (m_index.emplace(name, m_names.size()).second) m_names.push_back(name);
+        if (!m_index.emplace(name, m_names.size()).second) return;
+        m_names.push_back(name);
+        std::string header = name;
+        while (m_taken.count(header)) header = "model." + header;
+        m_taken.insert(header);
+        m_headers.push_back(std::move(header));
     }
     const std::vector<std::string>& names() const { return m_names; }
+    const std::vector<std::string>& headers() const { return m_headers; }
 
     // Spreads one row's fields over the columns; values is reused from row to row.
     void spread(const std::vector<store::MeasurementField>& fields, std::vector<std::string>& values) const
@@ -45,12 +70,17 @@ public:
 
 private:
     std::vector<std::string> m_names;
+    std::vector<std::string> m_headers;
     std::unordered_map<std::string, std::size_t> m_index;
+    std::unordered_set<std::string> m_taken;
 };
 
 class Exporter {
 public:
-    Exporter(SQLite::Database& db, const store::SelectionSql& selection) : m_db(db), m_sel(selection) {}
+    Exporter(SQLite::Database& db, const store::SelectionSql& selection, csv::ExportProgressLine& progress)
+        : m_db(db), m_sel(selection), m_progress(progress)
+    {
+    }
 
     void parse(std::string_view json, std::int64_t row_id)
     {
@@ -88,24 +118,35 @@ public:
             out.text(field);
     }
 
-    // The seed's columns, then the host that ran it: its name and its fingerprint (JSON).
+    // running | completed | failed, and why it failed (empty otherwise).
+    static void write_status_fields(CsvFile& out, const store::BenchmarkRow& b)
+    {
+        out.plain(b.status);
+        out.text(b.status_reason);
+    }
+
     void write_benchmarks(CsvFile& out)
     {
         write_benchmark_header(out);
+        // The host that ran it (its name and its fingerprint, JSON), then the status columns, last.
         out.plain("host");
         out.plain("host_info");
+        for (const char* c : status_columns) out.plain(c);
         out.end_header();
         Query q(m_db,
                 std::string("SELECT ") + store::benchmark_select_list + store::host_info_select(m_db) +
                     " FROM benchmarks b WHERE " + m_sel.condition + " ORDER BY b.id",
                 m_sel.params);
         const store::BenchmarkColumns benchmark(q);
+        m_progress.begin(csv::ExportProgressLine::File::benchmarks);
         while (q.step()) {
             const store::BenchmarkRow row = benchmark.read(q);
             write_benchmark_fields(out, row);
             out.text(row.host);
             out.text(row.host_info);
+            write_status_fields(out, row);
             out.end_row();
+            m_progress.row();
         }
     }
 
@@ -126,11 +167,13 @@ public:
         const Column id = q.column("benchmark_id"), time = q.column("time");
         std::array<Column, device_columns.size()> values;
         for (std::size_t i = 0; i < values.size(); ++i) values[i] = q.column(device_columns[i]);
+        m_progress.begin(csv::ExportProgressLine::File::device_measurements);
         while (q.step()) {
             out.plain(q.text(id));
             for (const Column c : values) write_real(out, q, c);
             out.text(q.text(time));
             out.end_row();
+            m_progress.row();
         }
     }
 
@@ -138,24 +181,26 @@ public:
     {
         out.plain("benchmark_id");
         out.plain("time");
-        for (const auto& name : m_metrics.names()) out.text(name);
+        for (const auto& header : m_metrics.headers()) out.text(header);
         out.end_header();
         Query q(m_db, model_query("b.benchmark_id AS benchmark_id, m.time AS time, m.measurements AS measurements, m.id AS id"), m_sel.params);
         const Column id = q.column("benchmark_id"), time = q.column("time"), measurements = q.column("measurements"),
                      row_id = q.column("id");
+        m_progress.begin(csv::ExportProgressLine::File::model_measurements);
         while (q.step()) {
             parse(q.text(measurements), q.integer(row_id));
             out.plain(q.text(id));
             out.text(q.text(time));
             write_metrics(out);
             out.end_row();
+            m_progress.row();
         }
     }
 
     void write_summary(CsvFile& out)
     {
         write_benchmark_header(out);
-        for (const auto& name : m_metrics.names()) out.text(name);
+        for (const auto& header : m_metrics.headers()) out.text(header);
         for (const char* c : device_columns) {
             const std::string base(c);
             out.text(base + "_mean");
@@ -163,6 +208,7 @@ public:
             out.text(base + "_std");
             if (base == "cpu_util") out.plain("device_measurement_count");
         }
+        for (const char* c : status_columns) out.plain(c);
         out.end_header();
 
         // Two passes over the selected device rows: m (mean, max, count), then s (the standard
@@ -201,8 +247,10 @@ public:
         const Column count = q.column("device_measurement_count");
         std::vector<Column> stat_columns;
         for (const auto& name : stat_names) stat_columns.push_back(q.column(name));
+        m_progress.begin(csv::ExportProgressLine::File::summary);
         while (q.step()) {
-            write_benchmark_fields(out, benchmark.read(q));
+            const store::BenchmarkRow row = benchmark.read(q);
+            write_benchmark_fields(out, row);
             if (q.is_null(measurements)) m_fields.clear();
             else parse(q.text(measurements), q.integer(row_id));
             write_metrics(out);
@@ -210,7 +258,9 @@ public:
                 if (c == count) out.integer(q.is_null(c) ? 0 : q.integer(c));
                 else write_real(out, q, c);
             }
+            write_status_fields(out, row);
             out.end_row();
+            m_progress.row();
         }
     }
 
@@ -234,6 +284,7 @@ private:
 
     SQLite::Database& m_db;
     const store::SelectionSql& m_sel;
+    csv::ExportProgressLine& m_progress;
     MetricColumns m_metrics;
     std::vector<store::MeasurementField> m_fields;  // the current row's, reused
     std::vector<std::string> m_values;            // the current row's metric cells, reused
@@ -285,6 +336,8 @@ std::vector<std::filesystem::path> ExportResult::paths() const
     return {benchmarks_csv, device_measurements_csv, model_measurements_csv, summary_csv};
 }
 
+void remove_export_temporaries_on_signals() { remove_temporaries_on_signals(); }
+
 ExportResult export_csv(const ExportOptions& options)
 {
     const store::SelectionSql selection = store::compile_selection(options.selection);
@@ -296,13 +349,15 @@ ExportResult export_csv(const ExportOptions& options)
         throw StoreError(options.db_path.string() + ": cannot read store: " + e.what());
     }
     create_output_dir(options.output_dir);
+    remove_abandoned_temporaries(options.output_dir);  // of exports killed here before
 
     ExportResult result = pick_file_names(options);
     CsvFile benchmarks(result.benchmarks_csv);
     CsvFile devices(result.device_measurements_csv);
     CsvFile models(result.model_measurements_csv);
     CsvFile summary(result.summary_csv);
-    Exporter exporter(db, selection);
+    csv::ExportProgressLine progress(db, selection, options.show_progress == ExportProgress::on_terminal);
+    Exporter exporter(db, selection, progress);
     try {
         // One read transaction: every query below sees the same snapshot of the WAL store.
         store::with_read_transaction(db, [&] {
@@ -312,6 +367,7 @@ ExportResult export_csv(const ExportOptions& options)
             exporter.write_models(models);
             exporter.write_summary(summary);
         });
+        progress.finish();
     } catch (const SQLite::Exception& e) {
         throw StoreError(options.db_path.string() + ": cannot read store: " + e.what());
     }
@@ -328,13 +384,14 @@ ExportResult export_csv(const ExportOptions& options)
         for (CsvFile* f : published) f->unpublish();
         throw;
     }
-    csv::sync_directory(options.output_dir);
+    sync_directory(options.output_dir);
 
     result.benchmark_rows = benchmarks.rows();
     result.device_measurement_rows = devices.rows();
     result.model_measurement_rows = models.rows();
     result.summary_rows = summary.rows();
     result.metric_names = exporter.metrics().names();
+    result.metric_headers = exporter.metrics().headers();
     return result;
 }
 

@@ -48,17 +48,7 @@ struct DeviceSampler::Impl {
         while (!stopping) {
             if (wake.wait_until(lock, next, [this] { return stopping; })) break;
             lock.unlock();
-            std::exception_ptr failure;
-            try {
-                sample_once();
-            } catch (const Error&) {
-                failure = std::current_exception();
-            } catch (const std::exception& e) {
-                failure = std::make_exception_ptr(
-                    Error("device sampler for benchmark " + benchmark_id + ": " + e.what()));
-            } catch (...) {
-                failure = std::make_exception_ptr(Error("device sampler for benchmark " + benchmark_id + " failed"));
-            }
+            std::exception_ptr failure = sample_guarded();
             lock.lock();
             if (failure) {
                 error = failure;
@@ -68,6 +58,29 @@ struct DeviceSampler::Impl {
             const auto now = std::chrono::steady_clock::now();
             if (next <= now) next = now + interval;  // fell behind (a slow disk): skip, don't burst
         }
+        // Stopped. A benchmark shorter than one interval still gets its one row, measured over its
+        // whole (short) life: a device table with no row at all reads as "not measured".
+        if (recorded.load(std::memory_order_relaxed) == 0) {
+            lock.unlock();
+            std::exception_ptr failure = sample_guarded();
+            lock.lock();
+            if (failure) error = failure;
+        }
+    }
+
+    // One sample; the error it raised, if any, as the Error stop() will rethrow.
+    std::exception_ptr sample_guarded() noexcept
+    {
+        try {
+            sample_once();
+        } catch (const Error&) {
+            return std::current_exception();
+        } catch (const std::exception& e) {
+            return std::make_exception_ptr(Error("device sampler for benchmark " + benchmark_id + ": " + e.what()));
+        } catch (...) {
+            return std::make_exception_ptr(Error("device sampler for benchmark " + benchmark_id + " failed"));
+        }
+        return {};
     }
 
     void sample_once()

@@ -182,6 +182,51 @@ ModuleOutcome interpret(int status, const std::string& report)
     return o;
 }
 
+// The module's group watchdog: a small process in the module's process group that waits for the runner
+// to go away and then kills that whole group, itself included. The module process has
+// PR_SET_PDEATHSIG, but what the module forks (a data-loader worker, a server) does not, and would
+// stay alive, orphaned, after a kill -9 of the runner. The watchdog learns of the runner's death from
+// a pipe: only the runner holds its write end, so the read returns (EOF) when the runner is gone,
+// however it died. It does nothing else, so it needs none of the module's cooperation.
+struct GroupWatchdog {
+    pid_t pid = -1;
+    int fd = -1;  // the runner's write end: closing it tells the watchdog the module is done
+};
+
+GroupWatchdog start_group_watchdog(pid_t group, pid_t runner)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) throw Error(std::string("cannot create a pipe: ") + std::strerror(errno));
+    const pid_t pid = fork();
+    if (pid < 0) {
+        const int err = errno;
+        close(fds[0]);
+        close(fds[1]);
+        throw Error(std::string("cannot fork: ") + std::strerror(err));
+    }
+    if (pid == 0) {
+        close(fds[1]);
+        setpgid(0, group);
+        if (getppid() == runner) {
+            char c;
+            while (read(fds[0], &c, 1) < 0 && errno == EINTR) {}
+        }
+        kill(-group, SIGKILL);
+        _exit(0);
+    }
+    setpgid(pid, group);  // also done by the watchdog: whichever runs first
+    close(fds[0]);
+    return {pid, fds[1]};
+}
+
+// After the module's group is killed: the watchdog is gone (it was in the group) or goes now.
+void stop_group_watchdog(GroupWatchdog& w)
+{
+    kill(w.pid, SIGKILL);
+    close(w.fd);
+    while (waitpid(w.pid, nullptr, 0) < 0 && errno == EINTR) {}
+}
+
 } // namespace
 
 ModuleOutcome run_module_process(const ModuleJob& job, Logger& logger, const std::atomic<int>& stop_signal)
@@ -205,6 +250,15 @@ ModuleOutcome run_module_process(const ModuleJob& job, Logger& logger, const std
     }
     setpgid(pid, pid);  // also done by the child: whichever runs first, the group exists before a kill
     close(fds[1]);
+    GroupWatchdog watchdog;
+    try {
+        watchdog = start_group_watchdog(pid, runner);
+    } catch (...) {
+        kill(-pid, SIGKILL);
+        while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {}
+        close(fds[0]);
+        throw;
+    }
     fcntl(fds[0], F_SETFL, O_NONBLOCK);
 
     std::string report;
@@ -213,7 +267,13 @@ ModuleOutcome run_module_process(const ModuleJob& job, Logger& logger, const std
     for (;;) {
         const pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid) break;
-        if (r < 0 && errno != EINTR) throw Error(std::string("waitpid failed: ") + std::strerror(errno));
+        if (r < 0 && errno != EINTR) {
+            const int err = errno;
+            kill(-pid, SIGKILL);
+            stop_group_watchdog(watchdog);
+            close(fds[0]);
+            throw Error(std::string("waitpid failed: ") + std::strerror(err));
+        }
         const auto elapsed = std::chrono::steady_clock::now() - start;
         if (stop_signal.load() != 0) killed = OutcomeKind::interrupted;
         else if (job.timeout.count() > 0 && elapsed >= job.timeout) killed = OutcomeKind::timed_out;
@@ -230,6 +290,7 @@ ModuleOutcome run_module_process(const ModuleJob& job, Logger& logger, const std
         }
     }
     kill(-pid, SIGKILL);  // whatever the module left behind in its group
+    stop_group_watchdog(watchdog);
     drain(fds[0], report);
     close(fds[0]);
 

@@ -42,7 +42,8 @@ struct ModuleOutcome {
 
 // Forks, runs the module in the child (a .py module: the Python interpreter, see python_child.hpp) (its own process group) and waits for it. When *stop_signal
 // becomes non-zero the child's group is killed. The child gets SIGKILL if the runner dies first
-// (PR_SET_PDEATHSIG); it ignores SIGPIPE. The caller must leave SIGCHLD's disposition at SIG_DFL (not
+// (PR_SET_PDEATHSIG), and a watchdog process in the child's group kills the whole group then (what the
+// module forked included; a descendant that left the group with setsid() is out of reach); it ignores SIGPIPE. The caller must leave SIGCHLD's disposition at SIG_DFL (not
 // SIG_IGN) so the child can be waited for. Throws Error only when fork, pipe or waitpid fail.
 ModuleOutcome run_module_process(const ModuleJob& job, Logger& logger, const std::atomic<int>& stop_signal);
 

@@ -16,6 +16,8 @@
 #include "benchstore/uuid.hpp"
 #include "runner/module_process.hpp"
 #include "runner/run_ledger.hpp"
+#include "runner/run_registry.hpp"
+#include "store/store_check.hpp"
 
 namespace benchstore {
 namespace {
@@ -141,6 +143,23 @@ std::size_t settle_module(const RunnerOptions& options, const std::string& run_i
     return benchmarks.size();
 }
 
+// Benchmarks that a runner killed outright (kill -9, power loss) left `running` on this host: nobody
+// else will ever settle them.
+void settle_dead_runs(const RunnerOptions& options, const std::string& host, Logger& logger)
+{
+    const auto orphans = runner::orphaned_benchmarks(options.db_path, host);
+    if (orphans.empty()) return;
+    MetricsRecorder recorder(recorder_options(options, {}, {}));
+    std::set<std::string> runs;
+    for (const auto& o : orphans) {
+        recorder.set_status(o.benchmark_id, BenchmarkStatus::failed, "runner died");
+        runs.insert(o.run_id);
+    }
+    logger.warning("marked " + std::to_string(orphans.size()) + " benchmark(s) failed (runner died) of " +
+                   std::to_string(runs.size()) + " earlier run(s) whose runner is gone: " +
+                   list_text(std::vector<std::string>(runs.begin(), runs.end())));
+}
+
 std::string seconds_text(double s)
 {
     std::ostringstream out;
@@ -205,7 +224,15 @@ RunSummary run_benchmarks(const RunnerOptions& given, Logger& logger)
     summary.db_path = options.db_path;
     // Opening once here creates and migrates the store before any child races to do it, and fails
     // the run early on a bad file.
-    { MetricsRecorder probe(recorder_options(options, summary.run_id, {})); }
+    std::string host;
+    {
+        MetricsRecorder probe(recorder_options(options, summary.run_id, {}));
+        host = probe.options().host;
+    }
+    // A damaged file would take this run's rows and then fail export and sync: refuse it now.
+    store::check_store_pages(options.db_path);
+    settle_dead_runs(options, host, logger);
+    runner::record_run(options.db_path, summary.run_id, host);
 
     std::vector<std::string> names;
     for (const auto& p : modules) names.push_back(module_name(p));
@@ -224,7 +251,7 @@ RunSummary run_benchmarks(const RunnerOptions& given, Logger& logger)
             result.path = path;
             result.repetition = repetition;
             if (g_stop_signal.load() != 0) break;
-            logger.info("running benchmarks in: " + name +
+            logger.info("Running module: " + name + " (" + path.string() + ")" +
                         (options.repeat > 1 ? " (repetition " + std::to_string(repetition) + " of " +
                                                   std::to_string(options.repeat) + ")"
                                             : std::string()));
@@ -247,7 +274,7 @@ RunSummary run_benchmarks(const RunnerOptions& given, Logger& logger)
                 logger.error("cannot record the outcome of " + name + ": " + e.what());
             }
             if (result.succeeded) {
-                logger.info("finished benchmarks in: " + name + " (" + std::to_string(result.benchmarks) +
+                logger.info("Finished module: " + name + " (" + std::to_string(result.benchmarks) +
                             " benchmark(s) completed, " + seconds_text(result.seconds) + " s)");
                 if (result.benchmarks == 0) logger.warning(name + " recorded no benchmark");
             } else {

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <SQLiteCpp/Statement.h>
 
@@ -92,6 +93,49 @@ void migrate(SQLite::Database& db, const std::filesystem::path& path)
     });
 }
 
+// "file:" URI of path, with the characters a URI gives a meaning to escaped.
+std::string file_uri(const std::filesystem::path& path)
+{
+    std::string uri = "file:";
+    for (const char c : std::filesystem::absolute(path).string()) {
+        if (c == '%' || c == '?' || c == '#') {
+            static const char* hex = "0123456789ABCDEF";
+            uri += '%';
+            uri += hex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+            uri += hex[static_cast<unsigned char>(c) & 0xF];
+        } else {
+            uri += c;
+        }
+    }
+    return uri;
+}
+
+// How a reader opens a store (export, sync, the runner's ledger), so that it works wherever it can read
+// the file and leaves nothing behind:
+//  - file and folder writable: read-write with query_only. The last connection to close then removes
+//    the -wal and -shm files that WAL mode makes (a read-only connection would leave them behind);
+//  - not writable, no write-ahead log with content beside it: immutable=1. SQLite reads the main file
+//    with no locks and no -shm: right for a read-only mount or a finished store of another user, which
+//    nobody writes meanwhile (a writer would have a -wal file with content);
+//  - not writable, with a -wal with content (a store being written, or one whose writer died): a plain
+//    read-only open, which works when the -shm beside it can be read; else a StoreError saying what to do.
+struct ReaderOpen {
+    std::string name;
+    int flags = SQLite::OPEN_READONLY;
+    bool hot_wal_read_only = false;
+};
+
+ReaderOpen reader_open(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    const auto folder = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+    if (::access(path.c_str(), W_OK) == 0 && ::access(folder.c_str(), W_OK) == 0)
+        return {path.string(), SQLite::OPEN_READWRITE, false};
+    const auto wal = std::filesystem::file_size(path.string() + "-wal", ec);
+    if (ec || wal == 0) return {file_uri(path) + "?immutable=1", SQLite::OPEN_READONLY | SQLite::OPEN_URI, false};
+    return {path.string(), SQLite::OPEN_READONLY, true};
+}
+
 } // namespace
 
 SQLite::Database open_store(const std::filesystem::path& path, OpenMode mode)
@@ -102,9 +146,9 @@ SQLite::Database open_store(const std::filesystem::path& path, OpenMode mode)
         throw StoreError(describe(path) + ": no such store file");
     if (std::filesystem::is_directory(path, ec))
         throw StoreError(describe(path) + ": is a directory, not a store file");
+    const ReaderOpen reader = read_only ? reader_open(path) : ReaderOpen{path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
     try {
-        const int flags = read_only ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-        SQLite::Database db(path.string(), flags | SQLite::OPEN_FULLMUTEX, busy_timeout_ms);
+        SQLite::Database db(reader.name, reader.flags | SQLite::OPEN_FULLMUTEX, busy_timeout_ms);
         // The first read tells a non-database file from a store.
         const int version = user_version(db);
         if (version > latest_version) refuse_newer(path, version);
@@ -129,6 +173,12 @@ SQLite::Database open_store(const std::filesystem::path& path, OpenMode mode)
     } catch (const Error&) {
         throw;
     } catch (const SQLite::Exception& e) {
+        if (reader.hot_wal_read_only)
+            throw StoreError(describe(path) + ": cannot be read here: its write-ahead log (" + describe(path) +
+                             "-wal) holds changes not yet in the file, and recovering them needs write access "
+                             "to the file and its folder (" + e.what() + "). Run this where they are writable "
+                             "(copy " + path.filename().string() + " and " + path.filename().string() +
+                             "-wal together), or have the owner run benchstore-export --copy-to on it");
         throw StoreError(describe(path) + ": cannot open store: " + e.what());
     }
 }

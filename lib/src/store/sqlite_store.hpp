@@ -10,7 +10,9 @@ namespace benchstore::store {
 
 enum class OpenMode {
     read_write,  // create if missing, migrate forward, WAL, synchronous=FULL
-    read_only    // must exist and be readable by this program (not necessarily migrated); never written
+    read_only    // must exist and be readable by this program (not necessarily migrated); never written.
+                 // Works on a store the user can read but not write (a read-only mount, another user's
+                 // folder) and leaves no -wal/-shm files beside it (see reader_open in the .cpp).
 };
 
 // Opens the store at path. Throws StoreError with a one-line message naming the file when it is

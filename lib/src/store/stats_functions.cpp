@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -16,6 +17,16 @@ namespace {
 // DBL_MAX finite.
 struct SumState {
     stats::CompensatedSum sum;
+    sqlite3_int64 count;
+};
+
+// The corrected two-pass algorithm (Chan, Golub & LeVeque): besides the squares of the deviations
+// from the mean, their plain sum, which would be 0 if the mean were exact. The mean arrives rounded
+// to a double; near 1e15 that is off by up to 1/16, which on a spread of a few units shifts the sum of
+// squares by n * (1/16)^2. Subtracting (sum of deviations)^2 / n takes exactly that error out.
+struct SquaresState {
+    stats::CompensatedSum squares;
+    stats::CompensatedSum deviations;
     sqlite3_int64 count;
 };
 
@@ -38,20 +49,23 @@ void mean_final(sqlite3_context* ctx)
 void std_step(sqlite3_context* ctx, int, sqlite3_value** argv)
 {
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
-    auto* s = static_cast<SumState*>(sqlite3_aggregate_context(ctx, sizeof(SumState)));
+    auto* s = static_cast<SquaresState*>(sqlite3_aggregate_context(ctx, sizeof(SquaresState)));
     if (!s) return sqlite3_result_error_nomem(ctx);
     const long double deviation =
         static_cast<long double>(sqlite3_value_double(argv[0])) - static_cast<long double>(sqlite3_value_double(argv[1]));
-    s->sum.add(deviation * deviation);
+    s->squares.add(deviation * deviation);
+    s->deviations.add(deviation);
     ++s->count;
 }
 
 void std_final(sqlite3_context* ctx)
 {
-    auto* s = static_cast<SumState*>(sqlite3_aggregate_context(ctx, 0));
+    auto* s = static_cast<SquaresState*>(sqlite3_aggregate_context(ctx, 0));
     if (!s || s->count < 2) return sqlite3_result_null(ctx);
-    sqlite3_result_double(ctx, static_cast<double>(std::sqrt(s->sum.value() /
-                                                             static_cast<long double>(s->count - 1))));
+    const long double n = static_cast<long double>(s->count);
+    const long double deviations = s->deviations.value();
+    const long double squares = std::max(s->squares.value() - deviations * deviations / n, 0.0L);
+    sqlite3_result_double(ctx, static_cast<double>(std::sqrt(squares / (n - 1))));
 }
 
 void create(SQLite::Database& db, const char* name, int args, void (*step)(sqlite3_context*, int, sqlite3_value**),

@@ -113,23 +113,18 @@ bool says_busy(const std::string& message)
 }
 
 // Sync reads stores; it never creates or adopts one. open_store(read_write) turns an empty or
-// foreign-but-table-less SQLite file (user_version 0) into a new store, so look first, read-only.
+// foreign-but-table-less SQLite file (user_version 0) into a new store, so look first, read-only
+// (which also works on a store the user cannot write, and leaves no -wal/-shm files beside it).
 void refuse_non_store(const std::filesystem::path& path)
 {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw StoreError(path.string() + ": no such store file");
-    if (std::filesystem::is_directory(path, ec))
-        throw StoreError(path.string() + ": is a directory, not a store file");
-    int version = 0;
     try {
-        SQLite::Database probe(path.string(), SQLite::OPEN_READONLY, store::busy_timeout_ms);
-        version = probe.execAndGet("PRAGMA user_version").getInt();
-    } catch (const SQLite::Exception& e) {
-        const std::string message = path.string() + ": cannot open store: " + e.what();
-        if (is_busy_code(e.getErrorCode())) throw StoreBusyError(message);
-        throw StoreError(message);
+        store::open_store(path, store::OpenMode::read_only);
+    } catch (const NewerSchemaError&) {
+        throw;
+    } catch (const StoreError& e) {
+        if (says_busy(e.what())) throw StoreBusyError(e.what());
+        throw;
     }
-    if (version == 0) throw StoreError(path.string() + ": not a benchstore store");
 }
 
 SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
@@ -143,7 +138,9 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
     const bool dry = options.dry_run == DryRun::yes;
     auto db = [&] {
         try {
-            return store::open_store(options.db_path, dry ? store::OpenMode::read_only : store::OpenMode::read_write);
+            // Only a new source id writes to the store: otherwise read, so read-only stores sync too.
+            const bool writes = options.new_source_id && !dry;
+            return store::open_store(options.db_path, writes ? store::OpenMode::read_write : store::OpenMode::read_only);
         } catch (const NewerSchemaError&) {
             throw;
         } catch (const StoreError& e) {

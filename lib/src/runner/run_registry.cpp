@@ -1,0 +1,104 @@
+#include "runner/run_registry.hpp"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <SQLiteCpp/Statement.h>
+
+#include "benchstore/error.hpp"
+#include "benchstore/timestamp.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace benchstore::runner {
+namespace {
+
+std::string boot_id()
+{
+    std::ifstream in("/proc/sys/kernel/random/boot_id");
+    std::string id;
+    std::getline(in, id);
+    return id;
+}
+
+// Field 22 of /proc/PID/stat; the command name (field 2) may hold spaces and parentheses, so count
+// from the last ')'. Zero when there is no such process.
+std::int64_t start_ticks(std::int64_t pid)
+{
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    if (!std::getline(in, text)) return 0;
+    const auto close = text.rfind(')');
+    if (close == std::string::npos) return 0;
+    std::istringstream fields(text.substr(close + 2));
+    std::string field;
+    for (int i = 3; i <= 22 && fields >> field; ++i)
+        if (i == 22) return std::stoll(field);
+    return 0;
+}
+
+} // namespace
+
+ProcessIdentity this_process()
+{
+    ProcessIdentity p{boot_id(), static_cast<std::int64_t>(getpid()), 0};
+    p.start_ticks = start_ticks(p.pid);
+    if (p.boot_id.empty() || p.start_ticks == 0) throw Error("cannot read this process's identity from /proc");
+    return p;
+}
+
+bool is_alive(const ProcessIdentity& identity)
+{
+    return identity.boot_id == boot_id() && identity.start_ticks != 0 && start_ticks(identity.pid) == identity.start_ticks;
+}
+
+void record_run(const std::filesystem::path& db, const std::string& run_id, const std::string& host)
+{
+    const ProcessIdentity me = this_process();
+    try {
+        auto conn = store::open_store(db, store::OpenMode::read_write);
+        store::with_write_transaction(conn, [&] {
+            SQLite::Statement st(conn, "INSERT INTO runs (run_id, host, boot_id, pid, pid_start, started_at) "
+                                       "VALUES (?, ?, ?, ?, ?, ?)");
+            st.bind(1, run_id);
+            st.bind(2, host);
+            st.bind(3, me.boot_id);
+            st.bind(4, me.pid);
+            st.bind(5, me.start_ticks);
+            st.bind(6, format_timestamp(now_utc()));
+            st.exec();
+        });
+    } catch (const SQLite::Exception& e) {
+        throw StoreError(db.string() + ": cannot record the run: " + e.what());
+    }
+}
+
+std::vector<OrphanedBenchmark> orphaned_benchmarks(const std::filesystem::path& db, const std::string& host)
+{
+    try {
+        auto conn = store::open_store(db, store::OpenMode::read_only);
+        SQLite::Statement st(conn, "SELECT b.benchmark_id, r.run_id, r.boot_id, r.pid, r.pid_start "
+                                   "FROM benchmarks AS b JOIN runs AS r ON r.run_id = b.run_id "
+                                   "WHERE b.status = 'running' AND r.host = ? ORDER BY b.id");
+        st.bind(1, host);
+        std::map<std::string, bool> alive;  // per run: /proc is read once
+        std::vector<OrphanedBenchmark> out;
+        while (st.executeStep()) {
+            const std::string run_id = st.getColumn(1).getString();
+            auto it = alive.find(run_id);
+            if (it == alive.end()) {
+                const ProcessIdentity runner{st.getColumn(2).getString(), st.getColumn(3).getInt64(),
+                                             st.getColumn(4).getInt64()};
+                it = alive.emplace(run_id, is_alive(runner)).first;
+            }
+            if (!it->second) out.push_back({st.getColumn(0).getString(), run_id});
+        }
+        return out;
+    } catch (const SQLite::Exception& e) {
+        throw StoreError(db.string() + ": cannot read the store's runs: " + e.what());
+    }
+}
+
+} // namespace benchstore::runner

@@ -1,0 +1,6 @@
+# scripts_test: pytest over the shell scripts in tools/ (tests/scripts_test.py), against the built
+# executables.
+add_test(NAME scripts_test
+         COMMAND /usr/bin/python3 -m pytest -q -p no:cacheprovider "${CMAKE_CURRENT_SOURCE_DIR}/scripts_test.py")
+set_tests_properties(scripts_test PROPERTIES TIMEOUT 600
+  ENVIRONMENT "BENCHSTORE_SOURCE_DIR=${PROJECT_SOURCE_DIR};BENCHSTORE_BINARY_DIR=${PROJECT_BINARY_DIR}")
