@@ -6,3 +6,5 @@ find_package(cxxopts REQUIRED)                         # libcxxopts-dev   -> cxx
 find_package(date REQUIRED)                            # libhowardhinnant-date-dev -> date::date
 find_package(Threads REQUIRED)
 find_package(Boost REQUIRED COMPONENTS unit_test_framework)  # libboost-test-dev
+# libjs-chart.js: Chart.js's UMD build, usable in a plain <script>; embedded into benchstore-report's pages.
+find_file(BENCHSTORE_CHART_JS chart.min.js PATHS /usr/share/javascript/chart.js NO_DEFAULT_PATH REQUIRED)

@@ -1,0 +1,64 @@
+#pragma once
+// benchstore-report: one self-contained HTML page to look at a store offline.
+//
+// The page needs nothing else: the chart library (Chart.js, from Debian's libjs-chart.js), the
+// stylesheet and the page's own script are embedded into the library at build time and inlined into
+// the page, so no request leaves it (no CDN, no web fonts). It shows:
+//   - a header: repositories, branches, commits, hosts, the time range and the counts;
+//   - a table of the benchmarks with their status, failed ones marked with their reason;
+//   - per model metric, its trend across commits in time order: one line per benchmark identity
+//     (module + metadata), points labelled with the short commit id;
+//   - per benchmark, its device series: CPU %, RSS MiB, and GPU %, GPU MiB where there are values.
+// Lines differ by dash pattern and marker as well as colour, so the page prints and reads in black
+// and white.
+//
+// Large stores: each device series is reduced to at most max_points_per_series points (min and max
+// of equal-count buckets, so every peak stays visible), and at most max_device_charts benchmarks get
+// a device chart (the newest; the page says when some were left out). Generation streams from the
+// store: memory does not grow with the number of device rows.
+//
+// Safety: every text from the store is escaped for HTML, and for the JSON embedded in <script>
+// elements ("<", ">", "&", U+2028 and U+2029 as \u escapes), so a commit message holding
+// "</script><script>alert(1)</script>" shows as text and runs nothing. The store is opened read-only;
+// the whole page reads one snapshot. The page is written under a hidden temporary name beside the
+// output file, flushed to disk and renamed over it, so a reader sees the old page or the new one,
+// never half of one.
+//
+// Thread safety: write_report is reentrant.
+#include <cstdint>
+#include <filesystem>
+
+#include "benchstore/export.hpp"
+
+namespace benchstore {
+
+// Everything one report needs. Plain struct: fill it and call write_report.
+struct ReportOptions {
+    std::filesystem::path db_path = "benchmarks.db";  // must exist; opened read-only
+    std::filesystem::path output_path = "report.html";  // its folder must exist; an old file is replaced
+    ExportSelection selection;                          // the same selection as the export; default all
+    std::uint32_t max_points_per_series = 500;          // device points drawn per line (at least 4)
+    std::uint32_t max_device_charts = 100;              // benchmarks with a device chart (newest first)
+};
+
+// What a report wrote.
+struct ReportResult {
+    std::filesystem::path path;
+    std::uint64_t page_bytes = 0;
+    std::uint64_t benchmarks = 0;
+    std::uint64_t device_rows = 0;     // in the selection, before reduction
+    std::uint64_t model_rows = 0;
+    std::uint64_t trend_charts = 0;    // one per model metric
+    std::uint64_t device_charts = 0;   // one per benchmark with device rows, at most max_device_charts
+};
+
+// Writes the page for options.selection. Throws:
+//   StoreError (or NewerSchemaError) when the store is missing, not a benchstore store, from a newer
+//     version, or cannot be read;
+//   InvalidArgument for an unknown benchmark id, a malformed since/until, an unknown status, or
+//     max_points_per_series below 4;
+//   OutputError when the page cannot be written (a missing folder, a full disk).
+// On a throw the output file is left as it was and no temporary file is left behind.
+ReportResult write_report(const ReportOptions& options);
+
+} // namespace benchstore

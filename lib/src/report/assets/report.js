@@ -1,0 +1,111 @@
+// benchstore-report's page script, embedded into every page (lib/src/report/assets/report.js).
+// Draws each <figure class="chart"> from the JSON in its <script type="application/json">, then marks
+// the document: data-charts (how many figures), data-charts-drawn (how many Chart.js has rendered)
+// and data-draw-ms (time from navigation start until then). Tests and benchmarks read these back.
+(function () {
+  'use strict';
+  // Okabe-Ito colours (safe for colour-blind readers); dashes and markers tell lines apart in grey.
+  var colours = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+  var dashes = [[], [6, 3], [2, 2], [10, 3, 2, 3], [1, 4], [12, 4], [4, 2, 1, 2], [8, 8]];
+  var markers = ['circle', 'rect', 'triangle', 'rectRot', 'crossRot', 'star', 'cross', 'rectRounded'];
+  var figures = document.querySelectorAll('figure.chart');
+  var drawn = new Set();
+  var root = document.documentElement;
+  root.setAttribute('data-charts', String(figures.length));
+
+  function mark() {
+    root.setAttribute('data-charts-drawn', String(drawn.size));
+    root.setAttribute('data-draw-ms', String(Math.round(performance.now())));
+  }
+
+  Chart.defaults.animation = false;
+  Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
+  Chart.defaults.color = '#1d2330';
+  Chart.register({ id: 'benchstoreDrawn', afterRender: function (chart) { drawn.add(chart.id); } });
+
+  function style(i, thin) {
+    var k = i % colours.length;
+    return {
+      borderColor: colours[k], backgroundColor: colours[k], borderDash: dashes[i % dashes.length],
+      pointStyle: markers[i % markers.length], borderWidth: thin ? 1.5 : 2, pointRadius: thin ? 0 : 4,
+      pointHoverRadius: thin ? 3 : 6
+    };
+  }
+
+  function legend() {
+    return { position: 'bottom', labels: { usePointStyle: true, boxWidth: 28, padding: 12 } };
+  }
+
+  // One line per benchmark identity; the x axis is the commits in the order they were first measured.
+  function trend(canvas, data) {
+    var first = new Map();
+    data.lines.forEach(function (line) {
+      line.points.forEach(function (p) {
+        if (!first.has(p[0]) || first.get(p[0]) > p[1]) first.set(p[0], p[1]);
+      });
+    });
+    var commits = Array.from(first.keys()).sort(function (a, b) {
+      return first.get(a) < first.get(b) ? -1 : first.get(a) > first.get(b) ? 1 : 0;
+    });
+    var datasets = data.lines.map(function (line, i) {
+      return Object.assign({
+        label: line.label, spanGaps: true,
+        data: line.points.map(function (p) { return { x: p[0], y: p[2], time: p[1] }; })
+      }, style(i, false));
+    });
+    return new Chart(canvas, {
+      type: 'line',
+      data: { labels: commits, datasets: datasets },
+      options: {
+        responsive: true, maintainAspectRatio: false, parsing: { xAxisKey: 'x', yAxisKey: 'y' },
+        scales: {
+          x: { type: 'category', title: { display: true, text: 'commit (oldest first)' },
+               ticks: { callback: function (v) { return String(this.getLabelForValue(v)).slice(0, 7); } } },
+          y: { title: { display: true, text: data.metric } }
+        },
+        plugins: {
+          legend: legend(),
+          tooltip: { callbacks: {
+            title: function (items) { return items.length ? String(items[0].raw.x).slice(0, 7) + '  ' + items[0].raw.time : ''; }
+          } }
+        }
+      }
+    });
+  }
+
+  // CPU % and GPU % on the left axis, RSS MiB and GPU MiB on the right; x in seconds.
+  function device(canvas, data) {
+    var datasets = data.series.map(function (s, i) {
+      var points = [];
+      for (var j = 0; j + 1 < s.points.length; j += 2) points.push({ x: s.points[j], y: s.points[j + 1] });
+      return Object.assign({ label: s.name, data: points, yAxisID: s.axis }, style(i, true));
+    });
+    return new Chart(canvas, {
+      type: 'line',
+      data: { datasets: datasets },
+      options: {
+        responsive: true, maintainAspectRatio: false, parsing: false, normalized: true,
+        interaction: { mode: 'nearest', intersect: false },
+        scales: {
+          x: { type: 'linear', title: { display: true, text: 'seconds since the first sample' } },
+          pct: { type: 'linear', position: 'left', beginAtZero: true, title: { display: true, text: 'percent' } },
+          mib: { type: 'linear', position: 'right', beginAtZero: true, title: { display: true, text: 'MiB' },
+                 grid: { drawOnChartArea: false } }
+        },
+        plugins: { legend: legend() }
+      }
+    });
+  }
+
+  figures.forEach(function (figure) {
+    try {
+      var data = JSON.parse(figure.querySelector('script[type="application/json"]').textContent);
+      var canvas = figure.querySelector('canvas');
+      (figure.getAttribute('data-kind') === 'trend' ? trend : device)(canvas, data);
+    } catch (e) {
+      window.benchstoreError(e && e.message ? e.message : String(e));
+    }
+  });
+  mark();
+  requestAnimationFrame(mark);
+})();
