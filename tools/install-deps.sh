@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what benchstore needs on Debian 12, all from Debian's own packages:
 #   build:  g++ cmake, SQLiteCpp + SQLite, libpq, cxxopts, Howard Hinnant's date, Boost.Test
+#           libjs-chart.js (Chart.js, embedded into benchstore-report's pages at build time)
 #   tests:  PostgreSQL 15 server (started by the tests themselves), sqlite3 CLI, python3-pandas
-#           (the export tests check the CSV files the way pandas users read them)
+#           (the export tests check the CSV files the way pandas users read them), chromium and
+#           zlib (the report tests render pages in headless Chromium and read its PNG screenshots)
 # Runs apt-get through sudo when not root. Safe to run again: apt-get skips what is installed.
 set -euo pipefail
 
@@ -11,6 +13,7 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev sqlite3
   libpq-dev libcxxopts-dev libhowardhinnant-date-dev libboost-test-dev
   postgresql postgresql-client python3 python3-pandas time
+  libjs-chart.js chromium zlib1g-dev
 )
 
 sudo=()
