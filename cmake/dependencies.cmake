@@ -8,3 +8,4 @@ find_package(Threads REQUIRED)
 find_package(Boost REQUIRED COMPONENTS unit_test_framework)  # libboost-test-dev
 # libjs-chart.js: Chart.js's UMD build, usable in a plain <script>; embedded into benchstore-report's pages.
 find_file(BENCHSTORE_CHART_JS chart.min.js PATHS /usr/share/javascript/chart.js NO_DEFAULT_PATH REQUIRED)
+find_package(ZLIB REQUIRED)                            # zlib1g-dev -> ZLIB::ZLIB (tests: PNG screenshots)

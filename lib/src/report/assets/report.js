@@ -1,7 +1,9 @@
 // benchstore-report's page script, embedded into every page (lib/src/report/assets/report.js).
 // Draws each <figure class="chart"> from the JSON in its <script type="application/json">, then marks
 // the document: data-charts (how many figures), data-charts-drawn (how many Chart.js has rendered)
-// and data-draw-ms (time from navigation start until then). Tests and benchmarks read these back.
+// and data-draw-ms (time from navigation start until then), and each canvas's place on the page in
+// data-rect ("left,top,width,height" in CSS pixels) with the page's height in data-page-height.
+// Tests and benchmarks read these back (chromium --dump-dom) to check every chart in a screenshot.
 (function () {
   'use strict';
   // Okabe-Ito colours (safe for colour-blind readers); dashes and markers tell lines apart in grey.
@@ -16,6 +18,12 @@
   function mark() {
     root.setAttribute('data-charts-drawn', String(drawn.size));
     root.setAttribute('data-draw-ms', String(Math.round(performance.now())));
+    document.querySelectorAll('figure.chart canvas').forEach(function (canvas) {
+      var r = canvas.getBoundingClientRect();
+      canvas.setAttribute('data-rect', [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height]
+        .map(Math.round).join(','));
+    });
+    root.setAttribute('data-page-height', String(root.scrollHeight));
   }
 
   Chart.defaults.animation = false;

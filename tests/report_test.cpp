@@ -1,0 +1,189 @@
+#define BOOST_TEST_MODULE report
+#include <boost/test/unit_test.hpp>
+
+#include <regex>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include "benchstore/metrics_recorder.hpp"
+#include "support/chromium.hpp"
+#include "support/export_fixture.hpp"
+#include "support/png_image.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace benchstore;
+using benchstore::test::CommandResult;
+using benchstore::test::TempDir;
+using benchstore::test::read_file;
+using benchstore::test::shell_quote;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string bin = BENCHSTORE_BINARY_DIR;
+const std::string tool = bin + "/tools/benchstore-report";
+
+std::string q(const fs::path& p) { return shell_quote(p.string()); }
+
+CommandResult report_tool(const TempDir& dir, const std::string& args)
+{
+    const auto r = test::run_command(shell_quote(tool) + " " + args, dir.path());
+    BOOST_TEST_MESSAGE("benchstore-report " << args << " -> " << r.exit_code << "\n" << r.out << r.err);
+    return r;
+}
+
+// The quick start's store: the real runner with the bundled modules (made quick), for two commits.
+void run_quick_start(const TempDir& dir, const fs::path& db)
+{
+    for (const auto& [commit, message] : {std::pair{"1a2b3c4d5e6f", "Baseline"}, {"7f8e9d0c1b2a", "Faster sort"}}) {
+        const auto r = test::run_command(
+            "BENCHSTORE_MOCK_SECONDS=1 BENCHSTORE_MATMUL_N=256 BENCHSTORE_SORT_N=3000000 " +
+                shell_quote(bin + "/apps/benchstore-run") + " acme/widgets main " + commit + " " +
+                shell_quote(message) + " --db " + q(db) + " --benches " + shell_quote(bin + "/benches"),
+            dir.path());
+        BOOST_TEST_REQUIRE(r.exit_code == 0, r.out << r.err);
+    }
+}
+
+std::int64_t scalar(const fs::path& db, const std::string& sql)
+{
+    SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
+    return d.execAndGet(sql).getInt64();
+}
+
+struct Rect {
+    int x = 0, y = 0, w = 0, h = 0;
+};
+
+std::vector<Rect> chart_rects(const std::string& dom)
+{
+    std::vector<Rect> rects;
+    const std::regex rect(R"re(data-rect="(-?\d+),(-?\d+),(\d+),(\d+)")re");
+    for (std::sregex_iterator it(dom.begin(), dom.end(), rect), end; it != end; ++it)
+        rects.push_back({std::stoi((*it)[1]), std::stoi((*it)[2]), std::stoi((*it)[3]), std::stoi((*it)[4])});
+    return rects;
+}
+
+// Pixels of a colour no axis, grid or text is drawn in: the chart lines and markers.
+int coloured_pixels(const test::PngImage& image, const Rect& r)
+{
+    int n = 0;
+    for (int y = std::max(r.y, 0); y < std::min(r.y + r.h, image.height()); ++y)
+        for (int x = std::max(r.x, 0); x < std::min(r.x + r.w, image.width()); ++x) {
+            const auto p = image.at(x, y);
+            if (std::max({p.r, p.g, p.b}) - std::min({p.r, p.g, p.b}) > 60) ++n;
+        }
+    return n;
+}
+
+std::size_t count(const std::string& text, const std::string& what)
+{
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+// Loads the page in Chromium with the network off: no script error, and every chart drawn (the
+// page's own marker, then a screenshot with chart-coloured pixels inside every chart's canvas).
+std::string check_rendered(const TempDir& dir, const fs::path& page, std::size_t expected_charts)
+{
+    const std::string dom = test::chromium_dom(page, dir.path());
+    BOOST_TEST(!test::root_attribute(dom, "data-js-errors"), *test::root_attribute(dom, "data-js-errors"));
+    BOOST_TEST(test::root_attribute(dom, "data-charts").value_or("?") == std::to_string(expected_charts));
+    BOOST_TEST(test::root_attribute(dom, "data-charts-drawn").value_or("?") == std::to_string(expected_charts));
+    const auto rects = chart_rects(dom);
+    BOOST_TEST_REQUIRE(rects.size() == expected_charts);
+    if (expected_charts == 0) return dom;
+    const int height = std::stoi(test::root_attribute(dom, "data-page-height").value_or("1000"));
+    const auto png = dir / "page.png";
+    test::chromium_screenshot(page, png, height, dir.path());
+    const test::PngImage image(png);
+    BOOST_TEST(image.width() == test::browser_width);
+    for (const auto& r : rects) {
+        BOOST_TEST(r.w > 100);
+        BOOST_TEST(coloured_pixels(image, r) > 50, "chart at " << r.x << "," << r.y << " has nothing drawn");
+    }
+    return dom;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(report_page)
+
+BOOST_AUTO_TEST_CASE(quick_start_store_renders_every_chart_offline)
+{
+    TempDir dir("report");
+    const auto db = dir / "benchmarks.db";
+    run_quick_start(dir, db);
+    const auto r = report_tool(dir, "--db " + q(db) + " --out " + q(dir / "report.html"));
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    BOOST_TEST(r.err.empty());
+
+    // No request can leave the page: no URL but those in Chart.js's own licence comments, no links,
+    // no external scripts, styles, fonts or images.
+    const std::string page = read_file(dir / "report.html");
+    const std::string library = read_file(BENCHSTORE_CHART_JS);
+    BOOST_TEST(page.find(library) != std::string::npos, "Chart.js is embedded verbatim");
+    std::string own = page;
+    own.erase(own.find(library), library.size());
+    for (const char* outside : {"http:", "https:", "//cdn", "<link", " src=", "@import", "url("})
+        BOOST_TEST(own.find(outside) == std::string::npos, outside);
+
+    const auto metrics = scalar(db, "SELECT count(DISTINCT j.key) FROM model_measurements m, json_each(m.measurements) j");
+    const auto with_devices = scalar(db, "SELECT count(DISTINCT benchmark_ref) FROM device_measurements");
+    BOOST_TEST(metrics >= 13);  // the mock's 13 timings, the others' timings and throughputs
+    BOOST_TEST(with_devices >= 2);
+    const std::string dom = check_rendered(dir, dir / "report.html", static_cast<std::size_t>(metrics + with_devices));
+    for (const char* text : {"acme/widgets", "Faster sort", "mock_benchmark", "sort_benchmark", "matmul_benchmark",
+                             "6 benchmarks: 6 completed, 0 failed"})
+        BOOST_TEST(dom.find(text) != std::string::npos, text);
+}
+
+BOOST_AUTO_TEST_CASE(injected_markup_in_store_text_shows_as_text_and_runs_nothing)
+{
+    TempDir dir("report");
+    const auto db = dir / "b.db";
+    const std::string pwn = "</script><script>document.documentElement.dataset.pwned=1</script>";
+    const std::string alert = "</script><script>alert(1)</script>";
+    {
+        auto rec = create_global_metrics_recorder("acme/<b>widgets</b>", alert, "c0ffee1", pwn, db);
+        const auto id = rec.initialise_benchmark({{"model", pwn}, {"note", "\xE2\x80\xA8 & \xE2\x80\xA9 <!--"}});
+        rec.collect_device_measurements(id, 50, 100);
+        rec.collect_device_measurements(id, 75, 120);
+        rec.collect_model_measurements(id, {{pwn, 1.5}, {"<img src=x onerror=\"document.title='pwned'\">", 2}});
+        rec.set_status(id, BenchmarkStatus::failed, pwn);
+    }
+    const auto r = report_tool(dir, "--db " + q(db) + " --out " + q(dir / "report.html"));
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    const std::string page = read_file(dir / "report.html");
+    BOOST_TEST(page.find("<script>document.documentElement.dataset") == std::string::npos);
+    BOOST_TEST(page.find("<img src=x") == std::string::npos);
+    BOOST_TEST(page.find("<b>widgets") == std::string::npos);
+
+    const std::string dom = check_rendered(dir, dir / "report.html", 3);  // two metrics, one device series
+    BOOST_TEST(!test::root_attribute(dom, "data-pwned"));
+    BOOST_TEST(dom.find("<title>pwned") == std::string::npos);
+    // Shown as text: the table cell holds the message, escaped once by the DOM serialiser.
+    BOOST_TEST(dom.find("&lt;/script&gt;&lt;script&gt;document.documentElement.dataset.pwned=1&lt;/script&gt;") !=
+               std::string::npos);
+    BOOST_TEST(dom.find("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+    BOOST_TEST(dom.find("acme/&lt;b&gt;widgets&lt;/b&gt;") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(empty_selection_page_says_so)
+{
+    TempDir dir("report");
+    const auto db = dir / "b.db";
+    {
+        auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc", "msg", db);
+        rec.collect_device_measurements(rec.initialise_benchmark({}), 1, 2);
+    }
+    const auto r = report_tool(dir, "--db " + q(db) + " --out " + q(dir / "empty.html") + " --repository nobody");
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    BOOST_TEST(r.out.find("no benchmarks matched the selection") != std::string::npos, r.out);
+    const std::string dom = check_rendered(dir, dir / "empty.html", 0);
+    BOOST_TEST(dom.find("No benchmarks match the selection") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
