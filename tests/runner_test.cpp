@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support/damaged_store.hpp"
 #include "support/runner_cli.hpp"
 
 using namespace benchstore::test::runner;
@@ -251,6 +252,25 @@ BOOST_AUTO_TEST_CASE(csv_output_dir_without_csv_is_a_usage_error)
     BOOST_TEST(r.status == 2);
     BOOST_TEST(r.err.find("benchstore-run: error: --csv-output-dir needs --csv") == 0u);
     BOOST_TEST(!fs::exists(dir / "b.db"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(runner_store_checks)
+
+BOOST_AUTO_TEST_CASE(a_store_with_a_damaged_page_is_refused_before_any_module_runs)
+{
+    TempDir dir("runner");
+    benchstore::test::make_store_with_rows(dir / "b.db", 3000);
+    benchstore::test::damage_a_leaf_page(dir / "b.db", "device_measurements");
+    const auto size_before = fs::file_size(dir / "b.db");
+    const Run r = run_runner(dir, with(base_args(dir), {"--only", "ok_module"}));
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(r.err.find("benchstore-run: error: " + (dir / "b.db").string() + ": the store is damaged (PRAGMA quick_check: ") == 0u);
+    BOOST_TEST(r.out.find("ok_module ran") == std::string::npos);
+    SQLite::Database db((dir / "b.db").string(), SQLite::OPEN_READONLY);
+    BOOST_TEST(db.execAndGet("SELECT count(*) FROM benchmarks").getInt() == 1);  // nothing recorded
+    BOOST_TEST(fs::file_size(dir / "b.db") == size_before);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

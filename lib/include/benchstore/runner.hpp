@@ -81,7 +81,8 @@ std::vector<std::filesystem::path> discover_modules(const std::filesystem::path&
 
 // Runs the modules as described above, logging to logger. Throws InvalidArgument for an empty
 // repository, a missing benches folder, no modules, or an --only name with no module; StoreError
-// when the store cannot be opened. A failing module is not an exception: see RunSummary.
+// when the store cannot be opened or is damaged (checked before any module runs: PRAGMA quick_check
+// up to 256 MiB, a bounded sample of every table above). A failing module is not an exception: see RunSummary.
 // Not reentrant: for its duration it installs SIGINT/SIGTERM/SIGHUP/SIGQUIT handlers, sets SIGCHLD to
 // SIG_DFL and ignores SIGPIPE (all restored on return), and forks.
 RunSummary run_benchmarks(const RunnerOptions& options, Logger& logger);

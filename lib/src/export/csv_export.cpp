@@ -303,7 +303,7 @@ ExportResult export_csv(const ExportOptions& options)
         for (CsvFile* f : published) f->unpublish();
         throw;
     }
-    csv::sync_directory(options.output_dir);
+    sync_directory(options.output_dir);
 
     result.benchmark_rows = benchmarks.rows();
     result.device_measurement_rows = devices.rows();

@@ -15,6 +15,7 @@
 #include "benchstore/uuid.hpp"
 #include "runner/module_process.hpp"
 #include "runner/run_ledger.hpp"
+#include "store/store_check.hpp"
 
 namespace benchstore {
 namespace {
@@ -195,6 +196,8 @@ RunSummary run_benchmarks(const RunnerOptions& given, Logger& logger)
     // Opening once here creates and migrates the store before any child races to do it, and fails
     // the run early on a bad file.
     { MetricsRecorder probe(recorder_options(options, summary.run_id, {})); }
+    // A damaged file would take this run's rows and then fail export and sync: refuse it now.
+    store::check_store_pages(options.db_path);
 
     std::vector<std::string> names;
     for (const auto& p : modules) names.push_back(module_name(p));
