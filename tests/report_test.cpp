@@ -77,13 +77,6 @@ int coloured_pixels(const test::PngImage& image, const Rect& r)
     return n;
 }
 
-std::size_t count(const std::string& text, const std::string& what)
-{
-    std::size_t n = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-    return n;
-}
-
 // Loads the page in Chromium with the network off: no script error, and every chart drawn (the
 // page's own marker, then a screenshot with chart-coloured pixels inside every chart's canvas).
 std::string check_rendered(const TempDir& dir, const fs::path& page, std::size_t expected_charts)
@@ -184,6 +177,55 @@ BOOST_AUTO_TEST_CASE(empty_selection_page_says_so)
     BOOST_TEST(r.out.find("no benchmarks matched the selection") != std::string::npos, r.out);
     const std::string dom = check_rendered(dir, dir / "empty.html", 0);
     BOOST_TEST(dom.find("No benchmarks match the selection") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(report_tool_cli)
+
+// An error is exactly one line on stderr, prefixed with the program name; no page, no temporary.
+void check_error(const TempDir& dir, const CommandResult& r, int exit_code, const std::string& fragment)
+{
+    BOOST_TEST(r.exit_code == exit_code);
+    BOOST_TEST(r.err.rfind("benchstore-report: error: ", 0) == 0u, r.err);
+    BOOST_TEST(r.err.find(fragment) != std::string::npos, r.err << " lacks " << fragment);
+    if (exit_code == 1) BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1, r.err);
+    BOOST_TEST(r.out.empty());
+    for (const auto& e : fs::directory_iterator(dir.path()))
+        BOOST_TEST(e.path().filename().string().find(".tmp-") == std::string::npos, e.path());
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_is_a_one_line_error_and_writes_nothing)
+{
+    TempDir dir("report");
+    const auto db = dir / "b.db";
+    {
+        auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc", "msg", db);
+        rec.initialise_benchmark({});
+    }
+    const std::string out = " --out " + q(dir / "r.html");
+    check_error(dir, report_tool(dir, "--db " + q(dir / "missing.db") + out), 1, "missing.db");
+    check_error(dir, report_tool(dir, "--db " + q(db) + out + " --status lost"), 1, "unknown status 'lost'");
+    check_error(dir, report_tool(dir, "--db " + q(db) + out + " --since yesterday"), 1, "yesterday");
+    check_error(dir, report_tool(dir, "--db " + q(db) + out + " --benchmark 0190a000-0000-7000-8000-000000000000"), 1,
+                "unknown benchmark id");
+    check_error(dir, report_tool(dir, "--db " + q(db) + " --out " + q(dir / "no/such/folder/r.html")), 1, "folder");
+    check_error(dir, report_tool(dir, "--db " + q(db) + out + " --max-points 2"), 1, "max_points_per_series");
+    check_error(dir, report_tool(dir, "--db " + q(db) + out + " --bogus"), 2, "bogus");
+    check_error(dir, report_tool(dir, "--db " + q(db) + out + " stray"), 2, "stray");
+    BOOST_TEST(!fs::exists(dir / "r.html"));
+}
+
+BOOST_AUTO_TEST_CASE(never_replaces_an_existing_page)
+{
+    TempDir dir("report");
+    const auto db = dir / "b.db";
+    create_global_metrics_recorder("acme/widgets", "main", "abc", "msg", db).initialise_benchmark({});
+    BOOST_TEST_REQUIRE(report_tool(dir, "--db " + q(db) + " --out " + q(dir / "r.html")).exit_code == 0);
+    const std::string first = read_file(dir / "r.html");
+    BOOST_TEST(first.rfind("<!DOCTYPE html>", 0) == 0u);
+    check_error(dir, report_tool(dir, "--db " + q(db) + " --out " + q(dir / "r.html")), 1, "already exists");
+    BOOST_TEST(read_file(dir / "r.html") == first);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -29,7 +29,7 @@ int run(int argc, char** argv)
                                   "from a benchstore SQLite file (opened read-only).");
     cli.add_options()
         ("db", "store file to read", cxxopts::value<std::string>()->default_value("benchmarks.db"), "FILE")
-        ("out", "the HTML file to write (replaced atomically if it exists)",
+        ("out", "the HTML file to write (never replaces an existing file)",
          cxxopts::value<std::string>()->default_value("report.html"), "FILE")
         ("benchmark", "only this benchmark id (repeatable)", cxxopts::value<std::vector<std::string>>(), "ID")
         ("run-id", "only benchmarks of this benchstore-run invocation", cxxopts::value<std::string>(), "ID")

@@ -20,9 +20,9 @@
 // Safety: every text from the store is escaped for HTML, and for the JSON embedded in <script>
 // elements ("<", ">", "&", U+2028 and U+2029 as \u escapes), so a commit message holding
 // "</script><script>alert(1)</script>" shows as text and runs nothing. The store is opened read-only;
-// the whole page reads one snapshot. The page is written under a hidden temporary name beside the
-// output file, flushed to disk and renamed over it, so a reader sees the old page or the new one,
-// never half of one.
+// the whole page reads one snapshot. The page is written as the export writes its files (the shared
+// AtomicFile): under a hidden temporary name beside the output file, flushed to disk, then renamed to
+// its name, so it appears complete or not at all; an existing file is never replaced.
 //
 // Thread safety: write_report is reentrant.
 #include <cstdint>
@@ -35,7 +35,7 @@ namespace benchstore {
 // Everything one report needs. Plain struct: fill it and call write_report.
 struct ReportOptions {
     std::filesystem::path db_path = "benchmarks.db";  // must exist; opened read-only
-    std::filesystem::path output_path = "report.html";  // its folder must exist; an old file is replaced
+    std::filesystem::path output_path = "report.html";  // its folder must exist; must not exist yet
     ExportSelection selection;                          // the same selection as the export; default all
     std::uint32_t max_points_per_series = 500;          // device points drawn per line (at least 4)
     std::uint32_t max_device_charts = 100;              // benchmarks with a device chart (newest first)
@@ -57,8 +57,9 @@ struct ReportResult {
 //     version, or cannot be read;
 //   InvalidArgument for an unknown benchmark id, a malformed since/until, an unknown status, or
 //     max_points_per_series below 4;
-//   OutputError when the page cannot be written (a missing folder, a full disk).
-// On a throw the output file is left as it was and no temporary file is left behind.
+//   OutputError when the page cannot be written (output_path exists already, a missing folder, a
+//     full disk).
+// On a throw no output file is created or replaced and no temporary file is left behind.
 ReportResult write_report(const ReportOptions& options);
 
 } // namespace benchstore
