@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE report
 #include <boost/test/unit_test.hpp>
 
+#include <map>
 #include <regex>
 
 #include <SQLiteCpp/Database.h>
@@ -177,6 +178,39 @@ BOOST_AUTO_TEST_CASE(empty_selection_page_says_so)
     BOOST_TEST(r.out.find("no benchmarks matched the selection") != std::string::npos, r.out);
     const std::string dom = check_rendered(dir, dir / "empty.html", 0);
     BOOST_TEST(dom.find("No benchmarks match the selection") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(device_series_are_reduced_keeping_peaks_and_gpu_lines_only_where_there_are_values)
+{
+    TempDir dir("report");
+    const auto db = dir / "b.db";
+    {
+        auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc", "msg", db);
+        const auto gpu = rec.initialise_benchmark({{"name", "with-gpu"}});
+        std::vector<DeviceSample> samples(200'000);
+        for (std::size_t i = 0; i < samples.size(); ++i)
+            samples[i] = {40.0 + static_cast<double>(i % 7), 1000, 90.0, 5000.0 + static_cast<double>(i % 3), {}};
+        samples[150'000].cpu_util = 987.5;  // one sample's peak
+        rec.collect_device_measurements(gpu, samples);
+        const auto cpu_only = rec.initialise_benchmark({{"name", "cpu-only"}});
+        rec.collect_device_measurements(cpu_only, 10, 20);
+        rec.collect_device_measurements(cpu_only, 30, 40);
+    }
+    const auto r = report_tool(dir, "--db " + q(db) + " --out " + q(dir / "r.html") + " --max-points 300");
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    const std::string page = read_file(dir / "r.html");
+    const std::regex figure(R"re(<figure class="chart" data-kind="device">.*?name=(\S+?)<.*?<script type="application/json">(.*?)</script>)re");
+    std::map<std::string, std::string> data;
+    for (std::sregex_iterator it(page.begin(), page.end(), figure), end; it != end; ++it) data[(*it)[1]] = (*it)[2];
+    BOOST_TEST_REQUIRE(data.size() == 2u);
+    const std::string& with_gpu = data["with-gpu"];
+    for (const char* name : {"CPU %", "RSS MiB", "GPU %", "GPU MiB"})
+        BOOST_TEST(with_gpu.find(std::string("\"name\":\"") + name + "\"") != std::string::npos, name);
+    BOOST_TEST(with_gpu.find(",987.5") != std::string::npos, "the peak is drawn");
+    // At most 300 points (600 numbers) per line: 4 lines.
+    BOOST_TEST(std::count(with_gpu.begin(), with_gpu.end(), ',') < 4 * 600 + 20);
+    BOOST_TEST(data["cpu-only"].find("GPU") == std::string::npos);
+    BOOST_TEST(data["cpu-only"].find("CPU %") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
