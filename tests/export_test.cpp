@@ -15,7 +15,7 @@
 #include "benchstore/export.hpp"
 #include "benchstore/metrics_recorder.hpp"
 #include "export/csv_file.hpp"
-#include "export/measurements_json.hpp"
+#include "store/measurements_json.hpp"
 #include "support/export_fixture.hpp"
 #include "support/temp_dir.hpp"
 
@@ -402,19 +402,19 @@ BOOST_AUTO_TEST_CASE(unpublished_file_leaves_nothing_behind)
 
 BOOST_AUTO_TEST_CASE(reads_measurement_json_exactly)
 {
-    std::vector<csv::MeasurementField> f;
-    BOOST_TEST(csv::parse_measurements(R"( { "a\u00e9\ud83d\ude00\"" : 1E5 , "b":-0.0,"c":0.1e-3,"d":123456789012345678901234567890} )", f));
+    std::vector<store::MeasurementField> f;
+    BOOST_TEST(store::parse_measurements(R"( { "a\u00e9\ud83d\ude00\"" : 1E5 , "b":-0.0,"c":0.1e-3,"d":123456789012345678901234567890} )", f));
     BOOST_REQUIRE_EQUAL(f.size(), 4u);
     BOOST_TEST(f[0].name == "a\u00e9\U0001F600\"");
     BOOST_TEST(f[0].number == "1e+05");
     BOOST_TEST(f[1].number == "-0");
     BOOST_TEST(f[2].number == "1e-04");  // shortest text, as std::to_chars writes it
     BOOST_TEST(f[3].number == "1.2345678901234568e+29");
-    BOOST_TEST(csv::parse_measurements("{}", f));
+    BOOST_TEST(store::parse_measurements("{}", f));
     BOOST_TEST(f.empty());
     for (const char* bad : {"", "[]", "{\"a\":\"1\"}", "{\"a\":NaN}", "{\"a\":1e999}", "{\"a\":1,}", "{\"a\":1} x",
                             "{\"a\":01}", "{\"a\":.5}", "{\"\\ud800\":1}", "{\"a\":true}"})
-        BOOST_TEST(!csv::parse_measurements(bad, f), bad);
+        BOOST_TEST(!store::parse_measurements(bad, f), bad);
 }
 
 BOOST_AUTO_TEST_CASE(malformed_measurements_are_a_store_error_naming_the_row)

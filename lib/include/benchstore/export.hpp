@@ -31,26 +31,14 @@
 #include <string>
 #include <vector>
 
+#include "benchstore/selection.hpp"
 #include "benchstore/timestamp.hpp"
 
 namespace benchstore {
 
-// Which benchmarks to export. Every criterion that is set must hold (AND); the default selects all.
-// Measurement rows follow their benchmark.
-struct ExportSelection {
-    // These benchmark UUIDs. Unset = any benchmark; an empty list selects none. An id that is not in
-    // the store is an error (InvalidArgument).
-    std::optional<std::vector<std::string>> benchmark_ids;
-    std::string run_id;      // one benchstore-run invocation; empty = any
-    std::string repository;  // exact match; empty = any
-    std::string branch;      // exact match; empty = any
-    std::string commit_id;   // exact match; empty = any
-    // created_at bounds, UTC, "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS[.ffffff]]" (parse_timestamp).
-    // since is inclusive; until is inclusive, and a date alone means the whole of that day. Empty = open.
-    std::string since;
-    std::string until;
-    std::string status;      // "running", "completed" or "failed"; empty = any
-};
+// Which benchmarks to export: a Selection (benchstore/selection.hpp). Measurement rows follow their
+// benchmark.
+using ExportSelection = Selection;
 
 // Everything one export needs. Plain struct: fill it and call export_csv.
 struct ExportOptions {

@@ -28,7 +28,7 @@
 #include <cstdint>
 #include <filesystem>
 
-#include "benchstore/export.hpp"
+#include "benchstore/selection.hpp"
 
 namespace benchstore {
 
@@ -36,7 +36,7 @@ namespace benchstore {
 struct ReportOptions {
     std::filesystem::path db_path = "benchmarks.db";  // must exist; opened read-only
     std::filesystem::path output_path = "report.html";  // its folder must exist; must not exist yet
-    ExportSelection selection;                          // the same selection as the export; default all
+    Selection selection;                                // the same selection as the export; default all
     std::uint32_t max_points_per_series = 500;          // device points drawn per line (at least 4)
     std::uint32_t max_device_charts = 100;              // benchmarks with a device chart (newest first)
 };

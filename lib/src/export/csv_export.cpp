@@ -6,17 +6,20 @@
 
 #include "benchstore/error.hpp"
 #include "export/csv_file.hpp"
-#include "export/measurements_json.hpp"
-#include "export/query.hpp"
-#include "export/selection.hpp"
-#include "export/stats_functions.hpp"
+#include "store/stats_functions.hpp"
+#include "store/benchmark_rows.hpp"
+#include "store/measurements_json.hpp"
+#include "store/query.hpp"
+#include "store/selection.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/transaction.hpp"
 
 namespace benchstore {
 namespace {
 
 using csv::CsvFile;
-using csv::Query;
+using store::Column;
+using store::Query;
 
 constexpr std::array benchmark_columns{"benchmark_id", "repository",     "branch",    "commit_id",
                                        "commit_message", "metadata",     "created_at"};
@@ -33,7 +36,7 @@ public:
     const std::vector<std::string>& names() const { return m_names; }
 
     // Spreads one row's fields over the columns; values is reused from row to row.
-    void spread(const std::vector<csv::MeasurementField>& fields, std::vector<std::string>& values) const
+    void spread(const std::vector<store::MeasurementField>& fields, std::vector<std::string>& values) const
     {
         values.resize(m_names.size());
         for (auto& v : values) v.clear();
@@ -47,11 +50,11 @@ private:
 
 class Exporter {
 public:
-    Exporter(SQLite::Database& db, const csv::SelectionSql& selection) : m_db(db), m_sel(selection) {}
+    Exporter(SQLite::Database& db, const store::SelectionSql& selection) : m_db(db), m_sel(selection) {}
 
     void parse(std::string_view json, std::int64_t row_id)
     {
-        if (!csv::parse_measurements(json, m_fields))
+        if (!store::parse_measurements(json, m_fields))
             throw StoreError(m_db.getFilename() + ": model_measurements row " + std::to_string(row_id) +
                              " is not a JSON object of finite numbers");
     }
@@ -65,9 +68,10 @@ public:
 
     void collect_metric_names()
     {
-        Query q(m_db, model_query("m.measurements, m.id"), m_sel.params);
+        Query q(m_db, model_query("m.measurements AS measurements, m.id AS id"), m_sel.params);
+        const Column measurements = q.column("measurements"), id = q.column("id");
         while (q.step()) {
-            parse(q.text(0), q.integer(1));
+            parse(q.text(measurements), q.integer(id));
             for (const auto& f : m_fields) m_metrics.add(f.name);
         }
     }
@@ -77,10 +81,11 @@ public:
         for (const char* c : benchmark_columns) out.plain(c);
     }
 
-    void write_benchmark_fields(CsvFile& out, const Query& q)
+    static void write_benchmark_fields(CsvFile& out, const store::BenchmarkRow& b)
     {
-        out.plain(q.text(0));
-        for (int c = 1; c < 7; ++c) out.text(q.text(c));
+        out.plain(b.benchmark_id);
+        for (std::string_view field : {b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, b.created_at})
+            out.text(field);
     }
 
     void write_benchmarks(CsvFile& out)
@@ -88,11 +93,12 @@ public:
         write_benchmark_header(out);
         out.end_header();
         Query q(m_db,
-                "SELECT b.benchmark_id, b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, "
-                "b.created_at FROM benchmarks b WHERE " + m_sel.condition + " ORDER BY b.id",
+                std::string("SELECT ") + store::benchmark_select_list + " FROM benchmarks b WHERE " +
+                    m_sel.condition + " ORDER BY b.id",
                 m_sel.params);
+        const store::BenchmarkColumns benchmark(q);
         while (q.step()) {
-            write_benchmark_fields(out, q);
+            write_benchmark_fields(out, benchmark.read(q));
             out.end_row();
         }
     }
@@ -106,14 +112,18 @@ public:
         // Rows in recording order; the benchmark is looked up by primary key, so the scan follows
         // the table and needs no sort however large it is.
         Query q(m_db,
-                "SELECT b.benchmark_id, d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time "
+                "SELECT b.benchmark_id AS benchmark_id, d.cpu_util AS cpu_util, d.mem_megabytes AS mem_megabytes, "
+                "d.gpu_util AS gpu_util, d.gpu_mem_megabytes AS gpu_mem_megabytes, d.time AS time "
                 "FROM device_measurements d CROSS JOIN benchmarks b ON b.id = d.benchmark_ref WHERE " +
                     m_sel.condition + " ORDER BY d.id",
                 m_sel.params);
+        const Column id = q.column("benchmark_id"), time = q.column("time");
+        std::array<Column, device_columns.size()> values;
+        for (std::size_t i = 0; i < values.size(); ++i) values[i] = q.column(device_columns[i]);
         while (q.step()) {
-            out.plain(q.text(0));
-            for (int c = 1; c <= 4; ++c) write_real(out, q, c);
-            out.text(q.text(5));
+            out.plain(q.text(id));
+            for (const Column c : values) write_real(out, q, c);
+            out.text(q.text(time));
             out.end_row();
         }
     }
@@ -124,11 +134,13 @@ public:
         out.plain("time");
         for (const auto& name : m_metrics.names()) out.text(name);
         out.end_header();
-        Query q(m_db, model_query("b.benchmark_id, m.time, m.measurements, m.id"), m_sel.params);
+        Query q(m_db, model_query("b.benchmark_id AS benchmark_id, m.time AS time, m.measurements AS measurements, m.id AS id"), m_sel.params);
+        const Column id = q.column("benchmark_id"), time = q.column("time"), measurements = q.column("measurements"),
+                     row_id = q.column("id");
         while (q.step()) {
-            parse(q.text(2), q.integer(3));
-            out.plain(q.text(0));
-            out.text(q.text(1));
+            parse(q.text(measurements), q.integer(row_id));
+            out.plain(q.text(id));
+            out.text(q.text(time));
             write_metrics(out);
             out.end_row();
         }
@@ -153,14 +165,18 @@ public:
         std::string first_pass = "benchmark_ref";
         std::string second_pass = "d.benchmark_ref";
         std::string stats;
+        std::vector<std::string> stat_names;  // in CSV order
         for (const char* c : device_columns) {
             const std::string col(c);
             first_pass += ", benchstore_mean(" + col + ") AS " + col + "_mean, max(" + col + ") AS " + col + "_max";
             second_pass += ", benchstore_std(d." + col + ", m." + col + "_mean) AS " + col + "_std";
-            stats += ", m." + col + "_mean, m." + col + "_max, s." + col + "_std";
+            stats += ", m." + col + "_mean AS " + col + "_mean, m." + col + "_max AS " + col + "_max, s." + col +
+                     "_std AS " + col + "_std";
+            stat_names.insert(stat_names.end(), {col + "_mean", col + "_max", col + "_std"});
             if (col == "cpu_util") {
                 first_pass += ", count(cpu_util) AS device_measurement_count";
-                stats += ", m.device_measurement_count";
+                stats += ", m.device_measurement_count AS device_measurement_count";
+                stat_names.push_back("device_measurement_count");
             }
         }
         Query q(m_db,
@@ -168,21 +184,24 @@ public:
                 "(SELECT b.id FROM benchmarks b WHERE " + m_sel.condition + ") GROUP BY benchmark_ref), "
                 "s AS (SELECT " + second_pass + " FROM device_measurements d JOIN m ON m.benchmark_ref = "
                 "d.benchmark_ref GROUP BY d.benchmark_ref) "
-                "SELECT b.benchmark_id, b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, "
-                "b.created_at, mm.measurements, mm.id" + stats + " FROM benchmarks b "
+                "SELECT " + store::benchmark_select_list + ", mm.measurements AS measurements, mm.id AS measurement_row" + stats +
+                " FROM benchmarks b "
                 "LEFT JOIN model_measurements mm ON mm.benchmark_ref = b.id "
                 "LEFT JOIN m ON m.benchmark_ref = b.id LEFT JOIN s ON s.benchmark_ref = b.id "
                 "WHERE " + m_sel.condition + " ORDER BY b.id, mm.id",
-                csv::repeat_params(m_sel, 2));
-        constexpr int first_stat = 9;  // after the 7 benchmark columns, measurements and their id
-        constexpr int count_column = first_stat + 3;
+                store::repeat_params(m_sel, 2));
+        const store::BenchmarkColumns benchmark(q);
+        const Column measurements = q.column("measurements"), row_id = q.column("measurement_row");
+        const Column count = q.column("device_measurement_count");
+        std::vector<Column> stat_columns;
+        for (const auto& name : stat_names) stat_columns.push_back(q.column(name));
         while (q.step()) {
-            write_benchmark_fields(out, q);
-            if (q.is_null(7)) m_fields.clear();
-            else parse(q.text(7), q.integer(8));
+            write_benchmark_fields(out, benchmark.read(q));
+            if (q.is_null(measurements)) m_fields.clear();
+            else parse(q.text(measurements), q.integer(row_id));
             write_metrics(out);
-            for (int c = first_stat; c < first_stat + 13; ++c) {
-                if (c == count_column) out.integer(q.is_null(c) ? 0 : q.integer(c));
+            for (const Column c : stat_columns) {
+                if (c == count) out.integer(q.is_null(c) ? 0 : q.integer(c));
                 else write_real(out, q, c);
             }
             out.end_row();
@@ -192,7 +211,7 @@ public:
     const MetricColumns& metrics() const { return m_metrics; }
 
 private:
-    static void write_real(CsvFile& out, const Query& q, int column)
+    static void write_real(CsvFile& out, const Query& q, Column column)
     {
         if (q.is_null(column)) out.empty();
         else out.number(q.real(column));
@@ -208,9 +227,9 @@ private:
     }
 
     SQLite::Database& m_db;
-    const csv::SelectionSql& m_sel;
+    const store::SelectionSql& m_sel;
     MetricColumns m_metrics;
-    std::vector<csv::MeasurementField> m_fields;  // the current row's, reused
+    std::vector<store::MeasurementField> m_fields;  // the current row's, reused
     std::vector<std::string> m_values;            // the current row's metric cells, reused
 };
 
@@ -262,11 +281,11 @@ std::vector<std::filesystem::path> ExportResult::paths() const
 
 ExportResult export_csv(const ExportOptions& options)
 {
-    const csv::SelectionSql selection = csv::compile_selection(options.selection);
+    const store::SelectionSql selection = store::compile_selection(options.selection);
     auto db = store::open_store(options.db_path, store::OpenMode::read_only);
-    csv::register_stats_functions(db);
+    store::register_stats_functions(db);
     try {
-        csv::require_known_ids(db, selection);  // before anything is created: ids are never deleted
+        store::require_known_ids(db, selection);  // before anything is created: ids are never deleted
     } catch (const SQLite::Exception& e) {
         throw StoreError(options.db_path.string() + ": cannot read store: " + e.what());
     }
@@ -280,13 +299,13 @@ ExportResult export_csv(const ExportOptions& options)
     Exporter exporter(db, selection);
     try {
         // One read transaction: every query below sees the same snapshot of the WAL store.
-        db.exec("BEGIN");
-        exporter.collect_metric_names();
-        exporter.write_benchmarks(benchmarks);
-        exporter.write_devices(devices);
-        exporter.write_models(models);
-        exporter.write_summary(summary);
-        db.exec("COMMIT");
+        store::with_read_transaction(db, [&] {
+            exporter.collect_metric_names();
+            exporter.write_benchmarks(benchmarks);
+            exporter.write_devices(devices);
+            exporter.write_models(models);
+            exporter.write_summary(summary);
+        });
     } catch (const SQLite::Exception& e) {
         throw StoreError(options.db_path.string() + ": cannot read store: " + e.what());
     }

@@ -14,6 +14,7 @@
 #include "benchstore/utf8.hpp"
 #include "benchstore/uuid.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/transaction.hpp"
 
 namespace benchstore {
 namespace {
@@ -71,8 +72,7 @@ const char* status_text(BenchmarkStatus status)
 // The open connection and its prepared statements; destroyed by close().
 struct Connection {
     SQLite::Database db;
-    SQLite::Statement begin;
-    SQLite::Statement commit;
+    store::TransactionStatements transaction;
     SQLite::Statement insert_benchmark;
     SQLite::Statement insert_device;
     SQLite::Statement insert_model;
@@ -82,15 +82,14 @@ struct Connection {
 
     explicit Connection(const std::filesystem::path& path)
         : db(store::open_store(path, store::OpenMode::read_write)),
-          begin(db, "BEGIN IMMEDIATE"),
-          commit(db, "COMMIT"),
+          transaction(db),
           insert_benchmark(db, "INSERT INTO benchmarks (benchmark_id, repository, branch, commit_id, "
                                "commit_message, metadata, created_at, host, run_id, module) "
                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
           insert_device(db, "INSERT INTO device_measurements (benchmark_ref, cpu_util, mem_megabytes, "
                             "gpu_util, gpu_mem_megabytes, time) VALUES (?, ?, ?, ?, ?, ?)"),
           insert_model(db, "INSERT INTO model_measurements (benchmark_ref, measurements, time) VALUES (?, ?, ?)"),
-          find_benchmark(db, "SELECT id FROM benchmarks WHERE benchmark_id = ?"),
+          find_benchmark(db, "SELECT id AS benchmark_ref FROM benchmarks WHERE benchmark_id = ?"),
           update_status(db, "UPDATE benchmarks SET status = ?, status_reason = ?, finished_at = ? WHERE id = ?"),
           insert_status_change(db, "INSERT INTO benchmark_status_changes (benchmark_ref, status, status_reason, time) "
                                    "VALUES (?, ?, ?, ?)")
@@ -123,14 +122,9 @@ struct MetricsRecorder::Impl {
     void write(Fn&& fn)
     {
         try {
-            exec_once(c->begin);
-            try {
-                fn();
-                exec_once(c->commit);
-            } catch (...) {
-                try { c->db.exec("ROLLBACK"); } catch (...) {}
-                throw;
-            }
+            store::Transaction tx(c->transaction);
+            fn();
+            tx.commit();
         } catch (const Error&) {
             throw;
         } catch (const SQLite::Exception& e) {
@@ -144,7 +138,7 @@ struct MetricsRecorder::Impl {
         // Another recorder (the runner's parent, another process) may have created it.
         c->find_benchmark.bind(1, benchmark_id);
         std::optional<std::int64_t> ref;
-        if (c->find_benchmark.executeStep()) ref = c->find_benchmark.getColumn(0).getInt64();
+        if (c->find_benchmark.executeStep()) ref = c->find_benchmark.getColumn("benchmark_ref").getInt64();
         c->find_benchmark.reset();
         if (!ref) throw InvalidArgument("unknown benchmark id '" + benchmark_id + "' in " + options.db_path.string());
         refs.emplace(benchmark_id, *ref);

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "benchstore/export.hpp"
+#include "benchstore/selection.hpp"
 
 namespace benchstore::report {
 
@@ -93,7 +93,6 @@ public:
 // The SQLite store at db_path, opened read-only, restricted to selection. Throws StoreError (or
 // NewerSchemaError) for a missing, foreign or newer store, InvalidArgument for a bad selection or an
 // unknown benchmark id.
-std::unique_ptr<ReportSource> open_store_source(const std::filesystem::path& db_path,
-                                                const ExportSelection& selection);
+std::unique_ptr<ReportSource> open_store_source(const std::filesystem::path& db_path, const Selection& selection);
 
 } // namespace benchstore::report

@@ -1,17 +1,20 @@
-// The report's data from a local SQLite store, through the export's selection and its read-only
-// statement wrapper. One read transaction for the source's life: every query sees one snapshot.
+// The report's data from a local SQLite store, through the store's read layer (columns by name, the
+// shared selection, one read Transaction for the source's life: every query sees one snapshot).
 #include <SQLiteCpp/Database.h>
 
 #include "benchstore/error.hpp"
-#include "export/query.hpp"
-#include "export/selection.hpp"
 #include "report/report_source.hpp"
+#include "store/benchmark_rows.hpp"
+#include "store/query.hpp"
+#include "store/selection.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/transaction.hpp"
 
 namespace benchstore::report {
 namespace {
 
-using csv::Query;
+using store::Column;
+using store::Query;
 
 // metadata as "key=value, key=value" in stored order; the stored text when it is not a JSON object.
 std::string metadata_label(const std::string& column)
@@ -21,30 +24,45 @@ std::string metadata_label(const std::string& column)
            column + " END";
 }
 
-std::optional<double> optional_real(const Query& q, int column)
-{
-    if (q.is_null(column)) return std::nullopt;
-    return q.real(column);
-}
+// A benchmark row for the page: the shared columns, the metadata label, and its row counts.
+class BenchmarkReader {
+public:
+    static std::string select_list()
+    {
+        return std::string(store::benchmark_select_list) + ", " + metadata_label("b.metadata") +
+               " AS metadata_label, (SELECT count(*) FROM device_measurements d WHERE d.benchmark_ref = b.id) "
+               "AS device_rows, (SELECT count(*) FROM model_measurements m WHERE m.benchmark_ref = b.id) "
+               "AS model_rows";
+    }
+
+    explicit BenchmarkReader(const Query& q)
+        : m_columns(q), m_label(q.column("metadata_label")), m_devices(q.column("device_rows")),
+          m_models(q.column("model_rows"))
+    {
+    }
+
+    BenchmarkInfo read(const Query& q) const
+    {
+        const store::BenchmarkRow row = m_columns.read(q);
+        return {row.benchmark_id, row.repository, row.branch, row.commit_id, row.commit_message, row.host,
+                row.module, q.text(m_label), row.created_at, row.status, row.status_reason,
+                static_cast<std::uint64_t>(q.integer(m_devices)), static_cast<std::uint64_t>(q.integer(m_models))};
+    }
+
+private:
+    store::BenchmarkColumns m_columns;
+    Column m_label, m_devices, m_models;
+};
 
 class StoreSource final : public ReportSource {
 public:
-    StoreSource(const std::filesystem::path& path, const ExportSelection& selection)
-        : m_sel(csv::compile_selection(selection)), m_db(store::open_store(path, store::OpenMode::read_only))
+    StoreSource(const std::filesystem::path& path, const Selection& selection)
+        : m_sel(store::compile_selection(selection)), m_db(store::open_store(path, store::OpenMode::read_only))
     {
         guarded([&] {
-            m_db.exec("BEGIN");
-            csv::require_known_ids(m_db, m_sel);  // also the first read, which fixes the snapshot
+            m_snapshot.emplace(m_db, store::TransactionKind::read);
+            store::require_known_ids(m_db, m_sel);  // also the first read, which fixes the snapshot
         });
-    }
-
-    ~StoreSource() override
-    {
-        try {
-            m_db.exec("COMMIT");
-        } catch (...) {
-            // A read transaction has nothing to keep; closing the connection ends it.
-        }
     }
 
     Overview overview() override
@@ -55,18 +73,20 @@ public:
             o.branches = distinct("branch");
             o.hosts = distinct("host");
             Query q(m_db,
-                    "SELECT count(DISTINCT b.commit_id), min(b.created_at), max(b.created_at), count(*), "
-                    "total(b.status = 'completed'), total(b.status = 'failed'), total(b.status = 'running') "
-                    "FROM benchmarks b WHERE " + m_sel.condition,
+                    "SELECT count(DISTINCT b.commit_id) AS commits, min(b.created_at) AS first_created, "
+                    "max(b.created_at) AS last_created, count(*) AS benchmarks, "
+                    "total(b.status = 'completed') AS completed, total(b.status = 'failed') AS failed, "
+                    "total(b.status = 'running') AS running FROM benchmarks b WHERE " + m_sel.condition,
                     m_sel.params);
+            const auto count = [&](const char* name) { return static_cast<std::uint64_t>(q.integer(q.column(name))); };
             q.step();
-            o.commits = static_cast<std::uint64_t>(q.integer(0));
-            o.first_created = q.text(1);
-            o.last_created = q.text(2);
-            o.benchmarks = static_cast<std::uint64_t>(q.integer(3));
-            o.completed = static_cast<std::uint64_t>(q.integer(4));
-            o.failed = static_cast<std::uint64_t>(q.integer(5));
-            o.running = static_cast<std::uint64_t>(q.integer(6));
+            o.commits = count("commits");
+            o.first_created = q.text(q.column("first_created"));
+            o.last_created = q.text(q.column("last_created"));
+            o.benchmarks = count("benchmarks");
+            o.completed = count("completed");
+            o.failed = count("failed");
+            o.running = count("running");
             o.device_rows = count_rows("device_measurements");
             o.model_rows = count_rows("model_measurements");
         });
@@ -76,8 +96,11 @@ public:
     void for_each_benchmark(const std::function<void(const BenchmarkInfo&)>& visit) override
     {
         guarded([&] {
-            Query q(m_db, benchmark_query("b.id"), m_sel.params);
-            while (q.step()) visit(benchmark(q));
+            Query q(m_db, "SELECT " + BenchmarkReader::select_list() + " FROM benchmarks b WHERE " + m_sel.condition +
+                              " ORDER BY b.id",
+                    m_sel.params);
+            const BenchmarkReader reader(q);
+            while (q.step()) visit(reader.read(q));
         });
     }
 
@@ -86,38 +109,48 @@ public:
         guarded([&] {
             // SQLite sorts in bounded memory (spilling to temporary files), so this streams too.
             Query q(m_db,
-                    "SELECT j.key, coalesce(b.module, ''), " + metadata_label("b.metadata") + ", b.commit_id, m.time, j.value "
-                    "FROM benchmarks b JOIN model_measurements m ON m.benchmark_ref = b.id "
-                    "JOIN json_each(m.measurements) j WHERE (" + m_sel.condition +
-                        ") AND j.type IN ('integer', 'real') ORDER BY 1, 2, 3, m.time, m.id",
+                    "SELECT j.key AS metric, coalesce(b.module, '') AS module, " + metadata_label("b.metadata") +
+                        " AS metadata_label, b.commit_id AS commit_id, m.time AS time, j.value AS value "
+                        "FROM benchmarks b JOIN model_measurements m ON m.benchmark_ref = b.id "
+                        "JOIN json_each(m.measurements) j WHERE (" + m_sel.condition +
+                        ") AND j.type IN ('integer', 'real') ORDER BY metric, module, metadata_label, m.time, m.id",
                     m_sel.params);
-            while (q.step()) visit({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.real(5)});
+            const Column metric = q.column("metric"), module = q.column("module"), label = q.column("metadata_label"),
+                         commit = q.column("commit_id"), time = q.column("time"), value = q.column("value");
+            while (q.step())
+                visit({q.text(metric), q.text(module), q.text(label), q.text(commit), q.text(time), q.real(value)});
         });
     }
 
     void for_each_device_series(DeviceVisitor& visitor, std::uint32_t max_series) override
     {
         guarded([&] {
+            // The newest max_series benchmarks with device rows, walked oldest first like the table.
             std::vector<std::string> params = m_sel.params;
             params.push_back(std::to_string(max_series));
-            Query list(m_db,
-                       "SELECT * FROM (" + benchmark_query("b.id DESC") + ") WHERE device_rows > 0 "
-                       "ORDER BY ref DESC LIMIT CAST(? AS INTEGER)",
-                       params);
-            // The newest last in the page, like the table: collect the refs, then walk them oldest first.
-            std::vector<std::int64_t> refs;
-            while (list.step()) refs.push_back(list.integer(13));
+            Query newest(m_db,
+                         "SELECT b.id AS benchmark_ref FROM benchmarks b WHERE (" + m_sel.condition +
+                             ") AND EXISTS (SELECT 1 FROM device_measurements d WHERE d.benchmark_ref = b.id) "
+                             "ORDER BY b.id DESC LIMIT ?",
+                         params);
+            std::vector<std::string> refs;
+            for (const Column ref = newest.column("benchmark_ref"); newest.step();)
+                refs.push_back(std::to_string(newest.integer(ref)));
             for (auto it = refs.rbegin(); it != refs.rend(); ++it) {
-                Query one(m_db, benchmark_query("b.id", "b.id = CAST(? AS INTEGER)"), {std::to_string(*it)});
+                Query one(m_db, "SELECT " + BenchmarkReader::select_list() + " FROM benchmarks b WHERE b.id = ?", {*it});
+                const BenchmarkReader reader(one);
                 one.step();
-                visitor.begin(benchmark(one));
+                visitor.begin(reader.read(one));
                 Query rows(m_db,
-                           "SELECT cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time "
-                           "FROM device_measurements WHERE benchmark_ref = CAST(? AS INTEGER) ORDER BY id",
-                           {std::to_string(*it)});
+                           "SELECT cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time FROM device_measurements "
+                           "WHERE benchmark_ref = ? ORDER BY id",
+                           {*it});
+                const Column cpu = rows.column("cpu_util"), mem = rows.column("mem_megabytes"),
+                             gpu = rows.column("gpu_util"), gpu_mem = rows.column("gpu_mem_megabytes"),
+                             time = rows.column("time");
                 while (rows.step())
-                    visitor.sample({optional_real(rows, 0), optional_real(rows, 1), optional_real(rows, 2),
-                                    optional_real(rows, 3), rows.text(4)});
+                    visitor.sample({rows.optional_real(cpu), rows.optional_real(mem), rows.optional_real(gpu),
+                                    rows.optional_real(gpu_mem), rows.text(time)});
                 visitor.end();
             }
         });
@@ -134,51 +167,32 @@ private:
         }
     }
 
-    // Columns 0..12 are BenchmarkInfo's, 13 the local id. With a condition, it replaces the selection.
-    std::string benchmark_query(const std::string& order, const std::string& condition = {}) const
-    {
-        return "SELECT b.benchmark_id, b.repository, b.branch, b.commit_id, b.commit_message, b.host, "
-               "coalesce(b.module, ''), " + metadata_label("b.metadata") + ", b.created_at, b.status, coalesce(b.status_reason, ''), "
-               "(SELECT count(*) FROM device_measurements d WHERE d.benchmark_ref = b.id) AS device_rows, "
-               "(SELECT count(*) FROM model_measurements m WHERE m.benchmark_ref = b.id), b.id AS ref "
-               "FROM benchmarks b WHERE " + (condition.empty() ? m_sel.condition : condition) +
-               " ORDER BY " + order;
-    }
-
-    static BenchmarkInfo benchmark(const Query& q)
-    {
-        return {q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7),
-                q.text(8), q.text(9), q.text(10), static_cast<std::uint64_t>(q.integer(11)),
-                static_cast<std::uint64_t>(q.integer(12))};
-    }
-
     std::vector<std::string> distinct(const std::string& column)
     {
         std::vector<std::string> out;
-        Query q(m_db, "SELECT DISTINCT b." + column + " FROM benchmarks b WHERE " + m_sel.condition + " ORDER BY 1",
+        Query q(m_db, "SELECT DISTINCT b." + column + " AS value FROM benchmarks b WHERE " + m_sel.condition +
+                          " ORDER BY 1",
                 m_sel.params);
-        while (q.step()) out.emplace_back(q.text(0));
+        for (const Column value = q.column("value"); q.step();) out.emplace_back(q.text(value));
         return out;
     }
 
     std::uint64_t count_rows(const std::string& table)
     {
-        Query q(m_db,
-                "SELECT count(*) FROM " + table + " WHERE benchmark_ref IN (SELECT b.id FROM benchmarks b WHERE " +
-                    m_sel.condition + ")",
-                m_sel.params);
-        q.step();
-        return static_cast<std::uint64_t>(q.integer(0));
+        return static_cast<std::uint64_t>(store::query_integer(
+            m_db, "SELECT count(*) FROM " + table + " WHERE benchmark_ref IN (SELECT b.id FROM benchmarks b WHERE " +
+                      m_sel.condition + ")",
+            m_sel.params));
     }
 
-    csv::SelectionSql m_sel;
+    store::SelectionSql m_sel;
     SQLite::Database m_db;
+    std::optional<store::Transaction> m_snapshot;  // read; rolled back (nothing to keep) at the end
 };
 
 } // namespace
 
-std::unique_ptr<ReportSource> open_store_source(const std::filesystem::path& db_path,
-                                                const ExportSelection& selection)
+std::unique_ptr<ReportSource> open_store_source(const std::filesystem::path& db_path, const Selection& selection)
 {
     return std::make_unique<StoreSource>(db_path, selection);
 }

@@ -1,52 +1,54 @@
 #include "runner/run_ledger.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include "benchstore/error.hpp"
+#include "store/benchmark_rows.hpp"
+#include "store/query.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/transaction.hpp"
 
 namespace benchstore::runner {
 
 std::vector<ModuleBenchmark> module_benchmarks(const std::filesystem::path& db, const std::string& run_id,
                                                const std::string& module)
 {
-    try {
-        auto conn = store::open_store(db, store::OpenMode::read_only);
-        SQLite::Statement st(conn, "SELECT benchmark_id, status FROM benchmarks WHERE run_id = ? AND module = ? ORDER BY id");
-        st.bind(1, run_id);
-        st.bind(2, module);
-        std::vector<ModuleBenchmark> out;
-        while (st.executeStep()) out.push_back({st.getColumn(0).getString(), st.getColumn(1).getString()});
-        return out;
-    } catch (const SQLite::Exception& e) {
-        throw StoreError(db.string() + ": cannot read the run's benchmarks: " + e.what());
+    auto conn = store::open_store(db, store::OpenMode::read_only);
+    store::Query q(conn,
+                   std::string("SELECT ") + store::benchmark_select_list +
+                       " FROM benchmarks b WHERE b.run_id = ? AND b.module = ? ORDER BY b.id",
+                   {run_id, module});
+    const store::BenchmarkColumns columns(q);
+    std::vector<ModuleBenchmark> out;
+    while (q.step()) {
+        const store::BenchmarkRow row = columns.read(q);
+        out.push_back({std::string(row.benchmark_id), std::string(row.status)});
     }
+    return out;
 }
 
 RunCounts count_run(const std::filesystem::path& db, const std::string& run_id)
 {
+    auto conn = store::open_store(db, store::OpenMode::read_only);
     try {
-        auto conn = store::open_store(db, store::OpenMode::read_only);
+    return store::with_read_transaction(conn, [&] {
         RunCounts c;
-        SQLite::Statement st(conn, "SELECT status, count(*) FROM benchmarks WHERE run_id = ? GROUP BY status");
-        st.bind(1, run_id);
-        while (st.executeStep()) {
-            const std::string status = st.getColumn(0).getString();
-            const auto n = static_cast<std::size_t>(st.getColumn(1).getInt64());
-            if (status == "completed") c.completed = n;
-            else if (status == "failed") c.failed = n;
-            else c.running += n;
+        store::Query q(conn, "SELECT status AS status, count(*) AS n FROM benchmarks WHERE run_id = ? GROUP BY status",
+                       {run_id});
+        const store::Column status = q.column("status"), n = q.column("n");
+        while (q.step()) {
+            const auto count = static_cast<std::size_t>(q.integer(n));
+            if (q.text(status) == "completed") c.completed = count;
+            else if (q.text(status) == "failed") c.failed = count;
+            else c.running += count;
         }
         auto rows = [&](const char* table) {
-            SQLite::Statement q(conn, std::string("SELECT count(*) FROM ") + table +
-                                          " AS m JOIN benchmarks AS b ON b.id = m.benchmark_ref WHERE b.run_id = ?");
-            q.bind(1, run_id);
-            q.executeStep();
-            return static_cast<std::size_t>(q.getColumn(0).getInt64());
+            return static_cast<std::size_t>(store::query_integer(
+                conn, std::string("SELECT count(*) FROM ") + table + " AS m JOIN benchmarks AS b ON b.id = m.benchmark_ref "
+                      "WHERE b.run_id = ?", {run_id}));
         };
         c.device_measurements = rows("device_measurements");
         c.model_measurements = rows("model_measurements");
         return c;
+    });
     } catch (const SQLite::Exception& e) {
         throw StoreError(db.string() + ": cannot count the run's rows: " + e.what());
     }

@@ -40,16 +40,7 @@ bool has_foreign_tables(SQLite::Database& db)
 // Tables but no version, read in one snapshot: another process may be creating the store right now.
 bool is_foreign(SQLite::Database& db)
 {
-    db.exec("BEGIN");
-    bool foreign = false;
-    try {
-        foreign = user_version(db) == 0 && has_foreign_tables(db);
-    } catch (...) {
-        db.exec("ROLLBACK");
-        throw;
-    }
-    db.exec("COMMIT");
-    return foreign;
+    return with_read_transaction(db, [&] { return user_version(db) == 0 && has_foreign_tables(db); });
 }
 
 void refuse_newer(const std::filesystem::path& path, int version)
@@ -149,9 +140,9 @@ std::string read_source_id(const std::filesystem::path& db_path)
 {
     auto db = store::open_store(db_path, store::OpenMode::read_only);
     try {
-        SQLite::Statement q(db, "SELECT value FROM store_info WHERE key = 'source_id'");
+        SQLite::Statement q(db, "SELECT value AS source_id FROM store_info WHERE key = 'source_id'");
         if (!q.executeStep()) throw StoreError(db_path.string() + ": store has no source id");
-        return q.getColumn(0).getString();
+        return q.getColumn("source_id").getString();
     } catch (const SQLite::Exception& e) {
         throw StoreError(db_path.string() + ": cannot read store info: " + e.what());
     }

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <SQLiteCpp/Database.h>
 
+#include "store/transaction.hpp"  // with_write_transaction, for the store's writers
+
 namespace benchstore::store {
 
 enum class OpenMode {
@@ -18,19 +20,5 @@ SQLite::Database open_store(const std::filesystem::path& path, OpenMode mode);
 
 // Milliseconds a connection waits for another writer's lock before failing.
 inline constexpr int busy_timeout_ms = 10'000;
-
-// Runs fn inside BEGIN IMMEDIATE ... COMMIT, rolling back if it throws.
-template <typename Fn>
-void with_write_transaction(SQLite::Database& db, Fn&& fn)
-{
-    db.exec("BEGIN IMMEDIATE");
-    try {
-        fn();
-        db.exec("COMMIT");
-    } catch (...) {
-        try { db.exec("ROLLBACK"); } catch (...) {}
-        throw;
-    }
-}
 
 } // namespace benchstore::store

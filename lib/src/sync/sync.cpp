@@ -29,9 +29,9 @@ double seconds_since(Clock::time_point start)
 
 std::string read_store_source_id(SQLite::Database& db, const std::filesystem::path& path)
 {
-    SQLite::Statement q(db, "SELECT value FROM store_info WHERE key = 'source_id'");
+    SQLite::Statement q(db, "SELECT value AS source_id FROM store_info WHERE key = 'source_id'");
     if (!q.executeStep()) throw StoreError(path.string() + ": store has no source id");
-    const std::string id = q.getColumn(0).getString();
+    const std::string id = q.getColumn("source_id").getString();
     if (!is_uuid(id)) throw StoreError(path.string() + ": source id '" + id + "' is not a UUID");
     return id;
 }

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "store/transaction.hpp"
 #include "sync/copy_binary.hpp"
 
 namespace benchstore::pgsync {
@@ -76,18 +77,19 @@ void encode_benchmark(SQLite::Statement& s, const std::string& benchmark_id, std
 {
     Fingerprint fp;
     fp.add(benchmark_id);
-    fp.add(s.getColumn(7).getString());
+    fp.add(s.getColumn("created_at").getString());
     r.fingerprint = fp.value();
     encode_row(out, r, 15, [&](CopyRowWriter& w) {
         if (!put_uuid(w, benchmark_id, r)) return false;
         w.add_int8(r.id);
-        for (int c = 2; c <= 5; ++c) put_text(w, s.getColumn(c));
-        const auto metadata = s.getColumn(6);
+        for (const char* c : {"repository", "branch", "commit_id", "commit_message"}) put_text(w, s.getColumn(c));
+        const auto metadata = s.getColumn("metadata");
         w.add_jsonb({static_cast<const char*>(metadata.getBlob()), static_cast<std::size_t>(metadata.getBytes())});
-        if (!put_time(w, s.getColumn(7), r, false)) return false;
-        for (int c = 8; c <= 12; ++c) put_text(w, s.getColumn(c));
-        if (!put_time(w, s.getColumn(13), r, true)) return false;
-        w.add_int8(s.getColumn(14).isNull() ? 0 : s.getColumn(14).getInt64());
+        if (!put_time(w, s.getColumn("created_at"), r, false)) return false;
+        for (const char* c : {"host", "run_id", "module", "status", "status_reason"}) put_text(w, s.getColumn(c));
+        if (!put_time(w, s.getColumn("finished_at"), r, true)) return false;
+        const auto seq = s.getColumn("status_seq");
+        w.add_int8(seq.isNull() ? 0 : seq.getInt64());
         return true;
     });
 }
@@ -96,15 +98,15 @@ void encode_status_change(SQLite::Statement& s, const std::string& benchmark_id,
 {
     Fingerprint fp;
     fp.add(benchmark_id);
-    fp.add(s.getColumn(2).getString());
-    fp.add(s.getColumn(4).getString());
+    fp.add(s.getColumn("status").getString());
+    fp.add(s.getColumn("time").getString());
     r.fingerprint = fp.value();
     encode_row(out, r, 5, [&](CopyRowWriter& w) {
         if (!put_uuid(w, benchmark_id, r)) return false;
         w.add_int8(r.id);
-        put_text(w, s.getColumn(2));
-        put_text(w, s.getColumn(3));
-        return put_time(w, s.getColumn(4), r, false);
+        put_text(w, s.getColumn("status"));
+        put_text(w, s.getColumn("status_reason"));
+        return put_time(w, s.getColumn("time"), r, false);
     });
 }
 
@@ -115,28 +117,29 @@ void encode_device(SQLite::Statement& s, const std::string& benchmark_id, std::s
     encode_row(out, r, 7, [&](CopyRowWriter& w) {
         if (!put_uuid(w, benchmark_id, r)) return false;
         w.add_int8(r.id);
-        for (int c = 2; c <= 5; ++c) put_double(w, s.getColumn(c), fp);
-        return put_time(w, s.getColumn(6), r, false);
+        for (const char* c : {"cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes"})
+            put_double(w, s.getColumn(c), fp);
+        return put_time(w, s.getColumn("time"), r, false);
     });
-    fp.add(s.getColumn(6).getString());
+    fp.add(s.getColumn("time").getString());
     r.fingerprint = fp.value();
 }
 
 void encode_model(SQLite::Statement& s, const std::string& benchmark_id, std::string& out, BatchRow& r)
 {
-    const auto measurements = s.getColumn(2);
+    const auto measurements = s.getColumn("measurements");
     const std::string_view json(static_cast<const char*>(measurements.getBlob()),
                                 static_cast<std::size_t>(measurements.getBytes()));
     Fingerprint fp;
     fp.add(benchmark_id);
     fp.add(json);
-    fp.add(s.getColumn(3).getString());
+    fp.add(s.getColumn("time").getString());
     r.fingerprint = fp.value();
     encode_row(out, r, 4, [&](CopyRowWriter& w) {
         if (!put_uuid(w, benchmark_id, r)) return false;
         w.add_int8(r.id);
         w.add_jsonb(json);
-        return put_time(w, s.getColumn(3), r, false);
+        return put_time(w, s.getColumn("time"), r, false);
     });
 }
 
@@ -162,8 +165,11 @@ std::vector<TableSpec> make_specs()
     std::vector<TableSpec> specs;
     specs.push_back(TableSpec{
         "benchmarks",
-        range_sql("b.id, b.benchmark_id, b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, "
-                  "b.created_at, b.host, b.run_id, b.module, b.status, b.status_reason, b.finished_at, c.seq",
+        range_sql("b.id AS id, b.benchmark_id AS benchmark_id, b.repository AS repository, b.branch AS branch, "
+                  "b.commit_id AS commit_id, b.commit_message AS commit_message, b.metadata AS metadata, "
+                  "b.created_at AS created_at, b.host AS host, b.run_id AS run_id, b.module AS module, "
+                  "b.status AS status, b.status_reason AS status_reason, b.finished_at AS finished_at, "
+                  "c.seq AS status_seq",
                   // The newest status change per benchmark, read in the same snapshot as the status
                   // itself. Grouped once per batch: the store has no index on benchmark_ref there.
                   "benchmarks b LEFT JOIN (SELECT benchmark_ref, max(id) AS seq FROM benchmark_status_changes "
@@ -186,7 +192,8 @@ std::vector<TableSpec> make_specs()
         encode_benchmark});
     specs.push_back(TableSpec{
         "benchmark_status_changes",
-        range_sql("c.id, b.benchmark_id, c.status, c.status_reason, c.time",
+        range_sql("c.id AS id, b.benchmark_id AS benchmark_id, c.status AS status, c.status_reason AS status_reason, "
+                  "c.time AS time",
                   "benchmark_status_changes c JOIN benchmarks b ON b.id = c.benchmark_ref", "c"),
         "CREATE TEMP TABLE IF NOT EXISTS stage_status_changes (benchmark_id uuid, local_id bigint, status text, "
         "status_reason text, time timestamp) ON COMMIT DELETE ROWS",
@@ -202,7 +209,8 @@ std::vector<TableSpec> make_specs()
         encode_status_change});
     specs.push_back(TableSpec{
         "device_measurements",
-        range_sql("d.id, b.benchmark_id, d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time",
+        range_sql("d.id AS id, b.benchmark_id AS benchmark_id, d.cpu_util AS cpu_util, d.mem_megabytes AS mem_megabytes, "
+                  "d.gpu_util AS gpu_util, d.gpu_mem_megabytes AS gpu_mem_megabytes, d.time AS time",
                   "device_measurements d JOIN benchmarks b ON b.id = d.benchmark_ref", "d"),
         "CREATE TEMP TABLE IF NOT EXISTS stage_device_measurements (benchmark_id uuid, local_id bigint, "
         "cpu_util double precision, mem_megabytes double precision, gpu_util double precision, "
@@ -218,7 +226,7 @@ std::vector<TableSpec> make_specs()
         encode_device});
     specs.push_back(TableSpec{
         "model_measurements",
-        range_sql("m.id, b.benchmark_id, m.measurements, m.time",
+        range_sql("m.id AS id, b.benchmark_id AS benchmark_id, m.measurements AS measurements, m.time AS time",
                   "model_measurements m JOIN benchmarks b ON b.id = m.benchmark_ref", "m"),
         "CREATE TEMP TABLE IF NOT EXISTS stage_model_measurements (benchmark_id uuid, local_id bigint, "
         "measurements jsonb, time timestamp) ON COMMIT DELETE ROWS",
@@ -252,8 +260,8 @@ Batch read_batch(SQLite::Database& db, const TableSpec& spec, std::int64_t after
     batch.rows.reserve(static_cast<std::size_t>(std::min<std::int64_t>(limit, 1 << 20)));
     while (q.executeStep()) {
         BatchRow row;
-        row.id = q.getColumn(0).getInt64();
-        const auto benchmark = q.getColumn(1);
+        row.id = q.getColumn("id").getInt64();
+        const auto benchmark = q.getColumn("benchmark_id");
         const std::string_view text(static_cast<const char*>(benchmark.getBlob()), static_cast<std::size_t>(benchmark.getBytes()));
         if (batch.benchmark_ids.empty() || batch.benchmark_ids.back() != text) batch.benchmark_ids.emplace_back(text);
         row.benchmark = static_cast<std::uint32_t>(batch.benchmark_ids.size() - 1);
@@ -273,25 +281,20 @@ std::optional<std::int64_t> read_fingerprint(SQLite::Database& db, const TableSp
 std::vector<std::int64_t> read_targets(SQLite::Database& db)
 {
     std::vector<std::int64_t> targets;
-    db.exec("BEGIN");
-    try {
+    store::with_read_transaction(db, [&] {
         for (const auto& spec : table_specs())
             targets.push_back(db.execAndGet("SELECT coalesce(max(id), 0) FROM " + spec.name).getInt64());
-        db.exec("COMMIT");
-    } catch (...) {
-        try { db.exec("ROLLBACK"); } catch (...) {}
-        throw;
-    }
+    });
     return targets;
 }
 
 std::int64_t count_rows(SQLite::Database& db, const TableSpec& spec, std::int64_t after, std::int64_t up_to)
 {
-    SQLite::Statement q(db, "SELECT count(*) FROM " + spec.name + " WHERE id > ? AND id <= ?");
+    SQLite::Statement q(db, "SELECT count(*) AS n FROM " + spec.name + " WHERE id > ? AND id <= ?");
     q.bind(1, static_cast<int64_t>(after));
     q.bind(2, static_cast<int64_t>(up_to));
     q.executeStep();
-    return q.getColumn(0).getInt64();
+    return q.getColumn("n").getInt64();
 }
 
 } // namespace benchstore::pgsync

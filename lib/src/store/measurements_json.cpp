@@ -1,9 +1,9 @@
-#include "export/measurements_json.hpp"
+#include "store/measurements_json.hpp"
 
 #include <charconv>
 #include <cmath>
 
-namespace benchstore::csv {
+namespace benchstore::store {
 namespace {
 
 // A cursor over the JSON text; every parse_* returns false on malformed input.
@@ -107,7 +107,7 @@ bool parse_string(Cursor& c, std::string& out)
 bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
 
 // JSON number grammar, then the value re-written as its shortest round-trip text.
-bool parse_number(Cursor& c, std::string& out)
+bool parse_number(Cursor& c, std::string& out, double& value)
 {
     c.skip_space();
     const std::size_t start = c.i;
@@ -130,7 +130,7 @@ bool parse_number(Cursor& c, std::string& out)
         if (!is_digit(c.peek())) return false;
         while (is_digit(c.peek())) ++c.i;
     }
-    double value = 0;
+    value = 0;
     const char* first = c.s.data() + start;
     const char* last = c.s.data() + c.i;
     const auto parsed = std::from_chars(first, last, value);
@@ -154,7 +154,7 @@ bool parse_measurements(std::string_view json, std::vector<MeasurementField>& fi
     }
     for (;;) {
         MeasurementField field;
-        if (!parse_string(c, field.name) || !c.eat(':') || !parse_number(c, field.number)) return false;
+        if (!parse_string(c, field.name) || !c.eat(':') || !parse_number(c, field.number, field.value)) return false;
         fields.push_back(std::move(field));
         if (c.eat(',')) continue;
         if (!c.eat('}')) return false;
@@ -163,4 +163,4 @@ bool parse_measurements(std::string_view json, std::vector<MeasurementField>& fi
     }
 }
 
-} // namespace benchstore::csv
+} // namespace benchstore::store

@@ -1,4 +1,4 @@
-#include "export/stats_functions.hpp"
+#include "store/stats_functions.hpp"
 
 #include <sqlite3.h>
 
@@ -6,64 +6,51 @@
 #include <string>
 
 #include "benchstore/error.hpp"
+#include "stats/summary.hpp"
 
-namespace benchstore::csv {
+namespace benchstore::store {
 namespace {
 
 // Aggregate state lives in memory SQLite zero-fills: these must stay trivially constructible.
-// Sums are long double: its wider exponent keeps a sum of finite values near DBL_MAX finite.
-struct MeanState {
-    long double sum;
-    long double compensation;
+// Sums are long double (stats::CompensatedSum): its wider exponent keeps a sum of finite values near
+// DBL_MAX finite.
+struct SumState {
+    stats::CompensatedSum sum;
     sqlite3_int64 count;
 };
-
-struct SquaresState {
-    long double sum;
-    long double compensation;
-    sqlite3_int64 count;
-};
-
-void add_compensated(long double& sum, long double& compensation, long double x)
-{
-    const long double t = sum + x;
-    if (std::fabs(sum) >= std::fabs(x)) compensation += (sum - t) + x;
-    else compensation += (x - t) + sum;
-    sum = t;
-}
 
 void mean_step(sqlite3_context* ctx, int, sqlite3_value** argv)
 {
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
-    auto* s = static_cast<MeanState*>(sqlite3_aggregate_context(ctx, sizeof(MeanState)));
+    auto* s = static_cast<SumState*>(sqlite3_aggregate_context(ctx, sizeof(SumState)));
     if (!s) return sqlite3_result_error_nomem(ctx);
-    add_compensated(s->sum, s->compensation, sqlite3_value_double(argv[0]));
+    s->sum.add(sqlite3_value_double(argv[0]));
     ++s->count;
 }
 
 void mean_final(sqlite3_context* ctx)
 {
-    auto* s = static_cast<MeanState*>(sqlite3_aggregate_context(ctx, 0));
+    auto* s = static_cast<SumState*>(sqlite3_aggregate_context(ctx, 0));
     if (!s || s->count == 0) return sqlite3_result_null(ctx);
-    sqlite3_result_double(ctx, static_cast<double>((s->sum + s->compensation) / static_cast<long double>(s->count)));
+    sqlite3_result_double(ctx, static_cast<double>(s->sum.value() / static_cast<long double>(s->count)));
 }
 
 void std_step(sqlite3_context* ctx, int, sqlite3_value** argv)
 {
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
-    auto* s = static_cast<SquaresState*>(sqlite3_aggregate_context(ctx, sizeof(SquaresState)));
+    auto* s = static_cast<SumState*>(sqlite3_aggregate_context(ctx, sizeof(SumState)));
     if (!s) return sqlite3_result_error_nomem(ctx);
     const long double deviation =
         static_cast<long double>(sqlite3_value_double(argv[0])) - static_cast<long double>(sqlite3_value_double(argv[1]));
-    add_compensated(s->sum, s->compensation, deviation * deviation);
+    s->sum.add(deviation * deviation);
     ++s->count;
 }
 
 void std_final(sqlite3_context* ctx)
 {
-    auto* s = static_cast<SquaresState*>(sqlite3_aggregate_context(ctx, 0));
+    auto* s = static_cast<SumState*>(sqlite3_aggregate_context(ctx, 0));
     if (!s || s->count < 2) return sqlite3_result_null(ctx);
-    sqlite3_result_double(ctx, static_cast<double>(std::sqrt((s->sum + s->compensation) /
+    sqlite3_result_double(ctx, static_cast<double>(std::sqrt(s->sum.value() /
                                                              static_cast<long double>(s->count - 1))));
 }
 
@@ -84,4 +71,4 @@ void register_stats_functions(SQLite::Database& db)
     create(db, "benchstore_std", 2, std_step, std_final);
 }
 
-} // namespace benchstore::csv
+} // namespace benchstore::store

@@ -1,11 +1,11 @@
-#include "export/selection.hpp"
+#include "store/selection.hpp"
 
 #include "benchstore/error.hpp"
 #include "benchstore/json_text.hpp"
 #include "benchstore/timestamp.hpp"
-#include "export/query.hpp"
+#include "store/query.hpp"
 
-namespace benchstore::csv {
+namespace benchstore::store {
 namespace {
 
 void add(SelectionSql& sql, const std::string& condition, std::string param)
@@ -26,7 +26,7 @@ std::string lower_ascii(std::string text)
 
 } // namespace
 
-SelectionSql compile_selection(const ExportSelection& selection)
+SelectionSql compile_selection(const Selection& selection)
 {
     SelectionSql sql;
     if (selection.benchmark_ids) {
@@ -69,7 +69,8 @@ void require_known_ids(SQLite::Database& db, const SelectionSql& selection)
                   "ORDER BY key LIMIT 1",
                   {selection.ids_json});
     if (unknown.step())
-        throw InvalidArgument("unknown benchmark id '" + std::string(unknown.text(0)) + "' in " + db.getFilename());
+        throw InvalidArgument("unknown benchmark id '" + std::string(unknown.text(unknown.column("value"))) + "' in " +
+                              db.getFilename());
 }
 
 std::vector<std::string> repeat_params(const SelectionSql& selection, int count)
@@ -79,4 +80,4 @@ std::vector<std::string> repeat_params(const SelectionSql& selection, int count)
     return params;
 }
 
-} // namespace benchstore::csv
+} // namespace benchstore::store

@@ -9,9 +9,9 @@
 // Both skip NULL x and return NULL when no value remains, as pandas does.
 #include <SQLiteCpp/Database.h>
 
-namespace benchstore::csv {
+namespace benchstore::store {
 
 // Throws StoreError if SQLite refuses the registration.
 void register_stats_functions(SQLite::Database& db);
 
-} // namespace benchstore::csv
+} // namespace benchstore::store

@@ -1,0 +1,42 @@
+#include "stats/summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace benchstore::stats {
+
+double mean(std::span<const double> values)
+{
+    if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+    CompensatedSum s{};
+    for (double v : values) s.add(v);
+    return static_cast<double>(s.value() / static_cast<long double>(values.size()));
+}
+
+std::optional<double> sample_std(std::span<const double> values)
+{
+    if (values.size() < 2) return std::nullopt;
+    const long double m = mean(values);
+    CompensatedSum s{};
+    for (double v : values) {
+        const long double d = static_cast<long double>(v) - m;
+        s.add(d * d);
+    }
+    return static_cast<double>(std::sqrt(s.value() / static_cast<long double>(values.size() - 1)));
+}
+
+double median(std::span<const double> values)
+{
+    if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> v(values.begin(), values.end());
+    const std::size_t mid = v.size() / 2;
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
+    const double upper = v[mid];
+    if (v.size() % 2 == 1) return upper;
+    const double lower = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid));
+    return (lower + upper) / 2.0;  // as numpy rounds it
+}
+
+} // namespace benchstore::stats
