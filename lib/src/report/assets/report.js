@@ -69,7 +69,7 @@
         scales: {
           x: { type: 'category', title: { display: true, text: 'commit (oldest first)' },
                ticks: { callback: function (v) { return String(this.getLabelForValue(v)).slice(0, 7); } } },
-          y: { title: { display: true, text: data.metric } }
+          y: { grace: '5%' }
         },
         plugins: {
           legend: legend(),
