@@ -35,7 +35,7 @@
     var k = i % colours.length;
     return {
       borderColor: colours[k], backgroundColor: colours[k], borderDash: dashes[i % dashes.length],
-      pointStyle: markers[i % markers.length], borderWidth: thin ? 1.5 : 2, pointRadius: thin ? 0 : 4,
+      pointStyle: markers[i % markers.length], borderWidth: thin ? 1 : 2, pointRadius: thin ? 0 : 4,
       pointHoverRadius: thin ? 3 : 6
     };
   }
@@ -65,7 +65,7 @@
       type: 'line',
       data: { labels: commits, datasets: datasets },
       options: {
-        responsive: true, maintainAspectRatio: false, parsing: { xAxisKey: 'x', yAxisKey: 'y' },
+        responsive: false, parsing: { xAxisKey: 'x', yAxisKey: 'y' },
         scales: {
           x: { type: 'category', title: { display: true, text: 'commit (oldest first)' },
                ticks: { callback: function (v) { return String(this.getLabelForValue(v)).slice(0, 7); } } },
@@ -92,7 +92,7 @@
       type: 'line',
       data: { datasets: datasets },
       options: {
-        responsive: true, maintainAspectRatio: false, parsing: false, normalized: true,
+        responsive: false, parsing: false, normalized: true,
         interaction: { mode: 'nearest', intersect: false },
         scales: {
           x: { type: 'linear', title: { display: true, text: 'seconds since the first sample' } },
@@ -105,15 +105,38 @@
     });
   }
 
-  figures.forEach(function (figure) {
+  // Charts are sized here, not by Chart.js's responsive mode: that measures each chart's container
+  // as it is made, forcing the browser to lay out the whole page once per chart (seconds for a
+  // hundred charts). All sizes are read in one pass, then every chart is drawn, and again on resize.
+  function sizes() {
+    return Array.prototype.map.call(figures, function (figure) {
+      var plot = figure.querySelector('.plot');
+      return { width: plot.clientWidth, height: plot.clientHeight };
+    });
+  }
+  var charts = [];
+  sizes().forEach(function (size, i) {
+    var figure = figures[i];
     try {
       var data = JSON.parse(figure.querySelector('script[type="application/json"]').textContent);
       var canvas = figure.querySelector('canvas');
-      (figure.getAttribute('data-kind') === 'trend' ? trend : device)(canvas, data);
+      canvas.style.width = size.width + 'px';
+      canvas.style.height = size.height + 'px';
+      canvas.width = size.width;
+      canvas.height = size.height;
+      charts[i] = (figure.getAttribute('data-kind') === 'trend' ? trend : device)(canvas, data);
     } catch (e) {
       window.benchstoreError(e && e.message ? e.message : String(e));
     }
   });
   mark();
   requestAnimationFrame(mark);
+  var pending = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(pending);
+    pending = setTimeout(function () {
+      sizes().forEach(function (size, i) { if (charts[i]) charts[i].resize(size.width, size.height); });
+      mark();
+    }, 150);
+  });
 })();
