@@ -30,6 +30,15 @@ struct UsageError : std::runtime_error {
 };
 struct HelpRequested {};
 
+// --repeat: a whole number from 1 to 10000 (cxxopts would accept "-1" as a huge size_t).
+std::size_t parse_repeat(const std::string& text)
+{
+    const bool digits = !text.empty() && text.size() <= 5 && text.find_first_not_of("0123456789") == std::string::npos;
+    const long n = digits ? std::stol(text) : 0;
+    if (n < 1 || n > 10000) throw UsageError("--repeat must be a whole number from 1 to 10000, got '" + text + "'");
+    return static_cast<std::size_t>(n);
+}
+
 benchstore::RunnerOptions parse(int argc, char** argv, cxxopts::Options& cli)
 {
     cli.add_options()
@@ -37,6 +46,8 @@ benchstore::RunnerOptions parse(int argc, char** argv, cxxopts::Options& cli)
         ("benches", "folder of benchmark modules (*.so)", cxxopts::value<std::string>()->default_value(BENCHSTORE_DEFAULT_BENCHES_DIR))
         ("only", "run only these modules (repeat or comma-separate names)", cxxopts::value<std::vector<std::string>>())
         ("timeout", "seconds a module may run before it is killed (0 = no limit, else 0.001 to 31536000)", cxxopts::value<double>()->default_value("3600"))
+        ("repeat", "run every module N times, each in a fresh process (samples for benchstore-compare)",
+         cxxopts::value<std::string>()->default_value("1"), "N")
         ("csv", "also export this run's results as CSV files (as the seed's --csv)")
         ("csv-output-dir", "folder for the CSV files", cxxopts::value<std::string>()->default_value("benchmark_results"))
         ("h,help", "show this help");
@@ -65,6 +76,7 @@ benchstore::RunnerOptions parse(int argc, char** argv, cxxopts::Options& cli)
     o.db_path = args["db"].as<std::string>();
     o.benches_dir = args["benches"].as<std::string>();
     if (args.count("only")) o.only = args["only"].as<std::vector<std::string>>();
+    o.repeat = parse_repeat(args["repeat"].as<std::string>());
     if (args.count("csv")) o.csv_output_dir = args["csv-output-dir"].as<std::string>();
     else if (args.count("csv-output-dir")) throw UsageError("--csv-output-dir needs --csv");
     // 0 = no limit; otherwise at least the 1 ms the limit is kept to (a smaller value would round to
@@ -91,7 +103,7 @@ int main(int argc, char** argv)
     } catch (const std::exception& e) {
         std::cerr << program << ": error: " << e.what() << "\n"
                   << "usage: " << program << " REPOSITORY BRANCH COMMIT_ID COMMIT_MSG [--db FILE] [--benches DIR] "
-                  << "[--only NAME]... [--timeout SECONDS] [--csv [--csv-output-dir DIR]] (see --help)\n";
+                  << "[--only NAME]... [--timeout SECONDS] [--repeat N] [--csv [--csv-output-dir DIR]] (see --help)\n";
         return 2;
     }
     try {

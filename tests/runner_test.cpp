@@ -254,6 +254,33 @@ BOOST_AUTO_TEST_CASE(csv_output_dir_without_csv_is_a_usage_error)
     BOOST_TEST(!fs::exists(dir / "b.db"));
 }
 
+// --repeat N: each module runs N times, round the modules, in fresh processes; a failure in a later
+// repetition is recorded for that repetition, not hidden by an earlier success.
+BOOST_AUTO_TEST_CASE(repeat_runs_every_module_n_times_in_fresh_processes)
+{
+    TempDir dir("runner");
+    const auto benches = dir / "benches";
+    fs::create_directory(benches);
+    fs::copy_file(modules_dir / "ok_module.so", benches / "a_ok.so");
+    fs::copy_file(modules_dir / "no_entry_module.so", benches / "b_bad.so");
+    const Run r = run_runner(dir, {"acme/widgets", "main", "abc123", "msg", "--db", (dir / "b.db").string(),
+                                   "--benches", benches.string(), "--repeat", "3"});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(has_log_line(r.out, "INFO", "running benchmarks in: a_ok (repetition 3 of 3)"));
+    SQLite::Database db((dir / "b.db").string(), SQLite::OPEN_READONLY);
+    BOOST_TEST(db.execAndGet("SELECT count(DISTINCT run_id) FROM benchmarks").getInt() == 1);
+    BOOST_TEST(db.execAndGet("SELECT count(*) FROM benchmarks WHERE module = 'a_ok' AND status = 'completed'").getInt() == 3);
+    BOOST_TEST(db.execAndGet("SELECT count(*) FROM benchmarks WHERE module = 'b_bad' AND status = 'failed'").getInt() == 3);
+    // Round the modules: a_ok, b_bad, a_ok, b_bad, ...
+    BOOST_TEST(db.execAndGet("SELECT group_concat(module, ' ') FROM (SELECT module FROM benchmarks ORDER BY id)")
+                   .getString() == "a_ok b_bad a_ok b_bad a_ok b_bad");
+    for (const char* bad : {"0", "-1", "x", "10001"}) {
+        const Run u = run_runner(dir, with(base_args(dir), {"--repeat", bad}));
+        BOOST_TEST(u.status == 2, bad);
+        BOOST_TEST(u.err.find("--repeat must be a whole number") != std::string::npos, bad);
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(runner_store_checks)

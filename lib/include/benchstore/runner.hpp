@@ -42,6 +42,10 @@ struct RunnerOptions {
     // Set = at the end, export this run's benchmarks as the seed's four CSV files into this folder
     // (--csv, --csv-output-dir; see export.hpp). Empty = no CSV files.
     std::optional<std::filesystem::path> csv_output_dir;
+    // Repetitions (--repeat N, >= 1): every module runs N times, each time in a fresh process, going
+    // round the modules (A B A B ...). Each repetition records its own benchmarks in the same run, so
+    // a commit has samples for benchstore-compare. Default 1.
+    std::size_t repeat = 1;
 };
 
 struct ModuleResult {
@@ -51,12 +55,13 @@ struct ModuleResult {
     std::string failure_reason;    // "killed by signal 11 (Segmentation fault)", empty on success
     std::size_t benchmarks = 0;    // benchmarks recorded for it in this run (incl. a failure record)
     double seconds = 0;            // wall time of its child process
+    std::size_t repetition = 1;    // 1..RunnerOptions::repeat
 };
 
 struct RunSummary {
     std::string run_id;                   // UUID v7 stored in benchmarks.run_id
     std::filesystem::path db_path;        // absolute
-    std::vector<ModuleResult> modules;
+    std::vector<ModuleResult> modules;    // one per module and repetition, in the order they ran
     bool interrupted = false;             // stopped by SIGINT/SIGTERM/SIGHUP/SIGQUIT
     std::size_t benchmarks_completed = 0; // counts over the whole run, read back from the store
     std::size_t benchmarks_failed = 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <iterator>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -108,12 +109,15 @@ RecorderOptions recorder_options(const RunnerOptions& options, const std::string
     return r;
 }
 
-// Settles the statuses the module left `running`, and makes sure a failure is in the file.
+// Settles the statuses the module left `running`, and makes sure a failure is in the file. With
+// --repeat, the module's benchmarks of earlier repetitions (the first `earlier` of the run) are
+// left alone.
 std::size_t settle_module(const RunnerOptions& options, const std::string& run_id, const std::string& name,
-                          const runner::ModuleOutcome& outcome)
+                          const runner::ModuleOutcome& outcome, std::size_t earlier)
 {
     const bool ok = outcome.kind == runner::OutcomeKind::returned;
     auto benchmarks = runner::module_benchmarks(options.db_path, run_id, name);
+    benchmarks.erase(benchmarks.begin(), benchmarks.begin() + static_cast<std::ptrdiff_t>(std::min(earlier, benchmarks.size())));
     bool any_running = false;
     for (const auto& b : benchmarks) any_running |= b.status == "running";
     if (!any_running && (ok || !benchmarks.empty())) return benchmarks.size();
@@ -185,6 +189,7 @@ std::vector<std::filesystem::path> discover_modules(const std::filesystem::path&
 RunSummary run_benchmarks(const RunnerOptions& given, Logger& logger)
 {
     if (given.repository.empty()) throw InvalidArgument("repository must not be empty");
+    if (given.repeat < 1) throw InvalidArgument("repeat must be at least 1");
     const auto modules = select_modules(given);
     RunnerOptions options = given;
     options.db_path = std::filesystem::absolute(given.db_path);  // a module may change directory
@@ -205,37 +210,48 @@ RunSummary run_benchmarks(const RunnerOptions& given, Logger& logger)
     logger.info("Discovered " + std::to_string(modules.size()) + " benchmark(s): " + list_text(names));
     logger.info("Recording into " + summary.db_path.string() + " (run " + summary.run_id + ")");
 
-    for (const auto& path : modules) {
-        const std::string name = module_name(path);
-        ModuleResult result;
-        result.name = name;
-        result.path = path;
-        if (g_stop_signal.load() != 0) break;
-        logger.info("running benchmarks in: " + name);
-        runner::ModuleJob job{path, recorder_options(options, summary.run_id, name), options.timeout};
-        const runner::ModuleOutcome outcome = runner::run_module_process(job, logger, g_stop_signal);
-        result.succeeded = outcome.kind == runner::OutcomeKind::returned;
-        result.failure_reason = outcome.reason;
-        result.seconds = outcome.seconds;
-        try {
-            result.benchmarks = settle_module(options, summary.run_id, name, outcome);
-        } catch (const Error& e) {
-            result.succeeded = false;
-            if (result.failure_reason.empty()) result.failure_reason = e.what();
-            logger.error("cannot record the outcome of " + name + ": " + e.what());
+    // Repetitions go round the modules (A B A B, not A A B B), so a drift of the machine over the run
+    // spreads over every module alike.
+    std::map<std::string, std::size_t> recorded;  // benchmarks per module so far in this run
+    for (std::size_t repetition = 1; repetition <= options.repeat && !summary.interrupted; ++repetition) {
+        for (const auto& path : modules) {
+            const std::string name = module_name(path);
+            ModuleResult result;
+            result.name = name;
+            result.path = path;
+            result.repetition = repetition;
+            if (g_stop_signal.load() != 0) break;
+            logger.info("running benchmarks in: " + name +
+                        (options.repeat > 1 ? " (repetition " + std::to_string(repetition) + " of " +
+                                                  std::to_string(options.repeat) + ")"
+                                            : std::string()));
+            runner::ModuleJob job{path, recorder_options(options, summary.run_id, name), options.timeout};
+            const runner::ModuleOutcome outcome = runner::run_module_process(job, logger, g_stop_signal);
+            result.succeeded = outcome.kind == runner::OutcomeKind::returned;
+            result.failure_reason = outcome.reason;
+            result.seconds = outcome.seconds;
+            try {
+                result.benchmarks = settle_module(options, summary.run_id, name, outcome, recorded[name]);
+                recorded[name] += result.benchmarks;
+            } catch (const Error& e) {
+                result.succeeded = false;
+                if (result.failure_reason.empty()) result.failure_reason = e.what();
+                logger.error("cannot record the outcome of " + name + ": " + e.what());
+            }
+            if (result.succeeded) {
+                logger.info("finished benchmarks in: " + name + " (" + std::to_string(result.benchmarks) +
+                            " benchmark(s) completed, " + seconds_text(result.seconds) + " s)");
+                if (result.benchmarks == 0) logger.warning(name + " recorded no benchmark");
+            } else {
+                logger.error("error running benchmarks for " + name + ": " + result.failure_reason);
+            }
+            summary.modules.push_back(std::move(result));
+            if (outcome.kind == runner::OutcomeKind::interrupted) {
+                summary.interrupted = true;
+                break;
+            }
         }
-        if (result.succeeded) {
-            logger.info("finished benchmarks in: " + name + " (" + std::to_string(result.benchmarks) +
-                        " benchmark(s) completed, " + seconds_text(result.seconds) + " s)");
-            if (result.benchmarks == 0) logger.warning(name + " recorded no benchmark");
-        } else {
-            logger.error("error running benchmarks for " + name + ": " + result.failure_reason);
-        }
-        summary.modules.push_back(std::move(result));
-        if (outcome.kind == runner::OutcomeKind::interrupted) {
-            summary.interrupted = true;
-            break;
-        }
+        if (g_stop_signal.load() != 0) summary.interrupted = true;
     }
     if (g_stop_signal.load() != 0) summary.interrupted = true;
     if (summary.interrupted) logger.warning("run interrupted: remaining modules skipped");

@@ -1,0 +1,242 @@
+#include "benchstore/compare.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <regex>
+
+#include "compare/samples.hpp"
+#include "compare/side_selection.hpp"
+#include "stats/history.hpp"
+#include "stats/mann_whitney.hpp"
+#include "stats/multiple_testing.hpp"
+#include "stats/summary.hpp"
+#include "store/sqlite_store.hpp"
+#include "store/stats_functions.hpp"
+#include "store/transaction.hpp"
+
+namespace benchstore {
+namespace {
+
+using comparison::base_side;
+using comparison::head_side;
+
+constexpr std::size_t reliable_samples = 9;  // Google Benchmark's compare.py warns below this
+
+std::regex make_regex(const std::string& pattern, const char* what)
+{
+    try {
+        return std::regex(pattern, std::regex::ECMAScript | std::regex::icase);
+    } catch (const std::regex_error& e) {
+        throw InvalidArgument(std::string(what) + " '" + pattern + "' is not a valid regular expression: " + e.what());
+    }
+}
+
+void validate(const CompareOptions& o)
+{
+    if (o.base.empty() || o.head.empty()) throw InvalidArgument("both sides, BASE and HEAD, are required");
+    if (!(o.alpha > 0 && o.alpha < 1)) throw InvalidArgument("alpha must be between 0 and 1 (exclusive)");
+    if (!(o.threshold_percent >= 0)) throw InvalidArgument("threshold must be a percentage >= 0");
+    for (const auto& t : o.thresholds)
+        if (!(t.percent >= 0)) throw InvalidArgument("threshold for '" + t.pattern + "' must be a percentage >= 0");
+    if (o.last < 1) throw InvalidArgument("--last must be at least 1");
+}
+
+class Judge {
+public:
+    explicit Judge(const CompareOptions& o)
+        : m_options(o), m_default_higher(make_regex(default_higher_is_better, "higher-is-better pattern"))
+    {
+        if (!o.higher_is_better.empty()) m_higher = make_regex(o.higher_is_better, "--higher-is-better");
+        for (const auto& t : o.thresholds) m_thresholds.emplace_back(make_regex(t.pattern, "--threshold"), t.percent);
+    }
+
+    MetricComparison measure(const comparison::IdentitySamples& id, const std::string& metric) const
+    {
+        MetricComparison r;
+        r.identity = comparison::identity_text(id.module, id.metadata);
+        r.module = id.module;
+        r.metadata = id.metadata;
+        r.metric = metric;
+        r.higher_is_better = std::regex_search(metric, m_default_higher) ||
+                             (m_higher && std::regex_search(metric, *m_higher));
+        r.threshold_percent = threshold_for(metric);
+        const auto& v = id.values.at(metric);
+        const auto& base = v[base_side];
+        const auto& head = v[head_side];
+        r.base_count = base.size();
+        r.head_count = head.size();
+        if (!base.empty()) r.base_median = stats::median(base);
+        if (!head.empty()) r.head_median = stats::median(head);
+        if (r.base_median && r.head_median) {
+            if (*r.base_median != 0) r.change_percent = (*r.head_median - *r.base_median) / std::fabs(*r.base_median) * 100;
+            else if (*r.head_median == 0) r.change_percent = 0.0;
+        }
+        if (base.empty() || head.empty()) return r;  // too few samples
+
+        const bool history = m_options.mode == CompareMode::history ||
+                             (m_options.mode == CompareMode::automatic && head.size() == 1 &&
+                              base.size() >= stats::min_history);
+        if (history) {
+            if (const auto h = stats::history_z_test(*r.head_median, base)) {
+                r.method = TestMethod::history_z;
+                r.z = h->z;
+                r.p_value = h->p_value;
+            }
+            r.low_samples = base.size() < reliable_samples;
+        } else {
+            const auto u = stats::mann_whitney_u(base, head);
+            r.method = u.method == stats::UMethod::exact ? TestMethod::mann_whitney_exact
+                                                         : TestMethod::mann_whitney_asymptotic;
+            r.p_value = u.p_value;
+            r.low_samples = std::min(base.size(), head.size()) < reliable_samples;
+        }
+        return r;
+    }
+
+    // Whether the test could ever reach alpha with these sample sizes.
+    bool can_reach_alpha(const MetricComparison& r) const
+    {
+        if (!r.p_value) return false;
+        if (r.method == TestMethod::history_z) return true;
+        return stats::smallest_p_value(r.base_count, r.head_count) < m_options.alpha;
+    }
+
+    void decide(MetricComparison& r) const
+    {
+        if (!can_reach_alpha(r)) {
+            r.verdict = Verdict::too_few_samples;
+            return;
+        }
+        const double p = r.adjusted_p_value ? *r.adjusted_p_value : *r.p_value;
+        r.verdict = Verdict::no_change;
+        if (!(p < m_options.alpha) || !r.change_percent) return;
+        const double change = *r.change_percent;
+        if (std::fabs(change) < r.threshold_percent || change == 0) return;
+        const bool worse = r.higher_is_better ? change < 0 : change > 0;
+        r.verdict = worse ? Verdict::regression : Verdict::improvement;
+    }
+
+private:
+    double threshold_for(const std::string& metric) const
+    {
+        for (const auto& [re, percent] : m_thresholds)
+            if (std::regex_search(metric, re)) return percent;
+        return m_options.threshold_percent;
+    }
+
+    const CompareOptions& m_options;
+    std::regex m_default_higher;
+    std::optional<std::regex> m_higher;
+    std::vector<std::pair<std::regex, double>> m_thresholds;
+};
+
+void check_hosts(const CompareOptions& options, CompareResult& result)
+{
+    auto sorted = [](std::vector<std::string> v) {
+        std::sort(v.begin(), v.end());
+        return v;
+    };
+    if (result.base.hosts.empty() || result.head.hosts.empty()) return;
+    if (sorted(result.base.hosts) == sorted(result.head.hosts) && result.base.hosts.size() == 1) return;
+    auto join = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (const auto& h : v) out += (out.empty() ? "" : "; ") + h;
+        return out;
+    };
+    std::string message;
+    if (sorted(result.base.hosts) != sorted(result.head.hosts))
+        message = "base and head ran on different hosts (base: " + join(result.base.hosts) +
+                  "; head: " + join(result.head.hosts) + ")";
+    else
+        message = "the samples come from several hosts (" + join(result.base.hosts) + ")";
+    if (options.hosts == HostPolicy::refuse)
+        throw HostMismatchError(message + "; timings are not comparable across machines (pass --allow-host-mismatch "
+                                          "to compare anyway)");
+    result.hosts_differ = true;
+    result.warnings.push_back("WARNING: " + message + ": differences may come from the machines, not the code");
+}
+
+} // namespace
+
+CompareResult compare(const CompareOptions& options)
+{
+    validate(options);
+    const Judge judge(options);
+    const auto base_spec = comparison::parse_side_spec(options.base);
+    const auto head_spec = comparison::parse_side_spec(options.head);
+
+    auto db = store::open_store(options.db_path, store::OpenMode::read_only);
+    store::register_stats_functions(db);
+    comparison::Samples samples;
+    try {
+        store::with_read_transaction(db, [&] {
+            std::array<std::vector<std::int64_t>, 2> refs;
+            refs[head_side] = comparison::select_side(db, head_spec, options.filter, options.last, {});
+            refs[base_side] = comparison::select_side(db, base_spec, options.filter, options.last, refs[head_side]);
+            comparison::load_samples(db, refs, samples);
+        });
+    } catch (const SQLite::Exception& e) {
+        throw StoreError(options.db_path.string() + ": cannot read store: " + e.what());
+    }
+
+    CompareResult result;
+    result.base = samples.sides[base_side];
+    result.head = samples.sides[head_side];
+    result.base.spec = options.base;
+    result.head.spec = options.head;
+    result.alpha = options.alpha;
+    result.fdr = options.fdr;
+    check_hosts(options, result);
+    if (result.base.benchmarks == 0)
+        result.warnings.push_back("base " + options.base + " selects no benchmarks (besides head's)");
+
+    for (const auto& identity : samples.identities) {
+        const bool on_base = identity.benchmarks[base_side] > 0, on_head = identity.benchmarks[head_side] > 0;
+        if (!on_head) {
+            result.base_only.push_back(comparison::identity_text(identity.module, identity.metadata));
+            continue;
+        }
+        if (!on_base) {
+            result.head_only.push_back(comparison::identity_text(identity.module, identity.metadata));
+            continue;
+        }
+        for (const auto& metric : identity.metrics) result.rows.push_back(judge.measure(identity, metric));
+    }
+
+    std::vector<double> p_values;
+    for (const auto& r : result.rows)
+        if (r.p_value) p_values.push_back(*r.p_value);
+    result.comparisons = p_values.size();
+    if (options.fdr == FdrControl::benjamini_hochberg && !p_values.empty()) {
+        const auto adjusted = stats::benjamini_hochberg(p_values);
+        std::size_t i = 0;
+        for (auto& r : result.rows)
+            if (r.p_value) r.adjusted_p_value = adjusted[i++];
+    }
+    std::size_t low = 0;
+    for (auto& r : result.rows) {
+        judge.decide(r);
+        if (r.verdict == Verdict::regression) ++result.regressions;
+        if (r.verdict == Verdict::improvement) ++result.improvements;
+        if (r.low_samples && r.p_value) ++low;
+    }
+    if (low > 0)
+        result.warnings.push_back(std::to_string(low) + " of " + std::to_string(result.comparisons) +
+                                  " comparisons have fewer than 9 samples on a side: less reliable (marked *)");
+    return result;
+}
+
+const char* verdict_text(Verdict verdict)
+{
+    switch (verdict) {
+    case Verdict::regression: return "regression";
+    case Verdict::improvement: return "improvement";
+    case Verdict::no_change: return "no change";
+    case Verdict::too_few_samples: return "too few samples";
+    }
+    return "?";
+}
+
+int compare_exit_status(const CompareResult& result) { return result.regressions > 0 ? 4 : 0; }
+
+} // namespace benchstore

@@ -1,0 +1,348 @@
+#define BOOST_TEST_MODULE compare
+#include <boost/test/unit_test.hpp>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "benchstore/compare.hpp"
+#include "benchstore/error.hpp"
+#include "benchstore/metrics_recorder.hpp"
+#include "support/export_fixture.hpp"
+#include "support/runner_cli.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace benchstore;
+using benchstore::test::TempDir;
+
+namespace benchstore {
+std::ostream& operator<<(std::ostream& out, Verdict v) { return out << verdict_text(v); }
+std::ostream& operator<<(std::ostream& out, TestMethod m) { return out << static_cast<int>(m); }
+} // namespace benchstore
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string compare_exe = COMPARE_EXE;
+
+struct Side {
+    std::string commit;
+    std::string host = "bench-1";
+    std::string branch = "main";
+};
+
+// Records one benchmark per (metadata) identity with one model row per sample.
+void record(const fs::path& db, const Side& side, const Metadata& metadata,
+            const std::vector<Measurements>& rows)
+{
+    RecorderOptions o;
+    o.db_path = db;
+    o.repository = "acme/w";
+    o.branch = side.branch;
+    o.commit_id = side.commit;
+    o.commit_message = "m";
+    o.host = side.host;
+    o.module = "mod";
+    MetricsRecorder rec(o);
+    const auto id = rec.initialise_benchmark(metadata);
+    for (const auto& r : rows) rec.collect_model_measurements(id, r);
+}
+
+std::vector<Measurements> samples(const std::string& metric, std::vector<double> values)
+{
+    std::vector<Measurements> rows;
+    for (double v : values) rows.push_back({{metric, v}});
+    return rows;
+}
+
+CompareOptions options(const fs::path& db, const std::string& base, const std::string& head)
+{
+    CompareOptions o;
+    o.db_path = db;
+    o.base = base;
+    o.head = head;
+    return o;
+}
+
+const MetricComparison& row(const CompareResult& r, const std::string& metric)
+{
+    for (const auto& m : r.rows)
+        if (m.metric == metric) return m;
+    BOOST_FAIL("no row for " << metric);
+    return r.rows.front();
+}
+
+test::CommandResult run_compare(const TempDir& dir, const std::string& args)
+{
+    return test::run_command(test::shell_quote(compare_exe) + " " + args, dir.path());
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(black_box)
+
+// The issue's "done when": benchstore-run --repeat 10 on two commits, the second 10% slower, then
+// benchstore-compare branch:main commit:HEAD prints the table and exits 4.
+BOOST_AUTO_TEST_CASE(finds_a_planted_10_percent_slowdown_with_10_repetitions)
+{
+    TempDir dir;
+    const fs::path benches = dir / "benches";
+    fs::create_directories(benches);
+    fs::copy_file(test::runner::modules_dir / "timed_module.so", benches / "timed_module.so");
+    const auto run = [&](const std::string& commit, const char* slowdown) {
+        const auto r = test::runner::run_runner(dir, {"acme/w", "main", commit, "msg", "--db", (dir / "b.db").string(),
+                                                      "--benches", benches.string(), "--repeat", "10"},
+                                                {{"BENCHSTORE_TEST_SLOWDOWN", slowdown}});
+        BOOST_REQUIRE_EQUAL(r.status, 0);
+    };
+    run("aaaa1111", "1.0");
+    run("bbbb2222", "1.1");
+
+    const auto r = run_compare(dir, "--db " + test::shell_quote((dir / "b.db").string()) + " branch:main commit:HEAD");
+    BOOST_TEST_MESSAGE(r.out << r.err);
+    BOOST_TEST(r.exit_code == 4);
+    BOOST_TEST(r.out.find("timed_module {\"test\":\"timed\"}") != std::string::npos);
+    BOOST_TEST(r.out.find("REGRESSION") != std::string::npos);
+
+    const auto result = compare(options(dir / "b.db", "branch:main", "commit:HEAD"));
+    BOOST_TEST(result.base.commits == std::vector<std::string>{"aaaa1111"});
+    BOOST_TEST(result.head.commits == std::vector<std::string>{"bbbb2222"});
+    const auto& latency = row(result, "latency_secs");
+    BOOST_TEST(latency.base_count == 10u);
+    BOOST_TEST(latency.head_count == 10u);
+    BOOST_TEST(latency.verdict == Verdict::regression);
+    BOOST_TEST(*latency.change_percent > 5.0);
+    const auto& throughput = row(result, "throughput_items_per_sec");
+    BOOST_TEST(throughput.higher_is_better);
+    BOOST_TEST(throughput.verdict == Verdict::regression);  // lower throughput is worse
+}
+
+BOOST_AUTO_TEST_CASE(every_output_format_parses)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    std::mt19937_64 rng(7);
+    std::normal_distribution<double> noise(100.0, 1.0);
+    std::vector<double> a, b;
+    for (int i = 0; i < 12; ++i) a.push_back(noise(rng));
+    for (int i = 0; i < 12; ++i) b.push_back(noise(rng) * 1.2);
+    record(db, {"c1"}, {{"model", "x, \"quoted\""}}, samples("latency_ms", a));
+    record(db, {"c2"}, {{"model", "x, \"quoted\""}}, samples("latency_ms", b));
+    record(db, {"c1"}, {{"model", "gone"}}, samples("latency_ms", {1.0}));
+
+    const std::string base = "--db " + test::shell_quote(db.string()) + " commit:c1 commit:c2 --format ";
+    const auto csv = run_compare(dir, base + "csv");
+    BOOST_TEST(csv.exit_code == 4);
+    std::ofstream(dir / "out.csv") << csv.out;
+    const auto json = run_compare(dir, base + "json");
+    BOOST_TEST(json.exit_code == 4);
+    std::ofstream(dir / "out.json") << json.out;
+    const auto md = run_compare(dir, base + "markdown");
+    BOOST_TEST(md.exit_code == 4);
+    BOOST_TEST(md.out.find("| benchmark | metric |") != std::string::npos);
+    BOOST_TEST(md.out.find("only in base: mod {\"model\":\"gone\"}") != std::string::npos);
+    const auto table = run_compare(dir, base + "table");
+    BOOST_TEST(table.out.find("\x1b[") == std::string::npos);  // not a terminal: no colour
+
+    const std::string check = R"(
+import json, sys
+import pandas as pd
+d = pd.read_csv(sys.argv[1], keep_default_na=False)
+assert list(d.columns)[:4] == ["identity", "module", "metadata", "metric"], list(d.columns)
+r = d[d.verdict == "regression"].iloc[0]
+assert r.metadata == '{"model":"x, \\"quoted\\""}', r.metadata
+assert int(r.base_count) == 12 and int(r.head_count) == 12
+assert float(r.p_value) < 0.05 and float(r.p_value_adjusted) >= float(r.p_value)
+assert (d.verdict == "only_base").sum() == 1
+j = json.load(open(sys.argv[2]))
+assert j["regressions"] == 1 and j["comparisons"] == 1, j
+assert j["only_base"] == ['mod {"model":"gone"}'], j["only_base"]
+assert j["rows"][0]["verdict"] == "regression"
+assert abs(j["rows"][0]["p_value"] - float(r.p_value)) == 0
+)";
+    std::ofstream(dir / "check.py") << check;
+    const auto py = test::run_command("cd " + test::shell_quote(dir.path().string()) +
+                                          " && /usr/bin/python3 check.py out.csv out.json", dir.path());
+    BOOST_TEST(py.exit_code == 0, py.err);
+}
+
+BOOST_AUTO_TEST_CASE(different_hosts_are_refused_unless_allowed)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    record(db, {"c1", "machine-a"}, {{"m", "1"}}, samples("t", {1, 2, 3}));
+    record(db, {"c2", "machine-b"}, {{"m", "1"}}, samples("t", {1, 2, 3}));
+    BOOST_CHECK_THROW(compare(options(db, "commit:c1", "commit:c2")), HostMismatchError);
+    auto o = options(db, "commit:c1", "commit:c2");
+    o.hosts = HostPolicy::warn;
+    const auto r = compare(o);
+    BOOST_TEST(r.hosts_differ);
+    BOOST_REQUIRE(!r.warnings.empty());
+    BOOST_TEST(r.warnings.front().find("different hosts") != std::string::npos);
+
+    const std::string args = "--db " + test::shell_quote(db.string()) + " commit:c1 commit:c2";
+    const auto refused = run_compare(dir, args);
+    BOOST_TEST(refused.exit_code == 1);
+    BOOST_TEST(refused.err.find("benchstore-compare: error: base and head ran on different hosts") == 0u, refused.err);
+    const auto allowed = run_compare(dir, args + " --allow-host-mismatch");
+    BOOST_TEST(allowed.exit_code == 0);
+    BOOST_TEST(allowed.out.find("WARNING: base and head ran on different hosts") != std::string::npos, allowed.out);
+}
+
+BOOST_AUTO_TEST_CASE(usage_and_errors_have_their_exit_status)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    record(db, {"c1"}, {{"m", "1"}}, samples("t", {1}));
+    const std::string at = "--db " + test::shell_quote(db.string()) + " ";
+    for (const std::string bad : {"commit:c1", "commit:c1 tag:x", "commit:c1 commit:c1 --format xml",
+                                  "commit:c1 commit:c1 --threshold =5", "commit:c1 commit:c1 --alpha 2"}) {
+        const auto r = run_compare(dir, at + bad);
+        BOOST_TEST(r.exit_code == 2, bad);
+        BOOST_TEST(r.err.find("usage: benchstore-compare") != std::string::npos, bad);
+    }
+    const auto missing = run_compare(dir, "--db " + test::shell_quote((dir / "none.db").string()) + " commit:a commit:b");
+    BOOST_TEST(missing.exit_code == 1);
+    BOOST_TEST(missing.err.find("no such store file") != std::string::npos, missing.err);
+    const auto unknown = run_compare(dir, at + "commit:c1 commit:zzz");
+    BOOST_TEST(unknown.exit_code == 1);
+    BOOST_TEST(unknown.err.find("no benchmarks for commit 'zzz'") != std::string::npos, unknown.err);
+    const auto regex = run_compare(dir, at + "commit:c1 commit:c1 --higher-is-better '('");
+    BOOST_TEST(regex.exit_code == 1);
+    BOOST_TEST(regex.err.find("not a valid regular expression") != std::string::npos, regex.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(statistics)
+
+// 100 A/A comparisons (both sides drawn from one distribution) of 20 metrics each: a run that flags
+// any regression is a false alarm; at most 2 x alpha of the runs may raise one.
+BOOST_AUTO_TEST_CASE(aa_comparisons_flag_a_regression_in_at_most_two_alpha_of_runs)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    std::mt19937_64 rng(20251130);
+    std::lognormal_distribution<double> timing(0.0, 0.15);  // ~15% spread, far above the 5% threshold
+    constexpr int runs = 100, metrics = 20, reps = 10;
+    for (int run = 0; run < runs; ++run) {
+        for (const char* side : {"a", "b"}) {
+            std::vector<Measurements> rows(reps);
+            for (auto& r : rows)
+                for (int m = 0; m < metrics; ++m) r.emplace_back("metric_" + std::to_string(m), timing(rng));
+            record(db, {side + std::to_string(run) + "x"}, {{"run", std::to_string(run)}}, rows);
+        }
+    }
+    int flagged = 0;
+    std::size_t comparisons = 0;
+    for (int run = 0; run < runs; ++run) {
+        const auto r = compare(options(db, "commit:a" + std::to_string(run) + "x", "commit:b" + std::to_string(run) + "x"));
+        comparisons += r.comparisons;
+        if (r.regressions > 0) ++flagged;
+    }
+    BOOST_TEST(comparisons == static_cast<std::size_t>(runs * metrics));
+    BOOST_TEST_MESSAGE("A/A runs with a false regression: " << flagged << " of " << runs);
+    BOOST_TEST(flagged <= 2 * 0.05 * runs);
+}
+
+BOOST_AUTO_TEST_CASE(two_against_two_is_too_few_samples_never_a_guess)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    record(db, {"c1"}, {{"m", "1"}}, samples("t", {1.0, 1.1}));
+    record(db, {"c2"}, {{"m", "1"}}, samples("t", {5.0, 5.1}));
+    const auto r = compare(options(db, "commit:c1", "commit:c2"));
+    const auto& t = row(r, "t");
+    BOOST_TEST(t.verdict == Verdict::too_few_samples);
+    BOOST_TEST(*t.p_value > 0.3);
+    BOOST_TEST(t.low_samples);
+    BOOST_TEST(compare_exit_status(r) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(identities_on_one_side_only_are_listed)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    record(db, {"c1"}, {{"model", "both"}}, samples("t", {1, 2, 3}));
+    record(db, {"c1"}, {{"model", "old"}}, samples("t", {1}));
+    record(db, {"c2"}, {{"model", "both"}}, samples("t", {1, 2, 3}));
+    record(db, {"c2"}, {{"model", "new"}}, samples("t", {1}));
+    const auto r = compare(options(db, "commit:c1", "commit:c2"));
+    BOOST_TEST(r.base_only == std::vector<std::string>{"mod {\"model\":\"old\"}"});
+    BOOST_TEST(r.head_only == std::vector<std::string>{"mod {\"model\":\"new\"}"});
+    BOOST_TEST(r.rows.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(direction_thresholds_and_fdr_decide_the_verdict)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    std::vector<double> base, head;
+    for (int i = 0; i < 10; ++i) {
+        base.push_back(100 + i * 0.1);
+        head.push_back(108 + i * 0.1);  // +8%, p ~ 1.8e-4
+    }
+    std::vector<Measurements> b, h;
+    for (int i = 0; i < 10; ++i) {
+        b.push_back({{"latency", base[i]}, {"tokens_per_second", base[i]}, {"score", base[i]}});
+        h.push_back({{"latency", head[i]}, {"tokens_per_second", head[i]}, {"score", head[i]}});
+    }
+    record(db, {"c1"}, {}, b);
+    record(db, {"c2"}, {}, h);
+    auto o = options(db, "commit:c1", "commit:c2");
+    auto r = compare(o);
+    BOOST_TEST(row(r, "latency").verdict == Verdict::regression);
+    BOOST_TEST(row(r, "tokens_per_second").verdict == Verdict::improvement);  // default higher-is-better
+    BOOST_TEST(row(r, "score").verdict == Verdict::regression);
+    BOOST_TEST(r.comparisons == 3u);
+    BOOST_TEST(*row(r, "latency").adjusted_p_value >= *row(r, "latency").p_value);
+
+    o.higher_is_better = "^score$";
+    o.thresholds = {{"^lat", 10.0}};  // +8% is below 10%: no verdict for latency
+    r = compare(o);
+    BOOST_TEST(row(r, "latency").verdict == Verdict::no_change);
+    BOOST_TEST(row(r, "latency").threshold_percent == 10.0);
+    BOOST_TEST(row(r, "score").verdict == Verdict::improvement);
+    BOOST_TEST(compare_exit_status(r) == 0);
+
+    o = options(db, "commit:c1", "commit:c2");
+    o.threshold_percent = 9.0;
+    BOOST_TEST(compare(o).regressions == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(history_mode_judges_one_new_result_against_the_base_runs)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    for (int i = 0; i < 10; ++i) record(db, {"old" + std::to_string(i)}, {}, samples("t", {100.0 + (i % 3)}));
+    record(db, {"new"}, {}, samples("t", {120.0}));
+    auto o = options(db, "branch:main", "commit:new");
+    const auto r = compare(o);
+    const auto& t = row(r, "t");
+    BOOST_TEST(t.method == TestMethod::history_z);
+    BOOST_TEST(t.base_count == 10u);
+    BOOST_TEST(t.head_count == 1u);
+    BOOST_TEST(*t.z > 10);
+    BOOST_TEST(t.verdict == Verdict::regression);
+    o.last = 2;  // too short a history
+    BOOST_TEST(row(compare(o), "t").verdict == Verdict::too_few_samples);
+}
+
+BOOST_AUTO_TEST_CASE(sides_select_by_prefix_run_and_branch)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    record(db, {"abc111"}, {}, samples("t", {1}));
+    record(db, {"abc222"}, {}, samples("t", {1}));
+    record(db, {"fff333", "bench-1", "dev"}, {}, samples("t", {1}));
+    BOOST_CHECK_THROW(compare(options(db, "commit:abc", "commit:fff")), InvalidArgument);  // ambiguous
+    const auto r = compare(options(db, "commit:abc1", "branch:dev"));
+    BOOST_TEST(r.base.commits == std::vector<std::string>{"abc111"});
+    BOOST_TEST(r.head.commits == std::vector<std::string>{"fff333"});
+    // The head's benchmarks are never on the base side too.
+    const auto same = compare(options(db, "branch:main", "commit:abc222"));
+    BOOST_TEST(same.base.commits == std::vector<std::string>{"abc111"});
+    BOOST_CHECK_THROW(compare(options(db, "tag:x", "commit:abc1")), InvalidArgument);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

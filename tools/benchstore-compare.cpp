@@ -1,0 +1,168 @@
+// benchstore-compare: did HEAD regress against BASE? Offline, from one benchstore store file.
+// Thin: options -> CompareOptions -> compare -> format_comparison -> exit status
+// (0 no regression, 4 at least one regression, 1 error, 2 bad usage).
+#include <unistd.h>
+
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <cxxopts.hpp>
+
+#include "benchstore/compare.hpp"
+#include "benchstore/error.hpp"
+
+namespace {
+
+constexpr const char* program = "benchstore-compare";
+
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+double parse_number(const std::string& text, const std::string& what)
+{
+    std::size_t used = 0;
+    double v = 0;
+    try {
+        v = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != text.size()) throw UsageError(what + " '" + text + "' is not a number");
+    return v;
+}
+
+void add_threshold(benchstore::CompareOptions& o, const std::string& text)
+{
+    const auto eq = text.rfind('=');
+    if (eq == std::string::npos) {
+        o.threshold_percent = parse_number(text, "--threshold");
+        return;
+    }
+    if (eq == 0) throw UsageError("--threshold '" + text + "' has an empty REGEX (expected PCT or REGEX=PCT)");
+    o.thresholds.push_back({text.substr(0, eq), parse_number(text.substr(eq + 1), "--threshold percentage")});
+}
+
+benchstore::CompareFormat parse_format(const std::string& f)
+{
+    if (f == "table") return benchstore::CompareFormat::table;
+    if (f == "markdown") return benchstore::CompareFormat::markdown;
+    if (f == "csv") return benchstore::CompareFormat::csv;
+    if (f == "json") return benchstore::CompareFormat::json;
+    throw UsageError("unknown --format '" + f + "' (expected table, markdown, csv or json)");
+}
+
+benchstore::CompareMode parse_mode(const std::string& m)
+{
+    if (m == "auto") return benchstore::CompareMode::automatic;
+    if (m == "two-sample") return benchstore::CompareMode::two_sample;
+    if (m == "history") return benchstore::CompareMode::history;
+    throw UsageError("unknown --mode '" + m + "' (expected auto, two-sample or history)");
+}
+
+benchstore::Colour pick_colour(const std::string& c)
+{
+    if (c == "always") return benchstore::Colour::always;
+    if (c == "never") return benchstore::Colour::never;
+    if (c != "auto") throw UsageError("unknown --color '" + c + "' (expected auto, always or never)");
+    const char* no_color = std::getenv("NO_COLOR");
+    return isatty(STDOUT_FILENO) && !(no_color && *no_color) ? benchstore::Colour::always : benchstore::Colour::never;
+}
+
+void require_side(const std::string& spec)
+{
+    for (const char* kind : {"commit:", "run:", "branch:"})
+        if (spec.rfind(kind, 0) == 0 && spec.size() > std::string(kind).size()) return;
+    throw UsageError("side '" + spec + "' is not commit:SHA, run:ID or branch:NAME");
+}
+
+int run(int argc, char** argv)
+{
+    cxxopts::Options cli(program, "Compare the benchmarks of BASE and HEAD in a benchstore store: medians, change, "
+                                  "Mann-Whitney U p-values and a verdict per metric. Sides: commit:SHA (a unique "
+                                  "prefix, or commit:HEAD for the newest), run:ID, branch:NAME (its last N runs).\n"
+                                  "Exit status: 0 no regression, 4 at least one regression, 1 error, 2 bad usage.");
+    cli.positional_help("BASE HEAD");
+    cli.add_options()
+        ("db", "store file to read", cxxopts::value<std::string>()->default_value("benchmarks.db"), "FILE")
+        ("last", "runs a branch: side takes, newest first", cxxopts::value<std::size_t>()->default_value("10"), "N")
+        ("alpha", "significance level", cxxopts::value<std::string>()->default_value("0.05"), "A")
+        ("threshold", "minimum change in percent for a verdict (default 5), or REGEX=PCT for metrics matching "
+                      "REGEX (repeatable, first match wins)", cxxopts::value<std::vector<std::string>>(), "PCT")
+        ("higher-is-better", "metrics matching REGEX are better when higher (besides the default pattern)",
+         cxxopts::value<std::string>(), "REGEX")
+        ("no-fdr", "gate verdicts on raw p-values instead of Benjamini-Hochberg adjusted ones")
+        ("mode", "auto, two-sample or history", cxxopts::value<std::string>()->default_value("auto"), "MODE")
+        ("allow-host-mismatch", "compare even when the sides ran on different hosts (with a warning)")
+        ("format", "table, markdown, csv or json", cxxopts::value<std::string>()->default_value("table"), "F")
+        ("color", "auto (when stdout is a terminal), always or never",
+         cxxopts::value<std::string>()->default_value("auto"), "WHEN")
+        ("repository", "only this repository", cxxopts::value<std::string>(), "NAME")
+        ("since", "only benchmarks created at or after (UTC)", cxxopts::value<std::string>(), "TIME")
+        ("until", "only benchmarks created at or before (UTC; a date alone includes that day)",
+         cxxopts::value<std::string>(), "TIME")
+        ("status", "only benchmarks with this status: running, completed or failed", cxxopts::value<std::string>(),
+         "STATUS")
+        ("sides", "BASE HEAD", cxxopts::value<std::vector<std::string>>())
+        ("h,help", "show this help");
+    cli.parse_positional({"sides"});
+
+    const auto args = cli.parse(argc, argv);
+    if (args.count("help")) {
+        std::cout << cli.help();
+        return 0;
+    }
+    const auto sides = args.count("sides") ? args["sides"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    if (sides.size() != 2)
+        throw UsageError("expected 2 arguments BASE HEAD, got " + std::to_string(sides.size()));
+    require_side(sides[0]);
+    require_side(sides[1]);
+
+    benchstore::CompareOptions o;
+    o.db_path = args["db"].as<std::string>();
+    o.base = sides[0];
+    o.head = sides[1];
+    o.last = args["last"].as<std::size_t>();
+    if (o.last < 1) throw UsageError("--last must be at least 1");
+    o.alpha = parse_number(args["alpha"].as<std::string>(), "--alpha");
+    if (!(o.alpha > 0 && o.alpha < 1)) throw UsageError("--alpha must be between 0 and 1");
+    if (args.count("threshold"))
+        for (const auto& t : args["threshold"].as<std::vector<std::string>>()) add_threshold(o, t);
+    if (args.count("higher-is-better")) o.higher_is_better = args["higher-is-better"].as<std::string>();
+    if (args.count("no-fdr")) o.fdr = benchstore::FdrControl::none;
+    o.mode = parse_mode(args["mode"].as<std::string>());
+    if (args.count("allow-host-mismatch")) o.hosts = benchstore::HostPolicy::warn;
+    if (args.count("repository")) o.filter.repository = args["repository"].as<std::string>();
+    if (args.count("since")) o.filter.since = args["since"].as<std::string>();
+    if (args.count("until")) o.filter.until = args["until"].as<std::string>();
+    if (args.count("status")) o.filter.status = args["status"].as<std::string>();
+    const auto format = parse_format(args["format"].as<std::string>());
+    const auto colour = pick_colour(args["color"].as<std::string>());
+
+    const auto result = benchstore::compare(o);
+    std::cout << benchstore::format_comparison(result, format, colour) << std::flush;
+    return benchstore::compare_exit_status(result);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    try {
+        return run(argc, argv);
+    } catch (const UsageError& e) {
+        std::cerr << program << ": error: " << e.what() << "\nusage: " << program
+                  << " [--db FILE] [options] BASE HEAD; see " << program << " --help\n";
+        return 2;
+    } catch (const cxxopts::exceptions::exception& e) {
+        std::cerr << program << ": error: " << e.what() << "\nusage: " << program
+                  << " [--db FILE] [options] BASE HEAD; see " << program << " --help\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << program << ": error: " << e.what() << "\n";
+        return 1;
+    }
+}
