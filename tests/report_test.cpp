@@ -263,3 +263,53 @@ BOOST_AUTO_TEST_CASE(never_replaces_an_existing_page)
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(report_compare)
+
+BOOST_AUTO_TEST_CASE(compare_shows_the_comparison_with_regressions_marked_first)
+{
+    TempDir dir("report");
+    const auto db = dir / "b.db";
+    for (const auto& [commit, slowdown] : {std::pair{"base000", 1.0}, {"head111", 1.25}}) {
+        auto rec = create_global_metrics_recorder("acme/widgets", "main", commit, "msg", db);
+        for (int i = 0; i < 10; ++i) {
+            const auto id = rec.initialise_benchmark({{"model", "m"}});
+            rec.collect_model_measurements(id, {{"latency_secs", slowdown * (1.0 + 0.01 * i)}, {"steady", 5.0 + 0.01 * i}});
+            rec.collect_device_measurements(id, 50, 100);
+            rec.set_status(id, BenchmarkStatus::completed);
+        }
+    }
+    const auto r = report_tool(dir, "--db " + q(db) + " --out " + q(dir / "r.html") +
+                                        " --max-device-charts 2 --compare commit:base000 commit:head111");
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    BOOST_TEST(r.out.find("1 regression") != std::string::npos, r.out);
+    const std::string page = read_file(dir / "r.html");
+    const auto section = page.find("<section id=\"compare\">");
+    BOOST_TEST_REQUIRE(section != std::string::npos);
+    BOOST_TEST(section < page.find("<section id=\"benchmarks\">"));
+    const auto regression = page.find("▲ regression", section);
+    BOOST_TEST_REQUIRE(regression != std::string::npos);
+    BOOST_TEST(page.rfind("latency_secs", regression) > section);  // the regressed metric's row
+    BOOST_TEST(page.find("no change", section) > regression);       // regressions come first
+    BOOST_TEST(page.find("the newest 2 of the 20 benchmarks with device samples") != std::string::npos);
+    // Two trend charts and two device charts, drawn without errors.
+    check_rendered(dir, dir / "r.html", 4);
+}
+
+BOOST_AUTO_TEST_CASE(compare_needs_two_valid_sides)
+{
+    TempDir dir("report");
+    const auto db = dir / "b.db";
+    create_global_metrics_recorder("acme/widgets", "main", "abc", "msg", db).initialise_benchmark({});
+    const std::string out = " --out " + q(dir / "r.html");
+    auto r = report_tool(dir, "--db " + q(db) + out + " --compare commit:abc");
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find("--compare needs two sides") != std::string::npos, r.err);
+    r = report_tool(dir, "--db " + q(db) + out + " --compare nonsense commit:abc");
+    BOOST_TEST(r.exit_code == 1);
+    BOOST_TEST(r.err.rfind("benchstore-report: error: ", 0) == 0u, r.err);
+    BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1, r.err);
+    BOOST_TEST(!fs::exists(dir / "r.html"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -18,13 +18,33 @@ constexpr const char* program = "benchstore-report";
 int usage_error(const std::string& message)
 {
     std::cerr << program << ": error: " << message << "\n"
-              << "usage: " << program << " --db FILE --out report.html [selection...]; see " << program
+              << "usage: " << program << " --db FILE --out report.html [selection...] [--compare BASE HEAD]; see " << program
               << " --help\n";
     return 2;
 }
 
+// "--compare BASE HEAD" takes two values, which cxxopts cannot: take them out of argv first.
+bool take_compare(std::vector<char*>& args, std::string& base, std::string& head)
+{
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        if (std::string(args[i]) != "--compare") continue;
+        if (i + 2 >= args.size() || std::string(args[i + 1]).rfind("--", 0) == 0 ||
+            std::string(args[i + 2]).rfind("--", 0) == 0)
+            return false;
+        base = args[i + 1];
+        head = args[i + 2];
+        args.erase(args.begin() + static_cast<std::ptrdiff_t>(i), args.begin() + static_cast<std::ptrdiff_t>(i) + 3);
+        return true;
+    }
+    return true;
+}
+
 int run(int argc, char** argv)
 {
+    std::vector<char*> argv_left(argv, argv + argc);
+    std::string compare_base, compare_head;
+    if (!take_compare(argv_left, compare_base, compare_head))
+        return usage_error("--compare needs two sides: --compare BASE HEAD (commit:SHA, run:ID or branch:NAME)");
     cxxopts::Options cli(program, "Write one self-contained HTML page (tables and charts, no network needed) "
                                   "from a benchstore SQLite file (opened read-only).");
     cli.add_options()
@@ -47,11 +67,13 @@ int run(int argc, char** argv)
         ("max-device-charts", "benchmarks (the newest) that get a device chart",
          cxxopts::value<std::uint32_t>()->default_value("100"), "N")
         ("h,help", "show this help");
+    cli.custom_help("[OPTION...] [--compare BASE HEAD]   (sides as benchstore-compare takes them: commit:SHA, "
+                    "run:ID, branch:NAME; the comparison table comes first on the page)");
 
     cxxopts::ParseResult args;
     benchstore::ReportOptions options;
     try {
-        args = cli.parse(argc, argv);
+        args = cli.parse(static_cast<int>(argv_left.size()), argv_left.data());
         if (args.count("help")) {
             std::cout << cli.help();
             return 0;
@@ -63,6 +85,8 @@ int run(int argc, char** argv)
         return usage_error(e.what());
     }
 
+    options.compare_base = compare_base;
+    options.compare_head = compare_head;
     options.db_path = args["db"].as<std::string>();
     options.output_path = args["out"].as<std::string>();
     auto& sel = options.selection;
@@ -80,6 +104,9 @@ int run(int argc, char** argv)
     std::cout << r.path.string() << " (" << r.page_bytes << " bytes: " << r.benchmarks << " benchmarks, "
               << r.trend_charts << " trend charts, " << r.device_charts << " device charts from " << r.device_rows
               << " device rows)\n";
+    if (r.regressions)
+        std::cout << "comparison " << compare_base << " -> " << compare_head << ": " << *r.regressions
+                  << (*r.regressions == 1 ? " regression" : " regressions") << " (see the page)\n";
     return 0;
 }
 

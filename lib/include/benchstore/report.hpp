@@ -8,7 +8,10 @@
 //   - a table of the benchmarks with their status, failed ones marked with their reason;
 //   - per model metric, its trend across commits in time order: one line per benchmark identity
 //     (module + metadata), points labelled with the short commit id;
-//   - per benchmark, its device series: CPU %, RSS MiB, and GPU %, GPU MiB where there are values.
+//   - per benchmark, its device series: CPU %, RSS MiB, and GPU %, GPU MiB where there are values;
+//   - with compare_base and compare_head, the comparison of the two sides (benchstore/compare.hpp:
+//     Mann-Whitney U, Benjamini-Hochberg) right after the header, regressions first, verdicts marked
+//     by word and symbol (▲ regression, ▼ improvement) as well as colour.
 // Lines differ by dash pattern and marker as well as colour, so the page prints and reads in black
 // and white.
 //
@@ -27,6 +30,8 @@
 // Thread safety: write_report is reentrant.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
+#include <string>
 
 #include "benchstore/selection.hpp"
 
@@ -39,6 +44,11 @@ struct ReportOptions {
     Selection selection;                                // the same selection as the export; default all
     std::uint32_t max_points_per_series = 500;          // device points drawn per line (at least 4)
     std::uint32_t max_device_charts = 100;              // benchmarks with a device chart (newest first)
+    // Side specs as benchstore-compare takes them (commit:SHA, run:ID, branch:NAME); both empty = no
+    // comparison, else both required. The selection narrows both sides; the compare library's other
+    // options keep their defaults, except that different hosts are a warning on the page, not an error.
+    std::string compare_base;
+    std::string compare_head;
 };
 
 // What a report wrote.
@@ -50,13 +60,14 @@ struct ReportResult {
     std::uint64_t model_rows = 0;
     std::uint64_t trend_charts = 0;    // one per model metric
     std::uint64_t device_charts = 0;   // one per benchmark with device rows, at most max_device_charts
+    std::optional<std::size_t> regressions;  // with a comparison: its regressions
 };
 
 // Writes the page for options.selection. Throws:
 //   StoreError (or NewerSchemaError) when the store is missing, not a benchstore store, from a newer
 //     version, or cannot be read;
-//   InvalidArgument for an unknown benchmark id, a malformed since/until, an unknown status, or
-//     max_points_per_series below 4;
+//   InvalidArgument for an unknown benchmark id, a malformed since/until, an unknown status,
+//     max_points_per_series below 4, or a comparison side that is malformed, missing or selects nothing;
 //   OutputError when the page cannot be written (output_path exists already, a missing folder, a
 //     full disk).
 // On a throw no output file is created or replaced and no temporary file is left behind.

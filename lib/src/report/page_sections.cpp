@@ -68,7 +68,8 @@ std::string status_cell(const BenchmarkInfo& b)
 
 } // namespace
 
-void write_page_head(PageFile& out, const Overview& o, const std::string& source_name, const std::string& generated_at)
+void write_page_head(PageFile& out, const Overview& o, const std::string& source_name, const std::string& generated_at,
+                     bool with_comparison)
 {
     std::string s = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -100,7 +101,9 @@ void write_page_head(PageFile& out, const Overview& o, const std::string& source
     if (o.benchmarks == 0) {
         s += "</header>\n<p class=\"empty\" id=\"empty\">No benchmarks match the selection: nothing to show.</p>\n";
     } else {
-        s += "<nav class=\"contents\"><a href=\"#benchmarks\">Benchmarks</a><a href=\"#trends\">Model measurements "
+        s += "<nav class=\"contents\">";
+        if (with_comparison) s += "<a href=\"#compare\">Comparison</a>";
+        s += "<a href=\"#benchmarks\">Benchmarks</a><a href=\"#trends\">Model measurements "
              "across commits</a><a href=\"#devices\">Device series</a></nav>\n</header>\n";
     }
     out.write(s);

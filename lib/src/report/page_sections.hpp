@@ -6,15 +6,20 @@
 #include <cstdint>
 #include <string>
 
+#include "benchstore/compare.hpp"
 #include "report/page_file.hpp"
 #include "report/report_source.hpp"
 
 namespace benchstore::report {
 
 // <!DOCTYPE html> to the end of the header: title, generation time, source file name, overview,
-// contents. With no benchmarks, says so.
+// contents (with a link to the comparison when there is one). With no benchmarks, says so.
 void write_page_head(PageFile& out, const Overview& overview, const std::string& source_name,
-                     const std::string& generated_at);
+                     const std::string& generated_at, bool with_comparison);
+
+// The comparison of two sides (benchstore-report --compare): sides, verdict counts, warnings, and
+// one row per identity and metric, regressions first.
+void write_compare_section(PageFile& out, const CompareResult& result);
 
 // The benchmark table, oldest first, failed ones marked with their reason. Returns how many of the
 // benchmarks have device rows.
