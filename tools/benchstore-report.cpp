@@ -65,7 +65,7 @@ int run(int argc, char** argv)
         ("max-points", "device points drawn per line (at least 4)",
          cxxopts::value<std::uint32_t>()->default_value("500"), "N")
         ("max-device-charts", "benchmarks (the newest) that get a device chart",
-         cxxopts::value<std::uint32_t>()->default_value("100"), "N")
+         cxxopts::value<std::uint32_t>()->default_value("50"), "N")
         ("h,help", "show this help");
     cli.custom_help("[OPTION...] [--compare BASE HEAD]   (sides as benchstore-compare takes them: commit:SHA, "
                     "run:ID, branch:NAME; the comparison table comes first on the page)");

@@ -43,7 +43,7 @@ struct ReportOptions {
     std::filesystem::path output_path = "report.html";  // its folder must exist; must not exist yet
     Selection selection;                                // the same selection as the export; default all
     std::uint32_t max_points_per_series = 500;          // device points drawn per line (at least 4)
-    std::uint32_t max_device_charts = 100;              // benchmarks with a device chart (newest first)
+    std::uint32_t max_device_charts = 50;               // benchmarks with a device chart (newest first)
     // Side specs as benchstore-compare takes them (commit:SHA, run:ID, branch:NAME); both empty = no
     // comparison, else both required. The selection narrows both sides; the compare library's other
     // options keep their defaults, except that different hosts are a warning on the page, not an error.
