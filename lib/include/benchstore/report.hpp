@@ -23,7 +23,7 @@
 // Safety: every text from the store is escaped for HTML, and for the JSON embedded in <script>
 // elements ("<", ">", "&", U+2028 and U+2029 as \u escapes), so a commit message holding
 // "</script><script>alert(1)</script>" shows as text and runs nothing. The store is opened read-only;
-// the whole page reads one snapshot. The page is written as the export writes its files (the shared
+// the header, table and charts read one snapshot (the comparison, through compare(), reads its own). The page is written as the export writes its files (the shared
 // AtomicFile): under a hidden temporary name beside the output file, flushed to disk, then renamed to
 // its name, so it appears complete or not at all; an existing file is never replaced.
 //
