@@ -1,8 +1,9 @@
 // benchstore-report's page script, embedded into every page (lib/src/report/assets/report.js).
 // Draws each <figure class="chart"> from the JSON in its <script type="application/json">, then marks
 // the document: data-charts (how many figures), data-charts-drawn (how many Chart.js has rendered)
-// and data-draw-ms (time from navigation start until then), and each canvas's place on the page in
-// data-rect ("left,top,width,height" in CSS pixels) with the page's height in data-page-height.
+// and data-draw-ms (time from navigation start until then), and each chart's plotting area (inside
+// axes and legend) on the page in data-rect ("left,top,width,height" in CSS pixels) with the page's
+// height in data-page-height.
 // Tests and benchmarks read these back (chromium --dump-dom) to check every chart in a screenshot.
 (function () {
   'use strict';
@@ -18,10 +19,13 @@
   function mark() {
     root.setAttribute('data-charts-drawn', String(drawn.size));
     root.setAttribute('data-draw-ms', String(Math.round(performance.now())));
-    document.querySelectorAll('figure.chart canvas').forEach(function (canvas) {
+    figures.forEach(function (figure, i) {
+      var canvas = figure.querySelector('canvas');
+      var area = charts[i] && charts[i].chartArea;
+      if (!canvas || !area) return;
       var r = canvas.getBoundingClientRect();
-      canvas.setAttribute('data-rect', [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height]
-        .map(Math.round).join(','));
+      canvas.setAttribute('data-rect', [r.left + window.scrollX + area.left, r.top + window.scrollY + area.top,
+        area.right - area.left, area.bottom - area.top].map(Math.round).join(','));
     });
     root.setAttribute('data-page-height', String(root.scrollHeight));
   }
@@ -86,7 +90,10 @@
     var datasets = data.series.map(function (s, i) {
       var points = [];
       for (var j = 0; j + 1 < s.points.length; j += 2) points.push({ x: s.points[j], y: s.points[j + 1] });
-      return Object.assign({ label: s.name, data: points, yAxisID: s.axis }, style(i, true));
+      var dataset = Object.assign({ label: s.name, data: points, yAxisID: s.axis }, style(i, true));
+      // A short series (one sample: a benchmark shorter than the sampling interval) shows its points.
+      if (points.length <= 60) dataset.pointRadius = 3;
+      return dataset;
     });
     return new Chart(canvas, {
       type: 'line',
