@@ -21,7 +21,7 @@
 
 #include <cxxopts.hpp>
 
-#include "speed_support.hpp"
+#include "speed_process.hpp"
 
 namespace {
 

@@ -16,7 +16,7 @@
 
 #include <cxxopts.hpp>
 
-#include "speed_support.hpp"
+#include "speed_process.hpp"
 
 namespace {
 
