@@ -7,6 +7,7 @@ find_package(date REQUIRED)                            # libhowardhinnant-date-d
 find_package(Threads REQUIRED)
 if(BENCHSTORE_BUILD_TESTS)
   find_package(Boost REQUIRED COMPONENTS unit_test_framework)  # libboost-test-dev, for the tests only
+  find_package(ZLIB REQUIRED)                          # zlib1g-dev -> ZLIB::ZLIB (report tests: PNG screenshots)
 endif()
 # The Python package: Debian's python3-dev and pybind11-dev. Debian's own interpreter is preferred
 # over a python3 found earlier on PATH (pyenv, conda), which may lack NumPy or the headers; pass
@@ -25,3 +26,5 @@ if(BENCHSTORE_BUILD_PYTHON)
     set(BENCHSTORE_BUILD_PYTHON OFF)
   endif()
 endif()
+# libjs-chart.js: Chart.js's UMD build, usable in a plain <script>; embedded into benchstore-report's pages.
+find_file(BENCHSTORE_CHART_JS chart.min.js PATHS /usr/share/javascript/chart.js NO_DEFAULT_PATH REQUIRED)

@@ -6,6 +6,8 @@
 #   tests:  PostgreSQL 15 server (started by the tests themselves), sqlite3 CLI, python3-pandas
 #           (the export tests check the CSV files the way pandas users read them), python3-pytest,
 #           python3-scipy (the statistics tests check p-values against SciPy's)
+#   report: libjs-chart.js (Chart.js, embedded into benchstore-report's pages at build time); its
+#           tests render pages in headless chromium and read its PNG screenshots with zlib
 #   .deb:   dpkg-dev (dpkg-shlibdeps computes its Depends) and file, which cpack runs
 #           (tools/package.sh and the packaging tests)
 # Runs apt-get through sudo when not root. Installs only what is missing and upgrades nothing: when
@@ -22,6 +24,7 @@ packages=(
   postgresql postgresql-client python3 python3-pandas python3-scipy time
   dpkg-dev file
   python3-dev pybind11-dev python3-numpy python3-pytest
+  libjs-chart.js chromium zlib1g-dev
 )
 lock_wait=${LOCK_WAIT:-900}
 lock_poll=${LOCK_POLL:-5}

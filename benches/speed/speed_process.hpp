@@ -1,0 +1,117 @@
+#pragma once
+// Shared by the speed programs that time benchstore's tools as child processes (export, report):
+// running a child with its wall time and peak RSS, and building a store of a given size through the
+// recorder's batch API. Header-only; each program is one source file. median() and capture() are in
+// speed_support.hpp.
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "benchstore/metrics_recorder.hpp"
+#include "speed_support.hpp"
+
+extern char** environ;
+
+namespace benchstore::speed {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct Run {
+    double seconds = 0;
+    double peak_mib = 0;
+};
+
+inline const fs::path gnu_time = "/usr/bin/time";
+
+// Runs argv as a child with stdout to stdout_path; throws if it fails. The peak RSS comes from GNU
+// time where it is installed: a child spawned straight from this process would count this
+// process's own resident memory (Linux keeps the high-water mark of the memory it replaces at exec).
+inline Run run_child(std::vector<std::string> argv, const fs::path& stdout_path)
+{
+    const fs::path rss_file = stdout_path.string() + ".rss";
+    const bool use_time = fs::exists(gnu_time);
+    if (use_time) argv.insert(argv.begin(), {gnu_time.string(), "-f", "%M", "-o", rss_file.string()});
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const auto start = Clock::now();
+    pid_t pid = 0;
+    const int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
+    int status = 0;
+    rusage usage{};
+    if (wait4(pid, &status, 0, &usage) < 0) throw std::runtime_error("wait4 failed for " + argv[0]);
+    const auto stop = Clock::now();
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error(argv.back() + " failed");
+    double peak_kib = static_cast<double>(usage.ru_maxrss);
+    if (use_time) {
+        std::ifstream in(rss_file);
+        in >> peak_kib;
+        fs::remove(rss_file);
+    }
+    return {std::chrono::duration<double>(stop - start).count(), peak_kib / 1024.0};
+}
+
+inline std::uint64_t next_random(std::uint64_t& state)
+{
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 11;
+}
+
+inline double uniform(std::uint64_t& state, double lo, double hi)
+{
+    return lo + (hi - lo) * static_cast<double>(next_random(state)) / 9007199254740992.0;
+}
+
+inline void build_store(const fs::path& db, int benchmarks, long rows, const std::string& purpose)
+{
+    auto recorder = benchstore::create_global_metrics_recorder("huggingface/transformers", "main", "abc123def456",
+                                                               "Benchmark store for the " + purpose + " benchmark", db);
+    std::uint64_t state = 7;
+    const long per_benchmark = rows / benchmarks;
+    constexpr long chunk = 100'000;
+    std::vector<benchstore::DeviceSample> samples;
+    auto time = benchstore::Timestamp(std::chrono::seconds(1'753'819'687));
+    for (int b = 0; b < benchmarks; ++b) {
+        const auto id = recorder.initialise_benchmark(
+            {{"model_name", "model-" + std::to_string(b)}, {"gpu_name", "NVIDIA H100"}, {"batch_size", "1"}});
+        const long count = per_benchmark + (b < rows % benchmarks ? 1 : 0);
+        for (long done = 0; done < count; done += chunk) {
+            samples.clear();
+            for (long i = done; i < std::min(count, done + chunk); ++i) {
+                time += std::chrono::milliseconds(100);
+                samples.push_back({uniform(state, 0, 400), uniform(state, 1000, 9000), uniform(state, 0, 100),
+                                   uniform(state, 0, 80000), time});
+            }
+            recorder.collect_device_measurements(id, samples);
+        }
+        for (int m = 0; m < 4; ++m)
+            recorder.collect_model_measurements(id, {{"model_load_time", uniform(state, 1, 5)},
+                                                     {"first_eager_forward_pass_time_secs", uniform(state, 0, 1)},
+                                                     {"time_to_first_token_secs", uniform(state, 0, 0.1)},
+                                                     {"time_to_next_token_mean_secs", uniform(state, 0, 0.01)}});
+        recorder.set_status(id, benchstore::BenchmarkStatus::completed);
+    }
+}
+
+inline void remove_store(const fs::path& db)
+{
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
+}
+
+} // namespace benchstore::speed

@@ -1,0 +1,30 @@
+#pragma once
+// Escaping store text for the two places the report page puts it: HTML text and attribute values,
+// and JSON data inside a <script> element. Store text is never trusted: a commit message may hold
+// "</script><script>alert(1)</script>".
+#include <string>
+#include <string_view>
+
+namespace benchstore::report {
+
+// Appends text with & < > " ' as character references: safe in element content and in quoted
+// attribute values.
+void append_html(std::string& out, std::string_view text);
+
+// Appends text as a JSON string literal that is also safe inside <script>: besides what JSON
+// requires, "<", ">" and "&" become \u003c, \u003e and \u0026 (so no "</script" or "<!--" can
+// appear), and U+2028 / U+2029 become \u2028 / \u2029 (line terminators to older JavaScript).
+// JSON.parse reads back exactly text.
+void append_script_json(std::string& out, std::string_view text);
+
+// A finite double as short JSON number text, rounded to about 4 significant digits for drawing
+// (a chart cannot show more); whole numbers have no fraction. Non-finite values become "null".
+void append_plot_number(std::string& out, double value);
+
+// The first 7 characters of a commit id (git's short form), or all of it when shorter.
+std::string_view short_commit(std::string_view commit_id);
+
+// A stored time "2026-11-30T20:25:56.123456" as "2026-11-30 20:25:56": seconds are enough to read.
+std::string readable_time(std::string_view stored);
+
+} // namespace benchstore::report

@@ -1,0 +1,200 @@
+// The report's data from a local SQLite store, through the store's read layer (columns by name, the
+// shared selection, one read Transaction for the source's life: every query sees one snapshot).
+#include <SQLiteCpp/Database.h>
+
+#include "benchstore/error.hpp"
+#include "report/report_source.hpp"
+#include "store/benchmark_rows.hpp"
+#include "store/query.hpp"
+#include "store/selection.hpp"
+#include "store/sqlite_store.hpp"
+#include "store/transaction.hpp"
+
+namespace benchstore::report {
+namespace {
+
+using store::Column;
+using store::Query;
+
+// metadata as "key=value, key=value" in stored order; the stored text when it is not a JSON object.
+std::string metadata_label(const std::string& column)
+{
+    return "CASE WHEN json_valid(" + column + ") AND json_type(" + column + ") = 'object' THEN coalesce((SELECT "
+           "group_concat(key || '=' || CAST(value AS TEXT), ', ') FROM json_each(" + column + ")), '') ELSE " +
+           column + " END";
+}
+
+// A benchmark row for the page: the shared columns, the metadata label, and its row counts.
+class BenchmarkReader {
+public:
+    static std::string select_list()
+    {
+        return std::string(store::benchmark_select_list) + ", " + metadata_label("b.metadata") +
+               " AS metadata_label, (SELECT count(*) FROM device_measurements d WHERE d.benchmark_ref = b.id) "
+               "AS device_rows, (SELECT count(*) FROM model_measurements m WHERE m.benchmark_ref = b.id) "
+               "AS model_rows";
+    }
+
+    explicit BenchmarkReader(const Query& q)
+        : m_columns(q), m_label(q.column("metadata_label")), m_devices(q.column("device_rows")),
+          m_models(q.column("model_rows"))
+    {
+    }
+
+    BenchmarkInfo read(const Query& q) const
+    {
+        const store::BenchmarkRow row = m_columns.read(q);
+        return {row.benchmark_id, row.repository, row.branch, row.commit_id, row.commit_message, row.host,
+                row.module, q.text(m_label), row.created_at, row.status, row.status_reason,
+                static_cast<std::uint64_t>(q.integer(m_devices)), static_cast<std::uint64_t>(q.integer(m_models))};
+    }
+
+private:
+    store::BenchmarkColumns m_columns;
+    Column m_label, m_devices, m_models;
+};
+
+class StoreSource final : public ReportSource {
+public:
+    StoreSource(const std::filesystem::path& path, const Selection& selection)
+        : m_sel(store::compile_selection(selection)), m_db(store::open_store(path, store::OpenMode::read_only))
+    {
+        guarded([&] {
+            m_snapshot.emplace(m_db, store::TransactionKind::read);
+            store::require_known_ids(m_db, m_sel);  // also the first read, which fixes the snapshot
+        });
+    }
+
+    Overview overview() override
+    {
+        Overview o;
+        guarded([&] {
+            o.repositories = distinct("repository");
+            o.branches = distinct("branch");
+            o.hosts = distinct("host");
+            Query q(m_db,
+                    "SELECT count(DISTINCT b.commit_id) AS commits, min(b.created_at) AS first_created, "
+                    "max(b.created_at) AS last_created, count(*) AS benchmarks, "
+                    "total(b.status = 'completed') AS completed, total(b.status = 'failed') AS failed, "
+                    "total(b.status = 'running') AS running FROM benchmarks b WHERE " + m_sel.condition,
+                    m_sel.params);
+            const auto count = [&](const char* name) { return static_cast<std::uint64_t>(q.integer(q.column(name))); };
+            q.step();
+            o.commits = count("commits");
+            o.first_created = q.text(q.column("first_created"));
+            o.last_created = q.text(q.column("last_created"));
+            o.benchmarks = count("benchmarks");
+            o.completed = count("completed");
+            o.failed = count("failed");
+            o.running = count("running");
+            o.device_rows = count_rows("device_measurements");
+            o.model_rows = count_rows("model_measurements");
+        });
+        return o;
+    }
+
+    void for_each_benchmark(const std::function<void(const BenchmarkInfo&)>& visit) override
+    {
+        guarded([&] {
+            Query q(m_db, "SELECT " + BenchmarkReader::select_list() + " FROM benchmarks b WHERE " + m_sel.condition +
+                              " ORDER BY b.id",
+                    m_sel.params);
+            const BenchmarkReader reader(q);
+            while (q.step()) visit(reader.read(q));
+        });
+    }
+
+    void for_each_trend_point(const std::function<void(const TrendPoint&)>& visit) override
+    {
+        guarded([&] {
+            // SQLite sorts in bounded memory (spilling to temporary files), so this streams too.
+            Query q(m_db,
+                    "SELECT j.key AS metric, coalesce(b.module, '') AS module, " + metadata_label("b.metadata") +
+                        " AS metadata_label, b.commit_id AS commit_id, m.time AS time, j.value AS value "
+                        "FROM benchmarks b JOIN model_measurements m ON m.benchmark_ref = b.id "
+                        "JOIN json_each(m.measurements) j WHERE (" + m_sel.condition +
+                        ") AND j.type IN ('integer', 'real') ORDER BY metric, module, metadata_label, m.time, m.id",
+                    m_sel.params);
+            const Column metric = q.column("metric"), module = q.column("module"), label = q.column("metadata_label"),
+                         commit = q.column("commit_id"), time = q.column("time"), value = q.column("value");
+            while (q.step())
+                visit({q.text(metric), q.text(module), q.text(label), q.text(commit), q.text(time), q.real(value)});
+        });
+    }
+
+    void for_each_device_series(DeviceVisitor& visitor, std::uint32_t max_series) override
+    {
+        guarded([&] {
+            // The newest max_series benchmarks with device rows, walked oldest first like the table.
+            std::vector<std::string> params = m_sel.params;
+            params.push_back(std::to_string(max_series));
+            Query newest(m_db,
+                         "SELECT b.id AS benchmark_ref FROM benchmarks b WHERE (" + m_sel.condition +
+                             ") AND EXISTS (SELECT 1 FROM device_measurements d WHERE d.benchmark_ref = b.id) "
+                             "ORDER BY b.id DESC LIMIT ?",
+                         params);
+            std::vector<std::string> refs;
+            for (const Column ref = newest.column("benchmark_ref"); newest.step();)
+                refs.push_back(std::to_string(newest.integer(ref)));
+            for (auto it = refs.rbegin(); it != refs.rend(); ++it) {
+                Query one(m_db, "SELECT " + BenchmarkReader::select_list() + " FROM benchmarks b WHERE b.id = ?", {*it});
+                const BenchmarkReader reader(one);
+                one.step();
+                visitor.begin(reader.read(one));
+                Query rows(m_db,
+                           "SELECT cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time FROM device_measurements "
+                           "WHERE benchmark_ref = ? ORDER BY id",
+                           {*it});
+                const Column cpu = rows.column("cpu_util"), mem = rows.column("mem_megabytes"),
+                             gpu = rows.column("gpu_util"), gpu_mem = rows.column("gpu_mem_megabytes"),
+                             time = rows.column("time");
+                while (rows.step())
+                    visitor.sample({rows.optional_real(cpu), rows.optional_real(mem), rows.optional_real(gpu),
+                                    rows.optional_real(gpu_mem), rows.text(time)});
+                visitor.end();
+            }
+        });
+    }
+
+private:
+    template <typename Fn>
+    void guarded(Fn&& fn)
+    {
+        try {
+            fn();
+        } catch (const SQLite::Exception& e) {
+            throw StoreError(m_db.getFilename() + ": cannot read store: " + e.what());
+        }
+    }
+
+    std::vector<std::string> distinct(const std::string& column)
+    {
+        std::vector<std::string> out;
+        Query q(m_db, "SELECT DISTINCT b." + column + " AS value FROM benchmarks b WHERE " + m_sel.condition +
+                          " ORDER BY 1",
+                m_sel.params);
+        for (const Column value = q.column("value"); q.step();) out.emplace_back(q.text(value));
+        return out;
+    }
+
+    std::uint64_t count_rows(const std::string& table)
+    {
+        return static_cast<std::uint64_t>(store::query_integer(
+            m_db, "SELECT count(*) FROM " + table + " WHERE benchmark_ref IN (SELECT b.id FROM benchmarks b WHERE " +
+                      m_sel.condition + ")",
+            m_sel.params));
+    }
+
+    store::SelectionSql m_sel;
+    SQLite::Database m_db;
+    std::optional<store::Transaction> m_snapshot;  // read; rolled back (nothing to keep) at the end
+};
+
+} // namespace
+
+std::unique_ptr<ReportSource> open_store_source(const std::filesystem::path& db_path, const Selection& selection)
+{
+    return std::make_unique<StoreSource>(db_path, selection);
+}
+
+} // namespace benchstore::report

@@ -1,0 +1,76 @@
+// The trend charts: per model metric, its values across commits, one line per benchmark identity
+// (module + metadata). The source delivers the points grouped by metric and identity, in time order,
+// so each chart is written as its points arrive.
+#include "benchstore/json_text.hpp"
+#include "report/html_text.hpp"
+#include "report/page_sections.hpp"
+
+namespace benchstore::report {
+namespace {
+
+std::string identity_label(const TrendPoint& p)
+{
+    if (p.module.empty() && p.metadata.empty()) return "(no module, no metadata)";
+    if (p.metadata.empty()) return std::string(p.module);
+    if (p.module.empty()) return std::string(p.metadata);
+    return std::string(p.module) + " · " + std::string(p.metadata);
+}
+
+} // namespace
+
+std::uint64_t write_trend_charts(PageFile& out, ReportSource& source)
+{
+    out.write("<section id=\"trends\">\n<h2>Model measurements across commits</h2>\n"
+              "<p class=\"note\">One chart per measurement; one line per benchmark (module and metadata), "
+              "commits in the order they were first measured, labelled with their short id.</p>\n");
+    std::uint64_t charts = 0;
+    bool line_open = false;
+    std::string metric, module, metadata, buf;
+    const auto close_chart = [&] {
+        if (charts == 0) return;
+        buf += "]}]}";
+        close_chart_figure(buf);
+    };
+    source.for_each_trend_point([&](const TrendPoint& p) {
+        buf.clear();
+        if (charts == 0 || p.metric != metric) {
+            if (charts == 0) buf += "<div class=\"charts\">\n";
+            close_chart();
+            ++charts;
+            metric = p.metric;
+            std::string caption;
+            append_html(caption, p.metric);
+            open_chart_figure(buf, "trend", caption);
+            buf += "{\"metric\":";
+            append_script_json(buf, p.metric);
+            buf += ",\"lines\":[";
+            line_open = false;
+        }
+        if (!line_open || p.module != module || p.metadata != metadata) {
+            if (line_open) buf += "]},";
+            line_open = true;
+            module = p.module;
+            metadata = p.metadata;
+            buf += "{\"label\":";
+            append_script_json(buf, identity_label(p));
+            buf += ",\"points\":[";
+        } else {
+            buf += ',';
+        }
+        buf += '[';
+        append_script_json(buf, p.commit_id);
+        buf += ',';
+        append_script_json(buf, p.time);
+        buf += ',' + format_double(p.value) + ']';
+        out.write(buf);
+    });
+    buf.clear();
+    close_chart();
+    if (charts == 0) buf += "<p class=\"note\">No model measurements in the selection.</p>\n";
+    else buf += "</div>\n";
+    buf += "</section>\n";
+    out.write(buf);
+    return charts;
+}
+
+} // namespace benchstore::report
