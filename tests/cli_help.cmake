@@ -1,4 +1,6 @@
-# cli_help_test reads the --help and usage texts of the real executables.
-if(TARGET cli_help_test)
-  add_dependencies(cli_help_test benchstore-run benchstore-export benchstore-sync)
-endif()
+# cli_help_test and cli_test read the --help, --version and usage texts of the real executables.
+foreach(test IN ITEMS cli_help_test cli_test)
+  if(TARGET ${test})
+    add_dependencies(${test} benchstore-run benchstore-export benchstore-sync benchstore-compare benchstore-report)
+  endif()
+endforeach()

@@ -24,6 +24,8 @@ const std::vector<Executable> executables{
     {"benchstore-run", std::string(BENCHSTORE_BINARY_DIR) + "/apps/benchstore-run"},
     {"benchstore-export", std::string(BENCHSTORE_BINARY_DIR) + "/tools/benchstore-export"},
     {"benchstore-sync", std::string(BENCHSTORE_BINARY_DIR) + "/tools/benchstore-sync"},
+    {"benchstore-compare", std::string(BENCHSTORE_BINARY_DIR) + "/tools/benchstore-compare"},
+    {"benchstore-report", std::string(BENCHSTORE_BINARY_DIR) + "/tools/benchstore-report"},
 };
 
 // Runs each executable with args in a fresh folder and hands check its name, the result and the folder.

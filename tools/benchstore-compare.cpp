@@ -12,15 +12,22 @@
 #include <cxxopts.hpp>
 
 #include "benchstore/compare.hpp"
-#include "benchstore/error.hpp"
+#include "cli/cli.hpp"
+#include "cli/selection_options.hpp"
 
 namespace {
 
-constexpr const char* program = "benchstore-compare";
+using benchstore::cli::UsageError;
 
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
+const benchstore::cli::Program program{
+    "benchstore-compare",
+    "benchstore-compare [--db FILE] [--last N] [--alpha A] [--threshold PCT]... [--higher-is-better REGEX] [--no-fdr] "
+    "[--mode MODE] [--allow-host-mismatch] [--format F] [--color WHEN] [--repository NAME] [--since TIME] "
+    "[--until TIME] [--status STATUS] BASE HEAD; see benchstore-compare --help",
+    {}, {}, {}};
+
+// The selection options compare takes; they narrow both sides alike (CompareOptions::filter).
+const std::vector<std::string> filter_options{"repository", "since", "until", "status"};
 
 double parse_number(const std::string& text, const std::string& what)
 {
@@ -81,10 +88,10 @@ void require_side(const std::string& spec)
 
 int run(int argc, char** argv)
 {
-    cxxopts::Options cli(program, "Compare the benchmarks of BASE and HEAD in a benchstore store: medians, change, "
-                                  "Mann-Whitney U p-values and a verdict per metric. Sides: commit:SHA (a unique "
-                                  "prefix, or commit:HEAD for the newest), run:ID, branch:NAME (its last N runs).\n"
-                                  "Exit status: 0 no regression, 4 at least one regression, 1 error, 2 bad usage.");
+    cxxopts::Options cli(program.name, "Compare the benchmarks of BASE and HEAD in a benchstore store: medians, change, "
+                                       "Mann-Whitney U p-values and a verdict per metric. Sides: commit:SHA (a unique "
+                                       "prefix, or commit:HEAD for the newest), run:ID, branch:NAME (its last N runs).\n"
+                                       "Exit status: 0 no regression, 4 at least one regression, 1 error, 2 bad usage.");
     cli.positional_help("BASE HEAD");
     cli.add_options()
         ("db", "store file to read", cxxopts::value<std::string>()->default_value("benchmarks.db"), "FILE")
@@ -99,22 +106,15 @@ int run(int argc, char** argv)
         ("allow-host-mismatch", "compare even when the sides ran on different hosts (with a warning)")
         ("format", "table, markdown, csv or json", cxxopts::value<std::string>()->default_value("table"), "F")
         ("color", "auto (when stdout is a terminal), always or never",
-         cxxopts::value<std::string>()->default_value("auto"), "WHEN")
-        ("repository", "only this repository", cxxopts::value<std::string>(), "NAME")
-        ("since", "only benchmarks created at or after (UTC)", cxxopts::value<std::string>(), "TIME")
-        ("until", "only benchmarks created at or before (UTC; a date alone includes that day)",
-         cxxopts::value<std::string>(), "TIME")
-        ("status", "only benchmarks with this status: running, completed or failed", cxxopts::value<std::string>(),
-         "STATUS")
-        ("sides", "BASE HEAD", cxxopts::value<std::vector<std::string>>())
-        ("h,help", "show this help");
+         cxxopts::value<std::string>()->default_value("auto"), "WHEN");
+    benchstore::cli::add_selection_options(cli, filter_options);
+    cli.add_options()
+        ("sides", "BASE HEAD", cxxopts::value<std::vector<std::string>>());
     cli.parse_positional({"sides"});
 
-    const auto args = cli.parse(argc, argv);
-    if (args.count("help")) {
-        std::cout << cli.help();
-        return 0;
-    }
+    const auto parsed = benchstore::cli::parse(program, cli, argc, argv);
+    if (!parsed) return benchstore::cli::exit_success;
+    const auto& args = *parsed;
     const auto sides = args.count("sides") ? args["sides"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (sides.size() != 2)
         throw UsageError("expected 2 arguments BASE HEAD, got " + std::to_string(sides.size()));
@@ -135,10 +135,7 @@ int run(int argc, char** argv)
     if (args.count("no-fdr")) o.fdr = benchstore::FdrControl::none;
     o.mode = parse_mode(args["mode"].as<std::string>());
     if (args.count("allow-host-mismatch")) o.hosts = benchstore::HostPolicy::warn;
-    if (args.count("repository")) o.filter.repository = args["repository"].as<std::string>();
-    if (args.count("since")) o.filter.since = args["since"].as<std::string>();
-    if (args.count("until")) o.filter.until = args["until"].as<std::string>();
-    if (args.count("status")) o.filter.status = args["status"].as<std::string>();
+    o.filter = benchstore::cli::read_selection(args);
     const auto format = parse_format(args["format"].as<std::string>());
     const auto colour = pick_colour(args["color"].as<std::string>());
 
@@ -151,18 +148,6 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    try {
-        return run(argc, argv);
-    } catch (const UsageError& e) {
-        std::cerr << program << ": error: " << e.what() << "\nusage: " << program
-                  << " [--db FILE] [options] BASE HEAD; see " << program << " --help\n";
-        return 2;
-    } catch (const cxxopts::exceptions::exception& e) {
-        std::cerr << program << ": error: " << e.what() << "\nusage: " << program
-                  << " [--db FILE] [options] BASE HEAD; see " << program << " --help\n";
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << program << ": error: " << e.what() << "\n";
-        return 1;
-    }
+    // run's own return is the exit status: compare_exit_status gives 4 for a regression.
+    return benchstore::cli::run_main(program, [&] { return run(argc, argv); });
 }

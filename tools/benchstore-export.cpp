@@ -10,6 +10,7 @@
 #include "benchstore/export.hpp"
 #include "benchstore/store.hpp"
 #include "cli/cli.hpp"
+#include "cli/selection_options.hpp"
 
 namespace {
 
@@ -30,18 +31,9 @@ int run(int argc, char** argv)
     cli.add_options()
         ("db", "store file to read", cxxopts::value<std::string>()->default_value("benchmarks.db"), "FILE")
         ("out", "folder for the CSV files (created if missing)",
-         cxxopts::value<std::string>()->default_value("benchmark_results"), "DIR")
-        ("benchmark", "only this benchmark id (repeatable)", cxxopts::value<std::vector<std::string>>(), "ID")
-        ("run-id", "only benchmarks of this benchstore-run invocation", cxxopts::value<std::string>(), "ID")
-        ("repository", "only this repository", cxxopts::value<std::string>(), "NAME")
-        ("branch", "only this branch", cxxopts::value<std::string>(), "NAME")
-        ("commit", "only this commit id", cxxopts::value<std::string>(), "SHA")
-        ("since", "only benchmarks created at or after (UTC, YYYY-MM-DD[THH:MM[:SS[.ffffff]]])",
-         cxxopts::value<std::string>(), "TIME")
-        ("until", "only benchmarks created at or before (UTC; a date alone includes that day)",
-         cxxopts::value<std::string>(), "TIME")
-        ("status", "only benchmarks with this status: running, completed or failed", cxxopts::value<std::string>(),
-         "STATUS")
+         cxxopts::value<std::string>()->default_value("benchmark_results"), "DIR");
+    benchstore::cli::add_selection_options(cli);
+    cli.add_options()
         ("copy-to", "instead of CSV files, write a consistent single-file copy of the store to FILE "
                     "(safe while a runner writes; the way to carry a store out; never replaces FILE)",
          cxxopts::value<std::string>(), "FILE");
@@ -50,8 +42,10 @@ int run(int argc, char** argv)
     const auto& args = *parsed;
 
     if (args.count("copy-to")) {
-        for (const char* other : {"out", "benchmark", "run-id", "repository", "branch", "commit", "since", "until", "status"})
-            if (args.count(other)) throw UsageError(std::string("--copy-to copies the whole store; it takes no --") + other);
+        std::vector<std::string> others{"out"};
+        for (const auto& name : benchstore::cli::selection_option_names()) others.push_back(name);
+        for (const auto& other : others)
+            if (args.count(other)) throw UsageError("--copy-to copies the whole store; it takes no --" + other);
         const std::filesystem::path to = args["copy-to"].as<std::string>();
         const auto copy = benchstore::copy_store(args["db"].as<std::string>(), to);
         std::cout << to.string() << " (" << copy.benchmarks << (copy.benchmarks == 1 ? " benchmark" : " benchmarks")
@@ -63,15 +57,7 @@ int run(int argc, char** argv)
     options.show_progress = benchstore::ExportProgress::on_terminal;  // shown only on a terminal
     options.db_path = args["db"].as<std::string>();
     options.output_dir = args["out"].as<std::string>();
-    auto& sel = options.selection;
-    if (args.count("benchmark")) sel.benchmark_ids = args["benchmark"].as<std::vector<std::string>>();
-    if (args.count("run-id")) sel.run_id = args["run-id"].as<std::string>();
-    if (args.count("repository")) sel.repository = args["repository"].as<std::string>();
-    if (args.count("branch")) sel.branch = args["branch"].as<std::string>();
-    if (args.count("commit")) sel.commit_id = args["commit"].as<std::string>();
-    if (args.count("since")) sel.since = args["since"].as<std::string>();
-    if (args.count("until")) sel.until = args["until"].as<std::string>();
-    if (args.count("status")) sel.status = args["status"].as<std::string>();
+    options.selection = benchstore::cli::read_selection(args);
 
     const auto result = benchstore::export_csv(options);
     if (result.benchmark_rows == 0)

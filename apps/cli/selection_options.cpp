@@ -1,0 +1,56 @@
+#include "cli/selection_options.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace benchstore::cli {
+
+const std::vector<std::string>& selection_option_names()
+{
+    static const std::vector<std::string> names{"benchmark", "run-id", "repository", "branch",
+                                                "commit",    "since",  "until",      "status"};
+    return names;
+}
+
+void add_selection_options(cxxopts::Options& cli, const std::vector<std::string>& names)
+{
+    for (const auto& name : names)
+        if (std::find(selection_option_names().begin(), selection_option_names().end(), name) ==
+            selection_option_names().end())
+            throw std::invalid_argument("'" + name + "' is not a selection option");
+    const auto wanted = [&](const char* name) { return std::find(names.begin(), names.end(), name) != names.end(); };
+    auto add = cli.add_options();
+    if (wanted("benchmark"))
+        add("benchmark", "only this benchmark id (repeatable)", cxxopts::value<std::vector<std::string>>(), "ID");
+    if (wanted("run-id"))
+        add("run-id", "only benchmarks of this benchstore-run invocation", cxxopts::value<std::string>(), "ID");
+    if (wanted("repository")) add("repository", "only this repository", cxxopts::value<std::string>(), "NAME");
+    if (wanted("branch")) add("branch", "only this branch", cxxopts::value<std::string>(), "NAME");
+    if (wanted("commit")) add("commit", "only this commit id", cxxopts::value<std::string>(), "SHA");
+    if (wanted("since"))
+        add("since", "only benchmarks created at or after (UTC, YYYY-MM-DD[THH:MM[:SS[.ffffff]]])",
+            cxxopts::value<std::string>(), "TIME");
+    if (wanted("until"))
+        add("until", "only benchmarks created at or before (UTC; a date alone includes that day)",
+            cxxopts::value<std::string>(), "TIME");
+    if (wanted("status"))
+        add("status", "only benchmarks with this status: running, completed or failed", cxxopts::value<std::string>(),
+            "STATUS");
+}
+
+benchstore::Selection read_selection(const cxxopts::ParseResult& args)
+{
+    const auto text = [&](const char* name) { return args.count(name) ? args[name].as<std::string>() : std::string(); };
+    benchstore::Selection sel;
+    if (args.count("benchmark")) sel.benchmark_ids = args["benchmark"].as<std::vector<std::string>>();
+    sel.run_id = text("run-id");
+    sel.repository = text("repository");
+    sel.branch = text("branch");
+    sel.commit_id = text("commit");
+    sel.since = text("since");
+    sel.until = text("until");
+    sel.status = text("status");
+    return sel;
+}
+
+} // namespace benchstore::cli
