@@ -104,8 +104,17 @@ void write_compare_section(PageFile& out, const CompareResult& result)
     for (const MetricComparison* r : rows) {
         s += "<tr class=\"";
         s += r->verdict == Verdict::regression ? "regression" : r->verdict == Verdict::improvement ? "improvement" : "";
-        s += "\"><td>";
-        append_html(s, r->identity);
+        // The module on top, its metadata below, wrapped: a long identity must not push the verdict
+        // column off the page.
+        s += "\"><td class=\"identity\">";
+        if (r->module.empty()) {
+            append_html(s, r->identity);
+        } else {
+            append_html(s, r->module);
+            s += "<span class=\"sub\">";
+            append_html(s, r->metadata);
+            s += "</span>";
+        }
         s += "</td><td>";
         append_html(s, r->metric);
         s += r->higher_is_better ? "<span class=\"sub\">higher is better</span>" : "";
