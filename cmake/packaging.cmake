@@ -24,4 +24,10 @@ set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 # dpkg-shlibdeps must find the package's own library when it resolves the programs' dependencies.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "${PROJECT_BINARY_DIR}/lib")
 set(CPACK_STRIP_FILES ON)
+# The Python package (python/) is built for one interpreter's ABI. Recommended, not required: the
+# programs, the library and the C++ modules need no Python; *.py modules and `import benchstore` do.
+if(BENCHSTORE_BUILD_PYTHON)
+  set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
+      "python3 (>= ${Python3_VERSION_MAJOR}.${Python3_VERSION_MINOR}), python3 (<< ${Python3_VERSION_MAJOR}.${Python3_VERSION_MINOR}.99), python3-numpy")
+endif()
 include(CPack)

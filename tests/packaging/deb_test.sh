@@ -32,6 +32,7 @@ done
 
 contents=$(dpkg-deb --contents "$deb")
 for path in ./usr/bin/benchstore-run ./usr/bin/benchstore-export ./usr/bin/benchstore-sync \
+            ./usr/bin/benchstore-compare ./usr/bin/benchstore-report \
             "./usr/lib/libbenchstore.so.$version" "./usr/lib/$soname -> libbenchstore.so.$version" \
             "./usr/lib/libbenchstore.so -> $soname" \
             ./usr/include/benchstore/metrics_recorder.hpp ./usr/include/benchstore/version.hpp \
@@ -42,10 +43,19 @@ for path in ./usr/bin/benchstore-run ./usr/bin/benchstore-export ./usr/bin/bench
     expect_contains "$contents" "$path" "package contents"
 done
 
+# Built with the Python package: it, and the bundled Python module beside the C++ ones, are in the
+# package, and the interpreter it was built for is recommended.
+if grep -q '^BENCHSTORE_BUILD_PYTHON:BOOL=ON' "$build/CMakeCache.txt"; then
+    expect_contains "$contents" "/dist-packages/benchstore/__init__.py" "package contents"
+    expect_contains "$contents" "/dist-packages/benchstore/_core.cpython-" "package contents"
+    expect_contains "$contents" "./usr/lib/benchstore/benches/numpy_benchmark.py" "package contents"
+    expect_contains "$(dpkg-deb --field "$deb" Recommends)" "python3 (>= 3." "Recommends"
+fi
+
 root=$scratch/root
 dpkg-deb -x "$deb" "$root"
 bin=$root/usr/bin
-for program in benchstore-run benchstore-export benchstore-sync; do
+for program in benchstore-run benchstore-export benchstore-sync benchstore-compare benchstore-report; do
     [ "$(run_ok "$program --version" "$bin/$program" --version)" = "$program $version" ] ||
         fail "$program --version: $("$bin/$program" --version)"
     loaded=$(ldd "$bin/$program" | awk '/libbenchstore/ {print $3}')
