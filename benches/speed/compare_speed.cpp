@@ -6,124 +6,53 @@
 // alternates --repeat runs of
 //   benchstore-compare --db STORE commit:BASE commit:HEAD --format csv
 //   benchstore-export --db STORE --commit BASE, then --commit HEAD   (the same two selections)
-// each as a child under GNU time (wall time here, peak RSS from time's %M). The target:
-// compare takes at most the time of the two exports, and its memory stays flat as the store grows
-// (the same figures at --small-rows show it). All files are deleted at the end.
+// each as a child through speed_process.hpp's run_child (wall time here, peak RSS from GNU time's
+// %M). The target: compare takes at most the time of the two exports, and its memory stays
+// flat as the store grows (the same figures at --small-rows show it). All files are deleted at the end.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include <cxxopts.hpp>
 
-#include <sys/wait.h>
-
-#include "benchstore/metrics_recorder.hpp"
+#include "speed_process.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using namespace benchstore::speed;
 
 const fs::path tools = fs::path(BENCHSTORE_BINARY_DIR) / "tools";
-
-struct Timed {
-    double seconds = 0;
-    double peak_mib = 0;
-};
-
-std::string quote(const std::string& s)
-{
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-// Runs the command line under GNU time; throws when it fails.
-Timed timed(const std::string& command, const fs::path& work)
-{
-    const fs::path rss = work / "rss.txt";
-    const std::string line = "/usr/bin/time -f %M -o " + quote(rss.string()) + " " + command + " > /dev/null";
-    const auto start = Clock::now();
-    const int rc = std::system(line.c_str());
-    Timed t;
-    t.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    // benchstore-compare exits 4 when it finds a regression; anything else is a failure.
-    if (!WIFEXITED(rc) || (WEXITSTATUS(rc) != 0 && WEXITSTATUS(rc) != 4)) throw std::runtime_error("failed: " + command);
-    std::ifstream in(rss);
-    double kib = 0;
-    in >> kib;
-    t.peak_mib = kib / 1024.0;
-    return t;
-}
-
-double median(std::vector<double> xs)
-{
-    std::sort(xs.begin(), xs.end());
-    const std::size_t n = xs.size();
-    return n % 2 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
-}
-
-// Two commits, `benchmarks` benchmarks each with the same identities, `rows` device rows in all.
-void build_store(const fs::path& db, int benchmarks, long rows)
-{
-    std::uint64_t state = 11;
-    auto uniform = [&](double lo, double hi) {
-        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
-        return lo + (hi - lo) * static_cast<double>(state >> 11) / 9007199254740992.0;
-    };
-    const long per_benchmark = rows / (2L * benchmarks);
-    auto time = benchstore::Timestamp(std::chrono::seconds(1'753'819'687));
-    std::vector<benchstore::DeviceSample> samples;
-    for (const char* commit : {"base0000", "head1111"}) {
-        auto rec = benchstore::create_global_metrics_recorder("huggingface/transformers", "main", commit, "speed", db);
-        for (int b = 0; b < benchmarks; ++b) {
-            const auto id = rec.initialise_benchmark({{"model_name", "model-" + std::to_string(b)}});
-            for (long done = 0; done < per_benchmark; done += 100'000) {
-                samples.clear();
-                for (long i = done; i < std::min(per_benchmark, done + 100'000); ++i) {
-                    time += std::chrono::milliseconds(100);
-                    samples.push_back({uniform(0, 400), uniform(1000, 9000), uniform(0, 100), uniform(0, 80000), time});
-                }
-                rec.collect_device_measurements(id, samples);
-            }
-            for (int m = 0; m < 10; ++m)
-                rec.collect_model_measurements(id, {{"model_load_time", uniform(1, 5)},
-                                                    {"time_to_first_token_secs", uniform(0, 0.1)},
-                                                    {"tokens_per_second", uniform(100, 200)}});
-            rec.set_status(id, benchstore::BenchmarkStatus::completed);
-        }
-    }
-}
 
 void measure(const fs::path& work, long rows, int benchmarks, int repeat)
 {
     const fs::path db = work / ("store-" + std::to_string(rows) + ".db");
     const auto build_start = Clock::now();
-    build_store(db, benchmarks, rows);
+    // Two commits with the same identities; 10 model rows a benchmark, enough for compare's tests.
+    build_store(db, benchmarks, rows, "compare", {"base0000", "head1111"}, 10);
     const double build_s = std::chrono::duration<double>(Clock::now() - build_start).count();
     std::vector<double> compare_s, export_s;
     double compare_peak = 0, export_peak = 0;
-    const std::string store = quote(db.string());
+    const fs::path out = work / "export-out";
     for (int r = 0; r < repeat; ++r) {
-        const Timed c = timed(quote((tools / "benchstore-compare").string()) + " --db " + store +
-                                  " commit:base0000 commit:head1111 --format csv",
-                              work);
+        // benchstore-compare exits 4 when it finds a regression; that is not a failure here.
+        const Run c = run_child({(tools / "benchstore-compare").string(), "--db", db.string(), "commit:base0000",
+                                 "commit:head1111", "--format", "csv"},
+                                work / "compare.csv", {0, 4});
+        fs::remove(work / "compare.csv");
         compare_s.push_back(c.seconds);
         compare_peak = std::max(compare_peak, c.peak_mib);
         double both = 0;
         for (const char* commit : {"base0000", "head1111"}) {
-            const fs::path out = work / "export-out";
-            const Timed e = timed(quote((tools / "benchstore-export").string()) + " --db " + store + " --out " +
-                                      quote(out.string()) + " --commit " + commit,
-                                  work);
+            const Run e = run_child({(tools / "benchstore-export").string(), "--db", db.string(), "--out",
+                                     out.string(), "--commit", commit},
+                                    work / "export.log");
             fs::remove_all(out);
+            fs::remove(work / "export.log");
             both += e.seconds;
             export_peak = std::max(export_peak, e.peak_mib);
         }
@@ -139,7 +68,7 @@ void measure(const fs::path& work, long rows, int benchmarks, int repeat)
     for (double s : export_s) std::printf(" %.3f", s);
     std::printf("\n  ratio compare / export: %.3f (target <= 1)\n", median(compare_s) / median(export_s));
     std::fflush(stdout);
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
+    remove_store(db);
 }
 
 int run(int argc, char** argv)

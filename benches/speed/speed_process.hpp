@@ -34,10 +34,12 @@ struct Run {
 
 inline const fs::path gnu_time = "/usr/bin/time";
 
-// Runs argv as a child with stdout to stdout_path; throws if it fails. The peak RSS comes from GNU
-// time where it is installed: a child spawned straight from this process would count this
+// Runs argv as a child with stdout to stdout_path; throws if it exits with a status not in ok_status
+// (only 0 unless told; benchstore-compare exits 4 when it finds a regression). The peak RSS comes
+// from GNU time where it is installed: a child spawned straight from this process would count this
 // process's own resident memory (Linux keeps the high-water mark of the memory it replaces at exec).
-inline Run run_child(std::vector<std::string> argv, const fs::path& stdout_path)
+inline Run run_child(std::vector<std::string> argv, const fs::path& stdout_path,
+                     const std::vector<int>& ok_status = {0})
 {
     const fs::path rss_file = stdout_path.string() + ".rss";
     const bool use_time = fs::exists(gnu_time);
@@ -57,7 +59,9 @@ inline Run run_child(std::vector<std::string> argv, const fs::path& stdout_path)
     rusage usage{};
     if (wait4(pid, &status, 0, &usage) < 0) throw std::runtime_error("wait4 failed for " + argv[0]);
     const auto stop = Clock::now();
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw std::runtime_error(argv.back() + " failed");
+    if (!WIFEXITED(status) ||
+        std::find(ok_status.begin(), ok_status.end(), WEXITSTATUS(status)) == ok_status.end())
+        throw std::runtime_error(argv.back() + " failed");
     double peak_kib = static_cast<double>(usage.ru_maxrss);
     if (use_time) {
         std::ifstream in(rss_file);
@@ -78,34 +82,41 @@ inline double uniform(std::uint64_t& state, double lo, double hi)
     return lo + (hi - lo) * static_cast<double>(next_random(state)) / 9007199254740992.0;
 }
 
-inline void build_store(const fs::path& db, int benchmarks, long rows, const std::string& purpose)
+// A store with `benchmarks` benchmarks on each of `commits` (the same identities on every commit) and
+// `rows` device rows spread over all of them, plus `model_rows` model rows per benchmark.
+inline void build_store(const fs::path& db, int benchmarks, long rows, const std::string& purpose,
+                        const std::vector<std::string>& commits = {"abc123def456"}, int model_rows = 4)
 {
-    auto recorder = benchstore::create_global_metrics_recorder("huggingface/transformers", "main", "abc123def456",
-                                                               "Benchmark store for the " + purpose + " benchmark", db);
     std::uint64_t state = 7;
-    const long per_benchmark = rows / benchmarks;
+    const long all_benchmarks = benchmarks * static_cast<long>(commits.size());
+    const long per_benchmark = rows / all_benchmarks;
     constexpr long chunk = 100'000;
     std::vector<benchstore::DeviceSample> samples;
     auto time = benchstore::Timestamp(std::chrono::seconds(1'753'819'687));
-    for (int b = 0; b < benchmarks; ++b) {
-        const auto id = recorder.initialise_benchmark(
-            {{"model_name", "model-" + std::to_string(b)}, {"gpu_name", "NVIDIA H100"}, {"batch_size", "1"}});
-        const long count = per_benchmark + (b < rows % benchmarks ? 1 : 0);
-        for (long done = 0; done < count; done += chunk) {
-            samples.clear();
-            for (long i = done; i < std::min(count, done + chunk); ++i) {
-                time += std::chrono::milliseconds(100);
-                samples.push_back({uniform(state, 0, 400), uniform(state, 1000, 9000), uniform(state, 0, 100),
-                                   uniform(state, 0, 80000), time});
+    long k = 0;  // the benchmark's index over all commits
+    for (const auto& commit : commits) {
+        auto recorder = benchstore::create_global_metrics_recorder("huggingface/transformers", "main", commit,
+                                                                   "Benchmark store for the " + purpose + " benchmark", db);
+        for (int b = 0; b < benchmarks; ++b, ++k) {
+            const auto id = recorder.initialise_benchmark(
+                {{"model_name", "model-" + std::to_string(b)}, {"gpu_name", "NVIDIA H100"}, {"batch_size", "1"}});
+            const long count = per_benchmark + (k < rows % all_benchmarks ? 1 : 0);
+            for (long done = 0; done < count; done += chunk) {
+                samples.clear();
+                for (long i = done; i < std::min(count, done + chunk); ++i) {
+                    time += std::chrono::milliseconds(100);
+                    samples.push_back({uniform(state, 0, 400), uniform(state, 1000, 9000), uniform(state, 0, 100),
+                                       uniform(state, 0, 80000), time});
+                }
+                recorder.collect_device_measurements(id, samples);
             }
-            recorder.collect_device_measurements(id, samples);
+            for (int m = 0; m < model_rows; ++m)
+                recorder.collect_model_measurements(id, {{"model_load_time", uniform(state, 1, 5)},
+                                                         {"first_eager_forward_pass_time_secs", uniform(state, 0, 1)},
+                                                         {"time_to_first_token_secs", uniform(state, 0, 0.1)},
+                                                         {"time_to_next_token_mean_secs", uniform(state, 0, 0.01)}});
+            recorder.set_status(id, benchstore::BenchmarkStatus::completed);
         }
-        for (int m = 0; m < 4; ++m)
-            recorder.collect_model_measurements(id, {{"model_load_time", uniform(state, 1, 5)},
-                                                     {"first_eager_forward_pass_time_secs", uniform(state, 0, 1)},
-                                                     {"time_to_first_token_secs", uniform(state, 0, 0.1)},
-                                                     {"time_to_next_token_mean_secs", uniform(state, 0, 0.01)}});
-        recorder.set_status(id, benchstore::BenchmarkStatus::completed);
     }
 }
 
