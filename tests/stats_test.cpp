@@ -160,4 +160,14 @@ BOOST_AUTO_TEST_CASE(mean_std_and_median)
     BOOST_TEST(std::isnan(stats::median(std::vector<double>{})));
 }
 
+// Near 1e15 the mean rounds to a multiple of 1/8: 1e15 + 7/3 becomes 1e15 + 2.375. A plain two-pass
+// std over the rounded mean is then off by about 6e-4 (relative); the corrected one, shared with
+// export's summary, is exact to the last bits. Exact: deviations -4/3, -1/3, 5/3, so var = 7/3.
+BOOST_AUTO_TEST_CASE(sample_std_is_exact_on_ill_conditioned_data)
+{
+    const std::vector<double> v{1e15 + 1, 1e15 + 2, 1e15 + 4};
+    const double exact = std::sqrt(7.0 / 3.0);
+    BOOST_TEST(std::abs(*stats::sample_std(v) - exact) / exact < 1e-14);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -15,16 +15,21 @@ double mean(std::span<const double> values)
     return static_cast<double>(s.value() / static_cast<long double>(values.size()));
 }
 
+double DeviationSums::sample_std(long long count) const
+{
+    const long double n = static_cast<long double>(count);
+    const long double d = deviations.value();
+    const long double corrected = std::max(squares.value() - d * d / n, 0.0L);
+    return static_cast<double>(std::sqrt(corrected / (n - 1)));
+}
+
 std::optional<double> sample_std(std::span<const double> values)
 {
     if (values.size() < 2) return std::nullopt;
-    const long double m = mean(values);
-    CompensatedSum s{};
-    for (double v : values) {
-        const long double d = static_cast<long double>(v) - m;
-        s.add(d * d);
-    }
-    return static_cast<double>(std::sqrt(s.value() / static_cast<long double>(values.size() - 1)));
+    const double m = mean(values);
+    DeviationSums sums{};
+    for (double v : values) sums.add(v, m);
+    return sums.sample_std(static_cast<long long>(values.size()));
 }
 
 double median(std::span<const double> values)

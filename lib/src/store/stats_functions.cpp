@@ -2,8 +2,6 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
-#include <cmath>
 #include <string>
 
 #include "benchstore/error.hpp"
@@ -20,13 +18,9 @@ struct SumState {
     sqlite3_int64 count;
 };
 
-// The corrected two-pass algorithm (Chan, Golub & LeVeque): besides the squares of the deviations
-// from the mean, their plain sum, which would be 0 if the mean were exact. The mean arrives rounded
-// to a double; near 1e15 that is off by up to 1/16, which on a spread of a few units shifts the sum of
-// squares by n * (1/16)^2. Subtracting (sum of deviations)^2 / n takes exactly that error out.
+// The corrected two-pass algorithm's second pass (stats::DeviationSums).
 struct SquaresState {
-    stats::CompensatedSum squares;
-    stats::CompensatedSum deviations;
+    stats::DeviationSums sums;
     sqlite3_int64 count;
 };
 
@@ -51,10 +45,7 @@ void std_step(sqlite3_context* ctx, int, sqlite3_value** argv)
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return;
     auto* s = static_cast<SquaresState*>(sqlite3_aggregate_context(ctx, sizeof(SquaresState)));
     if (!s) return sqlite3_result_error_nomem(ctx);
-    const long double deviation =
-        static_cast<long double>(sqlite3_value_double(argv[0])) - static_cast<long double>(sqlite3_value_double(argv[1]));
-    s->squares.add(deviation * deviation);
-    s->deviations.add(deviation);
+    s->sums.add(sqlite3_value_double(argv[0]), sqlite3_value_double(argv[1]));
     ++s->count;
 }
 
@@ -62,10 +53,7 @@ void std_final(sqlite3_context* ctx)
 {
     auto* s = static_cast<SquaresState*>(sqlite3_aggregate_context(ctx, 0));
     if (!s || s->count < 2) return sqlite3_result_null(ctx);
-    const long double n = static_cast<long double>(s->count);
-    const long double deviations = s->deviations.value();
-    const long double squares = std::max(s->squares.value() - deviations * deviations / n, 0.0L);
-    sqlite3_result_double(ctx, static_cast<double>(std::sqrt(squares / (n - 1))));
+    sqlite3_result_double(ctx, s->sums.sample_std(s->count));
 }
 
 void create(SQLite::Database& db, const char* name, int args, void (*step)(sqlite3_context*, int, sqlite3_value**),
