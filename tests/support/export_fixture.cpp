@@ -11,6 +11,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "benchstore/timestamp.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace benchstore::test {
@@ -198,6 +199,23 @@ CommandResult run_command(const std::string& command, const std::filesystem::pat
     result.out = read_file(out);
     result.err = read_file(err);
     return result;
+}
+
+ExportOptions options_for(const TempDir& dir, const std::string& out)
+{
+    ExportOptions options;
+    options.db_path = dir / "b.db";
+    options.output_dir = dir / out;
+    options.file_time = parse_timestamp("2026-01-02T03:04:05");
+    return options;
+}
+
+int run_pandas_check(const std::filesystem::path& db, const ExportResult& r)
+{
+    std::string cmd = "/usr/bin/python3 " + shell_quote(std::string(BENCHSTORE_SOURCE_DIR) + "/tests/export_check.py") +
+                      " " + shell_quote(db.string());
+    for (const auto& p : r.paths()) cmd += " " + shell_quote(p.string());
+    return std::system(cmd.c_str());
 }
 
 } // namespace benchstore::test

@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "benchstore/export.hpp"
+#include "support/temp_dir.hpp"
+
 namespace benchstore::test {
 
 // Ids of the hand-made store's benchmarks, oldest first.
@@ -33,5 +36,12 @@ CommandResult run_command(const std::string& command, const std::filesystem::pat
 
 // Single-quotes text for /bin/sh.
 std::string shell_quote(const std::string& text);
+
+// Export options for the store dir/b.db into dir/out, with a fixed file time (2026-01-02 03:04:05).
+ExportOptions options_for(const TempDir& dir, const std::string& out = "out");
+
+// Runs tests/export_check.py: pandas reads the exported files back and checks them against the
+// store. Returns its exit status (0 = every check held).
+int run_pandas_check(const std::filesystem::path& db, const ExportResult& r);
 
 } // namespace benchstore::test
