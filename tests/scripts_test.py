@@ -57,7 +57,7 @@ def fake_apt(tmp_path):
         """)
     env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", LOCK_POLL="0.01", FAKE_MISSING="",
                FAKE_SIMULATION="", FAKE_LOCKED="0")
-    env.pop("BENCHSTORE_ALLOW_UPGRADES", None)
+    env.pop("BENCHSTORE_REFUSE_UPGRADES", None)
     return env, log
 
 
@@ -82,17 +82,36 @@ def test_install_deps_waits_for_the_lock_and_installs_only_what_is_missing(fake_
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the script uses sudo when not root")
-def test_install_deps_refuses_to_upgrade_installed_packages(fake_apt):
+def test_install_deps_says_which_packages_apt_upgrades_and_goes_on(fake_apt):
     env, log = fake_apt
-    env.update(FAKE_MISSING="postgresql-client",
+    env.update(FAKE_MISSING="sqlite3",
                FAKE_SIMULATION="Inst postgresql-15 [15.8-0+deb12u1] (15.10-0+deb12u1 Debian:12/stable)\\n"
-                               "Inst postgresql-client (15+248 Debian:12/stable)\\n")
+                               "Inst sqlite3 (3.40.1-2 Debian:12/stable)\\n")
+    r = install_deps(env)
+    assert r.returncode == 0, r.stderr
+    assert "also upgrades postgresql-15" in r.stdout
+    assert any(" -y " in f" {c} " for c in log.read_text().splitlines())
+    # Who wants no upgrade at all can still say so: then nothing is changed.
+    log.unlink()
+    env["BENCHSTORE_REFUSE_UPGRADES"] = "yes"
     r = install_deps(env)
     assert r.returncode == 1
     assert "would upgrade installed packages (postgresql-15)" in r.stderr
-    assert not any(" -y " in f" {c} " for c in log.read_text().splitlines())  # nothing was changed
-    env["BENCHSTORE_ALLOW_UPGRADES"] = "yes"
-    assert install_deps(env).returncode == 0
+    assert not any(" -y " in f" {c} " for c in log.read_text().splitlines())
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the script uses sudo when not root")
+def test_install_deps_takes_the_installed_postgresql_whatever_its_metapackages(fake_apt, tmp_path):
+    # A Debian 12 machine a point release behind: psql comes from postgresql-client-15, and the
+    # postgresql-client metapackage is not installed; asking for it would upgrade postgresql-common & co.
+    env, log = fake_apt
+    write_exe(tmp_path / "bin" / "psql", "#!/bin/sh\nexit 0\n")
+    env.update(FAKE_MISSING="postgresql-client postgresql sqlite3",
+               FAKE_SIMULATION="Inst sqlite3 (3.40.1-2 Debian:12/stable)\\n")
+    r = install_deps(env)
+    assert r.returncode == 0, r.stderr
+    installs = [c for c in log.read_text().splitlines() if " -y " in f" {c} "]
+    assert len(installs) == 1 and installs[0].endswith("--no-upgrade sqlite3"), installs
 
 
 def test_install_deps_does_nothing_when_all_is_present(fake_apt):
@@ -138,6 +157,20 @@ def test_pg_test_server_serves_the_database_it_names_and_stops_only_its_own(open
         stop = subprocess.run([script, "stop", str(server)], capture_output=True, text=True)
     assert stop.returncode == 0, stop.stderr
     assert not server.exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root runs the server as the postgres user")
+def test_pg_test_server_says_when_the_postgres_user_cannot_reach_the_folder():
+    closed = tempfile.mkdtemp(prefix="benchstore-closed-")  # mode 0700, as mktemp -d makes it
+    try:
+        r = subprocess.run([os.path.join(TOOLS, "pg-test-server.sh"), "start", os.path.join(closed, "pg")],
+                           capture_output=True, text=True)
+        assert r.returncode == 1
+        assert f"the postgres user cannot enter {closed} (mode 700" in r.stderr, r.stderr
+        assert f"chmod o+x {closed}" in r.stderr
+        assert r.stderr.count("\n") == 1
+    finally:
+        shutil.rmtree(closed, ignore_errors=True)
 
 
 def test_run_benchmarks_exports_the_run_it_made(tmp_path):

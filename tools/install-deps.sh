@@ -10,9 +10,13 @@
 #           tests render pages in headless chromium and read its PNG screenshots with zlib
 #   .deb:   dpkg-dev (dpkg-shlibdeps computes its Depends) and file, which cpack runs
 #           (tools/package.sh and the packaging tests)
-# Runs apt-get through sudo when not root. Installs only what is missing and upgrades nothing: when
-# installing the missing packages would upgrade installed ones (apt pulls a newer dependency), it says
-# which and stops, changing nothing, unless BENCHSTORE_ALLOW_UPGRADES=yes (CI's fresh machines set it).
+#   import: nlohmann-json3-dev (the one JSON library), libre2-dev (user-given patterns),
+#           libbenchmark-dev and python3-pytest-benchmark (real result files for the import tests)
+# Runs apt-get through sudo when not root. Installs only what is missing. PostgreSQL is asked for by what
+# the tools run, not by metapackage: a server (any version's bin/postgres under /usr/lib/postgresql) and
+# psql; whichever version is installed will do. When installing something missing makes apt upgrade an
+# installed package (a machine a point release behind), it says which and goes on;
+# BENCHSTORE_REFUSE_UPGRADES=yes makes it stop there instead, changing nothing.
 # Another apt holding the lock (unattended upgrades on a new machine) is waited for, up to
 # LOCK_WAIT seconds (default 900).
 set -euo pipefail
@@ -21,11 +25,15 @@ packages=(
   g++ cmake make pkg-config
   libsqlitecpp-dev libsqlite3-dev sqlite3
   libpq-dev libcxxopts-dev libhowardhinnant-date-dev libboost-test-dev
-  postgresql postgresql-client python3 python3-pandas python3-scipy time
+  python3 python3-pandas python3-scipy time
   dpkg-dev file
   python3-dev pybind11-dev python3-numpy python3-pytest
   libjs-chart.js chromium zlib1g-dev
+  nlohmann-json3-dev libre2-dev libbenchmark-dev python3-pytest-benchmark
 )
+# The PostgreSQL tests run a server binary and psql, of whichever version is installed.
+compgen -G '/usr/lib/postgresql/*/bin/postgres' > /dev/null || packages+=(postgresql)
+command -v psql > /dev/null || packages+=(postgresql-client)
 lock_wait=${LOCK_WAIT:-900}
 lock_poll=${LOCK_POLL:-5}
 
@@ -69,9 +77,12 @@ apt_get update -q > /dev/null
 # "Inst NAME [OLD VERSION] (NEW ...)": an installed package apt would upgrade on the way.
 upgrades=$(apt_get install -s -q --no-install-recommends --no-upgrade "${missing[@]}" |
            awk '/^Inst [^ ]+ \[/ { printf "%s%s", sep, $2; sep = " " }')
-if [ -n "$upgrades" ] && [ "${BENCHSTORE_ALLOW_UPGRADES:-no}" != yes ]; then
-  echo "install-deps: error: installing ${missing[*]} would upgrade installed packages ($upgrades); nothing" \
-       "was changed. Upgrade those yourself first, or run again with BENCHSTORE_ALLOW_UPGRADES=yes" >&2
-  exit 1
+if [ -n "$upgrades" ]; then
+  if [ "${BENCHSTORE_REFUSE_UPGRADES:-no}" = yes ]; then
+    echo "install-deps: error: installing ${missing[*]} would upgrade installed packages ($upgrades); nothing" \
+         "was changed (BENCHSTORE_REFUSE_UPGRADES=yes). Upgrade those yourself first, or run without it" >&2
+    exit 1
+  fi
+  echo "install-deps: installing ${missing[*]} also upgrades $upgrades (apt needs their newer versions)"
 fi
 apt_get install -y -q --no-install-recommends --no-upgrade "${missing[@]}"

@@ -22,13 +22,31 @@ start)
     fi
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)  # the server resolves paths from inside its data folder
+    # As root the server runs as postgres, which must be able to pass through every folder above DIR
+    # (a mktemp -d folder is 0700): say which one stops it, rather than let initdb fail into its log.
+    if [ "$(id -u)" = 0 ]; then
+        up=$(dirname "$dir")
+        while :; do
+            if ! runuser -u postgres -- test -x "$up"; then
+                echo "pg-test-server.sh: the postgres user cannot enter $up (mode $(stat -c %a "$up")," \
+                     "owner $(stat -c %U "$up")), so the server cannot use $dir; give a folder it can reach" \
+                     "or run: chmod o+x $up" >&2
+                rmdir "$dir" 2>/dev/null || true
+                exit 1
+            fi
+            [ "$up" = / ] && break
+            up=$(dirname "$up")
+        done
+    fi
     : > "$dir/.pg-test-server"
     [ "$(id -u)" = 0 ] && chown postgres: "$dir"
     pw=$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')
     (umask 077; echo "$pw" > "$dir/pw")
     [ "$(id -u)" = 0 ] && chown postgres: "$dir/pw"
     as_pg "$bin/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pw" -A scram-sha-256 --auth-local=trust \
-        -E UTF8 --locale=C -N > "$dir/initdb.log" 2>&1
+        -E UTF8 --locale=C -N > "$dir/initdb.log" 2>&1 ||
+        { echo "pg-test-server.sh: initdb failed: $(tail -n 1 "$dir/initdb.log") (whole log: $dir/initdb.log)" >&2
+          exit 1; }
     cat >> "$dir/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port
@@ -37,7 +55,8 @@ fsync = ${FSYNC:-on}
 shared_buffers = 256MB
 max_wal_size = 4GB
 CONF
-    as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start > /dev/null
+    as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start > /dev/null ||
+        { echo "pg-test-server.sh: the server did not start (its log: $dir/server.log)" >&2; exit 1; }
     # The database the conninfo names (benchstore-sync's default, as in Hugging Face's set-up).
     as_pg "$bin/createdb" -h "$dir" -p "$port" -U postgres metrics
     # The password goes in a passfile for libpq, not on the screen.
