@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE compare
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -333,6 +334,41 @@ BOOST_AUTO_TEST_CASE(direction_thresholds_and_fdr_decide_the_verdict)
     o = options(db, "commit:c1", "commit:c2");
     o.threshold_percent = 9.0;
     BOOST_TEST(compare(o).regressions == 0u);
+}
+
+// Samples near DBL_MAX: each side's median (the mean of two middle values) and the change must stay
+// finite, so the verdict comes from the data. Before, both medians overflowed to infinity, the change
+// became NaN, and a 6% slowdown of a lower-is-better metric was called an improvement.
+BOOST_AUTO_TEST_CASE(values_near_the_largest_double_keep_a_finite_median_and_the_right_verdict)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    std::vector<double> base, head;
+    for (int i = 0; i < 10; ++i) {
+        base.push_back(1.6e308 + i * 0.015e308 / 0.9);  // 1.6e308 to 1.75e308
+        head.push_back(1.76e308 + i * 0.003e308 / 0.9);  // 1.76e308 to 1.79e308
+    }
+    record(db, {"c1"}, {}, samples("latency", base));
+    record(db, {"c2"}, {}, samples("latency", head));
+    const auto r = compare(options(db, "commit:c1", "commit:c2"));
+    const auto& latency = row(r, "latency");
+    BOOST_TEST_REQUIRE(latency.base_median.has_value());
+    BOOST_TEST(std::isfinite(*latency.base_median));
+    BOOST_TEST(std::isfinite(*latency.head_median));
+    BOOST_TEST_REQUIRE(latency.change_percent.has_value());
+    BOOST_TEST(*latency.change_percent > 5.0);
+    BOOST_TEST(*latency.change_percent < 7.0);
+    BOOST_TEST(latency.verdict == Verdict::regression);
+    const auto tool = run_compare(dir, "--db " + test::shell_quote(db.string()) + " commit:c1 commit:c2 --format csv");
+    BOOST_TEST(tool.exit_code == 4, tool.out << tool.err);
+
+    // Medians of opposite signs: head - base overflows, the change (1.7 - -1.7) / 1.7 does not.
+    record(db, {"c3"}, {}, samples("latency", std::vector<double>(10, -1.7e308)));
+    record(db, {"c4"}, {}, samples("latency", std::vector<double>(10, 1.7e308)));
+    const auto opposite = row(compare(options(db, "commit:c3", "commit:c4")), "latency");
+    BOOST_TEST_REQUIRE(opposite.change_percent.has_value());
+    BOOST_TEST(*opposite.change_percent == 200.0);
+    BOOST_TEST(opposite.verdict == Verdict::regression);
 }
 
 BOOST_AUTO_TEST_CASE(history_mode_judges_one_new_result_against_the_base_runs)

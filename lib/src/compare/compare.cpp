@@ -31,6 +31,20 @@ std::regex make_regex(const std::string& pattern, const char* what)
     }
 }
 
+// (head - base) / |base| * 100; unset when base is 0 and head is not. For medians of opposite signs
+// near DBL_MAX, head - base overflows: head / |base| - sign(base) is the same quotient without it.
+// Unset, never NaN, so that no verdict can take a direction from an undefined change.
+std::optional<double> change_percent(double base, double head)
+{
+    if (base == 0) return head == 0 ? std::optional<double>(0.0) : std::nullopt;
+    const double difference = head - base;
+    const double ratio = std::isfinite(difference) ? difference / std::fabs(base)
+                                                   : head / std::fabs(base) - std::copysign(1.0, base);
+    const double percent = ratio * 100;
+    if (std::isnan(percent)) return std::nullopt;
+    return percent;
+}
+
 void validate(const CompareOptions& o)
 {
     if (o.base.empty() || o.head.empty()) throw InvalidArgument("both sides, BASE and HEAD, are required");
@@ -67,10 +81,7 @@ public:
         r.head_count = head.size();
         if (!base.empty()) r.base_median = stats::median(base);
         if (!head.empty()) r.head_median = stats::median(head);
-        if (r.base_median && r.head_median) {
-            if (*r.base_median != 0) r.change_percent = (*r.head_median - *r.base_median) / std::fabs(*r.base_median) * 100;
-            else if (*r.head_median == 0) r.change_percent = 0.0;
-        }
+        if (r.base_median && r.head_median) r.change_percent = change_percent(*r.base_median, *r.head_median);
         if (base.empty() || head.empty()) return r;  // too few samples
 
         const bool history = m_options.mode == CompareMode::history ||
@@ -111,7 +122,8 @@ public:
         r.verdict = Verdict::no_change;
         if (!(p < m_options.alpha) || !r.change_percent) return;
         const double change = *r.change_percent;
-        if (std::fabs(change) < r.threshold_percent || change == 0) return;
+        // Written so that an undefined (NaN) change fails it: no direction comes from one.
+        if (!(std::fabs(change) >= r.threshold_percent) || change == 0) return;
         const bool worse = r.higher_is_better ? change < 0 : change > 0;
         r.verdict = worse ? Verdict::regression : Verdict::improvement;
     }
