@@ -238,6 +238,30 @@ BOOST_AUTO_TEST_CASE(usage_and_errors_have_their_exit_status)
     BOOST_TEST(regex.err.find("not a valid regular expression") != std::string::npos, regex.err);
 }
 
+// A mistyped branch (branch:mian) must fail a CI gate as a mistyped commit does: exit 1, not a
+// warning and every identity "only in head".
+BOOST_AUTO_TEST_CASE(a_branch_side_that_selects_nothing_is_an_error)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    record(db, {"c1"}, {{"m", "1"}}, samples("t", {1, 2, 3}));
+    record(db, {"c2"}, {{"m", "1"}}, samples("t", {1, 2, 3}));
+    const std::string at = "--db " + test::shell_quote(db.string()) + " ";
+    const auto nope = run_compare(dir, at + "branch:nope commit:c2");
+    BOOST_TEST(nope.exit_code == 1, nope.out << nope.err);
+    BOOST_TEST(nope.err.find("benchstore-compare: error: no benchmarks for branch 'nope'") == 0u, nope.err);
+    BOOST_TEST(nope.out.empty(), nope.out);
+    const auto as_head = run_compare(dir, at + "commit:c1 branch:nope");
+    BOOST_TEST(as_head.exit_code == 1, as_head.out << as_head.err);
+    // main's only benchmarks are head's: nothing is left for the base side, as with commit:.
+    BOOST_CHECK_THROW(compare(options(db, "branch:main", "branch:main")), InvalidArgument);
+    const auto same = run_compare(dir, at + "branch:main branch:main");
+    BOOST_TEST(same.exit_code == 1, same.out << same.err);
+    BOOST_TEST(same.err.find("no benchmarks for branch 'main'") != std::string::npos, same.err);
+    BOOST_TEST(same.err.find("besides the other side's") != std::string::npos, same.err);
+    BOOST_TEST(run_compare(dir, at + "branch:main commit:c2").exit_code == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(statistics)

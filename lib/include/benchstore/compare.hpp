@@ -140,7 +140,7 @@ struct CompareResult {
     std::size_t regressions = 0;
     std::size_t improvements = 0;
     bool hosts_differ = false;                  // the sides' host sets differ (only with HostPolicy::warn)
-    std::vector<std::string> warnings;          // one line each: hosts, low samples, empty sides
+    std::vector<std::string> warnings;          // one line each: hosts, low samples
 };
 
 // The two sides ran on different hosts and HostPolicy::refuse was in force.

@@ -199,8 +199,6 @@ CompareResult compare(const CompareOptions& options)
     result.alpha = options.alpha;
     result.fdr = options.fdr;
     check_hosts(options, result);
-    if (result.base.benchmarks == 0)
-        result.warnings.push_back("base " + options.base + " selects no benchmarks (besides head's)");
 
     for (const auto& identity : samples.identities) {
         const bool on_base = identity.benchmarks[base_side] > 0, on_head = identity.benchmarks[head_side] > 0;
