@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -260,6 +261,60 @@ BOOST_AUTO_TEST_CASE(a_branch_side_that_selects_nothing_is_an_error)
     BOOST_TEST(same.err.find("no benchmarks for branch 'main'") != std::string::npos, same.err);
     BOOST_TEST(same.err.find("besides the other side's") != std::string::npos, same.err);
     BOOST_TEST(run_compare(dir, at + "branch:main commit:c2").exit_code == 0);
+}
+
+// Store text reaches a terminal in the table and a pull request in markdown: an escape sequence in a
+// metric, module, commit or host name must not colour the terminal or clear it, and a newline or
+// carriage return must not break a row. Control characters are shown escaped, as in JSON text (the
+// way metadata always was): \n, \r, \t, \u001b.
+BOOST_AUTO_TEST_CASE(control_characters_in_store_text_are_escaped_in_table_and_markdown)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    const std::string red = "\x1b[31mred\x1b[0m", broken = "two\nlines\rback\ttab\x7f", c1 = "csi\xc2\x9b" "2J";
+    for (const char* commit : {"c1", "c2\x1b[2J"}) {
+        RecorderOptions o;
+        o.db_path = db;
+        o.repository = "r";
+        o.commit_id = commit;
+        o.host = "host\x1b]0;title\x07";
+        o.module = "mod\x1b[1m";
+        MetricsRecorder rec(o);
+        const auto id = rec.initialise_benchmark({{"k", "v\x1b[0m"}});
+        for (int i = 0; i < 3; ++i) rec.collect_model_measurements(id, {{red, 1.0 + i}, {broken, 2.0 + i}, {c1, 3.0 + i}});
+    }
+    const std::string at = "--db " + test::shell_quote(db.string()) + " commit:c1 commit:c2 ";
+    for (const char* format : {"table", "markdown"}) {
+        BOOST_TEST_CONTEXT(format)
+        {
+            const auto r = run_compare(dir, at + "--format " + format + " --color never");
+            BOOST_TEST(r.exit_code == 0, r.err);
+            const auto raw = std::find_if(r.out.begin(), r.out.end(), [](char c) {
+                const auto u = static_cast<unsigned char>(c);
+                return (u < 0x20 && c != '\n') || u == 0x7f;
+            });
+            BOOST_TEST((raw == r.out.end()), "raw control character at " << raw - r.out.begin() << " in\n" << r.out);
+            BOOST_TEST(r.out.find("\xc2\x9b") == std::string::npos, "raw U+009B (CSI) in\n" << r.out);
+            for (const std::string shown : {R"(\u001b[31mred\u001b[0m)", R"(two\nlines\rback\ttab\u007f)",
+                                            R"(csi\u009b2J)", R"(mod\u001b[1m)", R"(c2\u001b[2J)"})
+                BOOST_TEST(r.out.find(shown) != std::string::npos, shown << " not in\n" << r.out);
+            if (std::string(format) == "table")  // markdown does not list the hosts
+                BOOST_TEST(r.out.find(R"(hosts: host\u001b]0;title\u0007)") != std::string::npos, r.out);
+        }
+    }
+    // Markdown: every table row is one line with the header's number of cells.
+    const auto md = run_compare(dir, at + "--format markdown").out;
+    std::istringstream lines(md);
+    std::size_t rows = 0;
+    for (std::string line; std::getline(lines, line);)
+        if (line.rfind("| ", 0) == 0 && line.find("| benchmark") != 0) {
+            ++rows;
+            BOOST_TEST(std::count(line.begin(), line.end(), '|') == 11, line);
+        }
+    BOOST_TEST(rows == 3u, md);
+    // The machine-readable formats keep the names exactly (CSV quotes them; JSON escapes them itself).
+    const auto json = run_compare(dir, at + "--format json").out;
+    BOOST_TEST(json.find(R"(\u001b[31mred\u001b[0m)") != std::string::npos, json);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
