@@ -317,6 +317,45 @@ BOOST_AUTO_TEST_CASE(control_characters_in_store_text_are_escaped_in_table_and_m
     BOOST_TEST(json.find(R"(\u001b[31mred\u001b[0m)") != std::string::npos, json);
 }
 
+// User-given patterns are matched in linear time (RE2): a pattern that makes a backtracking engine
+// (std::regex) run for hours on a 40-character name finishes at once. `timeout` only bounds a hang,
+// it measures nothing: a run that matches in linear time ends in well under a second.
+BOOST_AUTO_TEST_CASE(a_pathological_pattern_cannot_hang_compare)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    const std::string name(40, 'a');
+    record(db, {"c1"}, {}, samples(name, {1, 2, 3}));
+    record(db, {"c2"}, {}, samples(name, {1, 2, 3}));
+    const std::string at = "--db " + test::shell_quote(db.string()) + " commit:c1 commit:c2 --format csv ";
+    for (const std::string option : {"--higher-is-better", "--threshold"}) {
+        const std::string value = option == "--threshold" ? "'(a*)*b=10'" : "'(a*)*b'";
+        const auto r = test::run_command("timeout 60 " + test::shell_quote(compare_exe) + " " + at + option + " " + value,
+                                         dir.path());
+        BOOST_TEST(r.exit_code == 0, option << ": " << r.exit_code << " " << r.err);
+    }
+    // Case-insensitive, searched anywhere in the name, as before; and the default pattern still applies.
+    TempDir dir2;
+    const auto db2 = dir2 / "b.db";
+    for (const char* commit : {"c1", "c2"})
+        record(db2, {commit}, {}, {{{"Score_A", 1.0}, {"speed_GFLOPS", 1.0}, {"t", 1.0}}});
+    auto o = options(db2, "commit:c1", "commit:c2");
+    o.higher_is_better = "score_a$";
+    o.thresholds = {{"^T$", 12.5}};
+    const auto r = compare(o);
+    BOOST_TEST(row(r, "Score_A").higher_is_better);
+    BOOST_TEST(row(r, "speed_GFLOPS").higher_is_better);
+    BOOST_TEST(!row(r, "t").higher_is_better);
+    BOOST_TEST(row(r, "t").threshold_percent == 12.5);
+    o.higher_is_better = "(";
+    try {
+        compare(o);
+        BOOST_FAIL("expected InvalidArgument");
+    } catch (const InvalidArgument& e) {
+        BOOST_TEST(std::string(e.what()).find("--higher-is-better '(' is not a valid regular expression") == 0u, e.what());
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(statistics)

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <regex>
 
+#include "compare/metric_pattern.hpp"
 #include "compare/samples.hpp"
 #include "compare/side_selection.hpp"
 #include "stats/history.hpp"
@@ -21,15 +21,6 @@ using comparison::base_side;
 using comparison::head_side;
 
 constexpr std::size_t reliable_samples = 9;  // Google Benchmark's compare.py warns below this
-
-std::regex make_regex(const std::string& pattern, const char* what)
-{
-    try {
-        return std::regex(pattern, std::regex::ECMAScript | std::regex::icase);
-    } catch (const std::regex_error& e) {
-        throw InvalidArgument(std::string(what) + " '" + pattern + "' is not a valid regular expression: " + e.what());
-    }
-}
 
 // (head - base) / |base| * 100; unset when base is 0 and head is not. For medians of opposite signs
 // near DBL_MAX, head - base overflows: head / |base| - sign(base) is the same quotient without it.
@@ -58,10 +49,10 @@ void validate(const CompareOptions& o)
 class Judge {
 public:
     explicit Judge(const CompareOptions& o)
-        : m_options(o), m_default_higher(make_regex(default_higher_is_better, "higher-is-better pattern"))
+        : m_options(o), m_default_higher(default_higher_is_better, "higher-is-better pattern")
     {
-        if (!o.higher_is_better.empty()) m_higher = make_regex(o.higher_is_better, "--higher-is-better");
-        for (const auto& t : o.thresholds) m_thresholds.emplace_back(make_regex(t.pattern, "--threshold"), t.percent);
+        if (!o.higher_is_better.empty()) m_higher.emplace(o.higher_is_better, "--higher-is-better");
+        for (const auto& t : o.thresholds) m_thresholds.emplace_back(comparison::MetricPattern(t.pattern, "--threshold"), t.percent);
     }
 
     MetricComparison measure(const comparison::IdentitySamples& id, const std::string& metric) const
@@ -71,8 +62,7 @@ public:
         r.module = id.module;
         r.metadata = id.metadata;
         r.metric = metric;
-        r.higher_is_better = std::regex_search(metric, m_default_higher) ||
-                             (m_higher && std::regex_search(metric, *m_higher));
+        r.higher_is_better = m_default_higher.found_in(metric) || (m_higher && m_higher->found_in(metric));
         r.threshold_percent = threshold_for(metric);
         const auto& v = id.values.at(metric);
         const auto& base = v[base_side];
@@ -132,14 +122,14 @@ private:
     double threshold_for(const std::string& metric) const
     {
         for (const auto& [re, percent] : m_thresholds)
-            if (std::regex_search(metric, re)) return percent;
+            if (re.found_in(metric)) return percent;
         return m_options.threshold_percent;
     }
 
     const CompareOptions& m_options;
-    std::regex m_default_higher;
-    std::optional<std::regex> m_higher;
-    std::vector<std::pair<std::regex, double>> m_thresholds;
+    comparison::MetricPattern m_default_higher;
+    std::optional<comparison::MetricPattern> m_higher;
+    std::vector<std::pair<comparison::MetricPattern, double>> m_thresholds;
 };
 
 void check_hosts(const CompareOptions& options, CompareResult& result)
