@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "benchstore/metrics_recorder.hpp"
 #include "benchstore/version.hpp"
 #include "support/export_fixture.hpp"
 #include "support/temp_dir.hpp"
@@ -83,6 +84,39 @@ BOOST_AUTO_TEST_CASE(unknown_option_is_bad_usage_everywhere)
         BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 2, r.err);
         BOOST_TEST(r.out.empty());
     });
+}
+
+// An unset variable in a script (--repository "$REPO") must not widen the selection to everything:
+// every selection option refuses an empty value as bad usage, naming the option.
+BOOST_AUTO_TEST_CASE(an_empty_selection_value_is_bad_usage)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    for (const char* commit : {"c1", "c2"}) {
+        auto rec = benchstore::create_global_metrics_recorder("acme/w", "main", commit, "msg", db);
+        rec.collect_model_measurements(rec.initialise_benchmark({}), {{"t", 1.0}});
+    }
+    const std::string at = " --db " + shell_quote(db.string()) + " ";
+    const std::vector<std::string> all{"benchmark", "run-id", "repository", "branch", "commit", "since", "until", "status"};
+    const std::vector<std::pair<Executable, std::vector<std::string>>> tools{
+        {executables[1], all}, {executables[4], all}, {executables[3], {"repository", "since", "until", "status"}}};
+    for (const auto& [exe, options] : tools) {
+        for (const auto& option : options) {
+            BOOST_TEST_CONTEXT(exe.name << " --" << option)
+            {
+                std::string args = at + "--" + option + " ''";
+                if (exe.name == "benchstore-export") args += " --out " + shell_quote((dir / "out").string());
+                if (exe.name == "benchstore-report") args += " --out " + shell_quote((dir / "r.html").string());
+                if (exe.name == "benchstore-compare") args += " commit:c1 commit:c2";
+                const auto r = benchstore::test::run_command(shell_quote(exe.path) + args, dir.path());
+                BOOST_TEST(r.exit_code == 2, r.out << r.err);
+                BOOST_TEST(r.err.rfind(exe.name + ": error: --" + option + " ", 0) == 0u, r.err);
+                BOOST_TEST(r.err.find("empty") != std::string::npos, r.err);
+                BOOST_TEST(!std::filesystem::exists(dir / "out"));
+                BOOST_TEST(!std::filesystem::exists(dir / "r.html"));
+            }
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(help_lists_version_and_exits_0)

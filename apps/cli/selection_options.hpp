@@ -22,8 +22,10 @@ const std::vector<std::string>& selection_option_names();
 void add_selection_options(cxxopts::Options& cli, const std::vector<std::string>& names = selection_option_names());
 
 // The Selection the parsed options ask for. An option that was not given, or not added, leaves its
-// criterion open. Values are not checked here: the library rejects a bad time or status
-// (benchstore::InvalidArgument). Throws only what cxxopts throws for a value of the wrong type.
+// criterion open. An empty value is refused (UsageError): it would select everything, as an unset
+// variable in a script does. Other values are not checked here: the library rejects a bad time or
+// status (benchstore::InvalidArgument). Otherwise throws only what cxxopts throws for a value of the
+// wrong type.
 benchstore::Selection read_selection(const cxxopts::ParseResult& args);
 
 } // namespace benchstore::cli
