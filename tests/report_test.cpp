@@ -250,7 +250,7 @@ BOOST_AUTO_TEST_CASE(bad_input_is_a_one_line_error_and_writes_nothing)
     check_error(dir, report_tool(dir, "--db " + q(db) + out + " --benchmark 0190a000-0000-7000-8000-000000000000"), 1,
                 "unknown benchmark id");
     check_error(dir, report_tool(dir, "--db " + q(db) + " --out " + q(dir / "no/such/folder/r.html")), 1, "folder");
-    check_error(dir, report_tool(dir, "--db " + q(db) + out + " --max-points 2"), 1, "max_points_per_series");
+    check_error(dir, report_tool(dir, "--db " + q(db) + out + " --max-points 2"), 2, "--max-points must be a whole number from 4 to 4294967295, got '2'");
     check_error(dir, report_tool(dir, "--db " + q(db) + out + " --bogus"), 2, "bogus");
     check_error(dir, report_tool(dir, "--db " + q(db) + out + " stray"), 2, "stray");
     BOOST_TEST(!fs::exists(dir / "r.html"));
