@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <string>
@@ -487,6 +488,24 @@ BOOST_AUTO_TEST_CASE(values_near_the_largest_double_keep_a_finite_median_and_the
     BOOST_TEST_REQUIRE(opposite.change_percent.has_value());
     BOOST_TEST(*opposite.change_percent == 200.0);
     BOOST_TEST(opposite.verdict == Verdict::regression);
+}
+
+// The library refuses what the tool refuses: a threshold that is not a finite percentage >= 0 would
+// let every change through (NaN) or none (infinity), and the JSON output cannot write it.
+BOOST_AUTO_TEST_CASE(a_threshold_must_be_a_finite_percentage)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    record(db, {"c1"}, {}, samples("t", {1, 2, 3}));
+    record(db, {"c2"}, {}, samples("t", {1, 2, 3}));
+    for (const double bad : {std::nan(""), std::numeric_limits<double>::infinity(), -1.0}) {
+        auto o = options(db, "commit:c1", "commit:c2");
+        o.threshold_percent = bad;
+        BOOST_CHECK_THROW(compare(o), InvalidArgument);
+        o = options(db, "commit:c1", "commit:c2");
+        o.thresholds = {{"t", bad}};
+        BOOST_CHECK_THROW(compare(o), InvalidArgument);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(history_mode_judges_one_new_result_against_the_base_runs)

@@ -40,9 +40,11 @@ void validate(const CompareOptions& o)
 {
     if (o.base.empty() || o.head.empty()) throw InvalidArgument("both sides, BASE and HEAD, are required");
     if (!(o.alpha > 0 && o.alpha < 1)) throw InvalidArgument("alpha must be between 0 and 1 (exclusive)");
-    if (!(o.threshold_percent >= 0)) throw InvalidArgument("threshold must be a percentage >= 0");
+    const auto percentage = [](double p) { return std::isfinite(p) && p >= 0; };
+    if (!percentage(o.threshold_percent)) throw InvalidArgument("threshold must be a finite percentage >= 0");
     for (const auto& t : o.thresholds)
-        if (!(t.percent >= 0)) throw InvalidArgument("threshold for '" + t.pattern + "' must be a percentage >= 0");
+        if (!percentage(t.percent))
+            throw InvalidArgument("threshold for '" + t.pattern + "' must be a finite percentage >= 0");
     if (o.last < 1) throw InvalidArgument("--last must be at least 1");
 }
 
