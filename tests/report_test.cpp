@@ -219,6 +219,71 @@ BOOST_AUTO_TEST_CASE(device_series_are_reduced_keeping_peaks_and_gpu_lines_only_
     BOOST_TEST(data["cpu-only"].find("CPU %") != std::string::npos);
 }
 
+// The text a reader sees in an HTML fragment: tags dropped.
+std::string visible_text(const std::string& html)
+{
+    std::string out;
+    bool in_tag = false;
+    for (const char c : html) {
+        if (c == '<') in_tag = true;
+        else if (c == '>') in_tag = false;
+        else if (!in_tag) out += c;
+    }
+    return out;
+}
+
+// Every [open, close) fragment of dom.
+std::vector<std::string> fragments(const std::string& dom, const std::string& open, const std::string& close)
+{
+    std::vector<std::string> out;
+    for (auto at = dom.find(open); at != std::string::npos; at = dom.find(open, at + 1)) {
+        const auto end = dom.find(close, at);
+        if (end == std::string::npos) break;
+        out.push_back(dom.substr(at, end - at));
+    }
+    return out;
+}
+
+// A 10 KB repository name (and long branch, metric, module and metadata) must not fill the header,
+// the <title> or a chart's caption: headings show the start and "…", the whole name on hover (a
+// title attribute); the benchmark table keeps it whole.
+BOOST_AUTO_TEST_CASE(long_names_are_shortened_in_headings_and_kept_whole_in_the_table)
+{
+    TempDir dir("report");
+    const auto db = dir / "b.db";
+    const std::string repository = "acme/" + std::string(10240, 'r'), branch(5000, 'b'), metric(5000, 'm');
+    {
+        RecorderOptions o;
+        o.db_path = db;
+        o.repository = repository;
+        o.branch = branch;
+        o.commit_id = "c0ffee1";
+        o.module = std::string(3000, 'u');
+        MetricsRecorder rec(o);
+        const auto id = rec.initialise_benchmark({{"model", std::string(3000, 'd')}});
+        rec.collect_model_measurements(id, {{metric, 1.0}});
+        rec.collect_device_measurements(id, 50, 100);
+    }
+    const auto r = report_tool(dir, "--db " + q(db) + " --out " + q(dir / "r.html"));
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    const std::string dom = check_rendered(dir, dir / "r.html", 2);
+
+    const auto titles = fragments(dom, "<title>", "</title>");
+    BOOST_TEST_REQUIRE(titles.size() == 1u);
+    BOOST_TEST(titles[0].size() < 200u, titles[0].size() << " characters of <title>");
+    BOOST_TEST(titles[0].find("acme/rrr") != std::string::npos, titles[0]);
+    const auto header = fragments(dom, "<header class=\"page\">", "</header>");
+    BOOST_TEST_REQUIRE(header.size() == 1u);
+    BOOST_TEST(visible_text(header[0]).size() < 1500u, visible_text(header[0]).size() << " characters in the header");
+    BOOST_TEST(header[0].find("title=\"" + repository + "\"") != std::string::npos, "the whole name on hover");
+    BOOST_TEST(header[0].find("title=\"" + branch + "\"") != std::string::npos, "the whole branch on hover");
+    for (const auto& caption : fragments(dom, "<figcaption>", "</figcaption>"))
+        BOOST_TEST(visible_text(caption).size() < 400u, visible_text(caption).size() << " characters in a caption");
+    // The table holds the whole text.
+    BOOST_TEST(dom.find(">" + repository + " · " + branch + "<") != std::string::npos);
+    BOOST_TEST(dom.find(">" + std::string(3000, 'u') + "<") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(report_tool_cli)

@@ -39,7 +39,7 @@ std::uint64_t write_trend_charts(PageFile& out, ReportSource& source)
             ++charts;
             metric = p.metric;
             std::string caption;
-            append_html(caption, p.metric);
+            append_heading_html(caption, p.metric);
             open_chart_figure(buf, "trend", caption);
             buf += "{\"metric\":";
             append_script_json(buf, p.metric);
