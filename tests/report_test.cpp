@@ -244,6 +244,49 @@ std::vector<std::string> fragments(const std::string& dom, const std::string& op
     return out;
 }
 
+// The rows of r in which a chart line or marker is drawn: from the first to the last, in pixels.
+int drawn_height(const test::PngImage& image, const Rect& r)
+{
+    int top = -1, bottom = -1;
+    for (int y = std::max(r.y, 0); y < std::min(r.y + r.h, image.height()); ++y)
+        for (int x = std::max(r.x, 0); x < std::min(r.x + r.w, image.width()); ++x) {
+            const auto p = image.at(x, y);
+            if (std::max({p.r, p.g, p.b}) - std::min({p.r, p.g, p.b}) <= 60) continue;
+            if (top < 0) top = y;
+            bottom = y;
+            break;
+        }
+    return top < 0 ? 0 : bottom - top + 1;
+}
+
+// A metric that changed by 0.003% across three commits must look flat, not like a cliff: a trend
+// chart's height spans at least a tenth of the values it shows, so only changes of that order fill it.
+// A 50% step still fills the chart. The page says what a chart's height means.
+BOOST_AUTO_TEST_CASE(trend_charts_show_noise_flat_and_real_changes_tall)
+{
+    TempDir dir("report");
+    const auto db = dir / "b.db";
+    const std::vector<std::pair<double, double>> values{{0.75002, 1.0}, {0.75004, 1.25}, {0.75003, 1.5}};
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        auto rec = create_global_metrics_recorder("acme/widgets", "main", "c0ffee" + std::to_string(i), "msg", db);
+        rec.collect_model_measurements(rec.initialise_benchmark({}), {{"a_noise_secs", values[i].first},
+                                                                     {"b_step_secs", values[i].second}});
+    }
+    const auto r = report_tool(dir, "--db " + q(db) + " --out " + q(dir / "r.html"));
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    const std::string dom = check_rendered(dir, dir / "r.html", 2);
+    const auto captions = fragments(dom, "<figcaption>", "</figcaption>");
+    BOOST_TEST_REQUIRE(captions.size() == 2u);
+    BOOST_TEST(captions[0].find("a_noise_secs") != std::string::npos, captions[0]);
+    const auto rects = chart_rects(dom);
+    const test::PngImage image(dir / "page.png");
+    const int noise = drawn_height(image, rects[0]), step = drawn_height(image, rects[1]);
+    BOOST_TEST_MESSAGE("drawn heights: noise " << noise << " px, step " << step << " px of " << rects[0].h);
+    BOOST_TEST(noise < rects[0].h / 8, "a 0.003% change drawn " << noise << " px tall of " << rects[0].h);
+    BOOST_TEST(step > rects[1].h / 2, "a 50% change drawn " << step << " px tall of " << rects[1].h);
+    BOOST_TEST(dom.find("spans at least 10%") != std::string::npos, "the page says what a chart's height means");
+}
+
 // A 10 KB repository name (and long branch, metric, module and metadata) must not fill the header,
 // the <title> or a chart's caption: headings show the start and "…", the whole name on hover (a
 // title attribute); the benchmark table keeps it whole.
