@@ -419,9 +419,15 @@ BOOST_AUTO_TEST_CASE(compare_needs_two_valid_sides)
     auto r = report_tool(dir, "--db " + q(db) + out + " --compare commit:abc");
     BOOST_TEST(r.exit_code == 2);
     BOOST_TEST(r.err.find("--compare needs two sides") != std::string::npos, r.err);
+    // A malformed side is bad usage, as in benchstore-compare; a side that selects nothing is an error.
     r = report_tool(dir, "--db " + q(db) + out + " --compare nonsense commit:abc");
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.rfind("benchstore-report: error: --compare side 'nonsense' is not commit:SHA, run:ID or "
+                           "branch:NAME", 0) == 0u, r.err);
+    r = report_tool(dir, "--db " + q(db) + out + " --compare branch:nope commit:abc");
     BOOST_TEST(r.exit_code == 1);
     BOOST_TEST(r.err.rfind("benchstore-report: error: ", 0) == 0u, r.err);
+    BOOST_TEST(r.err.find("no benchmarks for branch 'nope'") != std::string::npos, r.err);
     BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1, r.err);
     BOOST_TEST(!fs::exists(dir / "r.html"));
 }

@@ -68,13 +68,6 @@ benchstore::Colour pick_colour(const std::string& c)
     return isatty(STDOUT_FILENO) && !(no_color && *no_color) ? benchstore::Colour::always : benchstore::Colour::never;
 }
 
-void require_side(const std::string& spec)
-{
-    for (const char* kind : {"commit:", "run:", "branch:"})
-        if (spec.rfind(kind, 0) == 0 && spec.size() > std::string(kind).size()) return;
-    throw UsageError("side '" + spec + "' is not commit:SHA, run:ID or branch:NAME");
-}
-
 int run(int argc, char** argv)
 {
     cxxopts::Options cli(program.name, "Compare the benchmarks of BASE and HEAD in a benchstore store: medians, change, "
@@ -107,8 +100,8 @@ int run(int argc, char** argv)
     const auto sides = args.count("sides") ? args["sides"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (sides.size() != 2)
         throw UsageError("expected 2 arguments BASE HEAD, got " + std::to_string(sides.size()));
-    require_side(sides[0]);
-    require_side(sides[1]);
+    benchstore::cli::require_side("side", sides[0]);
+    benchstore::cli::require_side("side", sides[1]);
 
     benchstore::CompareOptions o;
     o.db_path = args["db"].as<std::string>();

@@ -70,6 +70,10 @@ int run(int argc, char** argv)
         benchstore::cli::whole_number_option("--max-points", args["max-points"].as<std::string>(), 4, most));
     options.max_device_charts = static_cast<std::uint32_t>(
         benchstore::cli::whole_number_option("--max-device-charts", args["max-device-charts"].as<std::string>(), 0, most));
+    if (!compare_base.empty()) {
+        benchstore::cli::require_side("--compare side", compare_base);
+        benchstore::cli::require_side("--compare side", compare_head);
+    }
     options.compare_base = compare_base;
     options.compare_head = compare_head;
     options.db_path = args["db"].as<std::string>();

@@ -75,4 +75,11 @@ benchstore::Selection read_selection(const cxxopts::ParseResult& args)
     return sel;
 }
 
+void require_side(const std::string& what, const std::string& spec)
+{
+    for (const std::string kind : {"commit:", "run:", "branch:"})
+        if (spec.rfind(kind, 0) == 0 && spec.size() > kind.size()) return;
+    throw UsageError(what + " '" + spec + "' is not commit:SHA, run:ID or branch:NAME");
+}
+
 } // namespace benchstore::cli

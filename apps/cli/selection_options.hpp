@@ -28,4 +28,10 @@ void add_selection_options(cxxopts::Options& cli, const std::vector<std::string>
 // wrong type.
 benchstore::Selection read_selection(const cxxopts::ParseResult& args);
 
+// A comparison side as benchstore-compare's BASE and HEAD and benchstore-report's --compare take it:
+// commit:SHA, run:ID or branch:NAME with a value. Else UsageError "WHAT 'SPEC' is not commit:SHA,
+// run:ID or branch:NAME" (what: "side", "--compare side"). Whether it selects anything is the
+// library's to say.
+void require_side(const std::string& what, const std::string& spec);
+
 } // namespace benchstore::cli
