@@ -6,6 +6,7 @@
 
 #include "benchstore/compare.hpp"
 #include "benchstore/json_text.hpp"
+#include "core/control_characters.hpp"
 
 namespace benchstore {
 namespace {
@@ -77,7 +78,7 @@ std::vector<std::string> header_cells(const CompareResult& r)
 
 std::vector<std::string> row_cells(const CompareResult& res, const MetricComparison& r)
 {
-    std::vector<std::string> c{r.metric + (r.higher_is_better ? " (higher is better)" : ""),
+    std::vector<std::string> c{escape_control_characters(r.metric) + (r.higher_is_better ? " (higher is better)" : ""),
                                std::to_string(r.base_count),
                                std::to_string(r.head_count),
                                number(r.base_median),
@@ -89,19 +90,23 @@ std::vector<std::string> row_cells(const CompareResult& res, const MetricCompari
     return c;
 }
 
+// Store text (names, commits, hosts) and the sides as given reach the terminal escaped: only the
+// table's own colours are escape sequences (core/control_characters.hpp).
 std::string table(const CompareResult& res, Colour colour)
 {
-    std::string out = side_line("base", res.base) + "\n" + side_line("head", res.head) + "\n";
+    const auto shown = [](std::string_view text) { return escape_control_characters(text); };
+    std::string out = shown(side_line("base", res.base)) + "\n" + shown(side_line("head", res.head)) + "\n";
     if (!res.base.hosts.empty()) {
         out += "hosts:";
-        for (const auto& h : res.base.hosts) out += " " + h;
+        for (const auto& h : res.base.hosts) out += " " + shown(h);
         if (res.hosts_differ) {
             out += " | head:";
-            for (const auto& h : res.head.hosts) out += " " + h;
+            for (const auto& h : res.head.hosts) out += " " + shown(h);
         }
         out += "\n";
     }
-    for (const auto& w : res.warnings) out += (colour == Colour::always ? "\x1b[1;33m" + w + "\x1b[0m" : w) + "\n";
+    for (const auto& w : res.warnings)
+        out += (colour == Colour::always ? "\x1b[1;33m" + shown(w) + "\x1b[0m" : shown(w)) + "\n";
 
     const auto header = header_cells(res);
     std::vector<std::size_t> width(header.size());
@@ -126,7 +131,7 @@ std::string table(const CompareResult& res, Colour colour)
     for (const auto& r : res.rows) {
         if (r.identity != current) {
             current = r.identity;
-            out += "\n" + current + "\n" + line(header, "", "");
+            out += "\n" + shown(current) + "\n" + line(header, "", "");
         }
         const char* start = "";
         if (colour == Colour::always && r.verdict == Verdict::regression) start = "\x1b[1;31m";
@@ -134,18 +139,18 @@ std::string table(const CompareResult& res, Colour colour)
         out += line(row_cells(res, r), start, *start ? "\x1b[0m" : "");
     }
     if (!res.base_only.empty() || !res.head_only.empty()) out += "\n";
-    for (const auto& id : res.base_only) out += "only in base: " + id + "\n";
-    for (const auto& id : res.head_only) out += "only in head: " + id + "\n";
+    for (const auto& id : res.base_only) out += "only in base: " + shown(id) + "\n";
+    for (const auto& id : res.head_only) out += "only in head: " + shown(id) + "\n";
     out += "\n" + totals_line(res) + "; a verdict needs p < alpha and a change of at least the threshold\n";
     return out;
 }
 
+// Control characters escaped (a newline would end the table row), then the cell separator.
 std::string markdown_cell(const std::string& text)
 {
     std::string out;
-    for (char c : text) {
+    for (char c : escape_control_characters(text)) {
         if (c == '|') out += "\\|";
-        else if (c == '\n' || c == '\r') out += ' ';
         else out += c;
     }
     return out;

@@ -96,6 +96,9 @@ std::vector<std::int64_t> select_side(SQLite::Database& db, const SideSpec& spec
             append_json_string(keys, runs.text(key));
         }
         keys.push_back(']');
+        if (keys == "[]")  // as resolve_prefix: a side that selects nothing is an error, never an empty side
+            throw InvalidArgument("no benchmarks for branch '" + spec.value + "' in " + db.getFilename() +
+                                  (exclude.empty() ? "" : " besides the other side's"));
         side_condition = "b.branch = ? AND coalesce(b.run_id, b.benchmark_id) IN (SELECT value FROM json_each(?))";
         params.push_back(spec.value);
         params.push_back(keys);

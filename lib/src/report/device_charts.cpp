@@ -54,10 +54,10 @@ public:
     void begin(const BenchmarkInfo& b) override
     {
         m_caption.clear();
-        append_html(m_caption, b.module.empty() ? std::string_view("(no module)") : b.module);
+        append_heading_html(m_caption, b.module.empty() ? std::string_view("(no module)") : b.module);
         if (!b.metadata.empty()) {
             m_caption += " · ";
-            append_html(m_caption, b.metadata);
+            append_heading_html(m_caption, b.metadata);
         }
         m_caption += "<span class=\"sub\"><code>";
         append_html(m_caption, short_commit(b.commit_id));

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "benchstore/json_text.hpp"
+#include "benchstore/utf8.hpp"
 
 namespace benchstore::report {
 
@@ -19,6 +20,32 @@ void append_html(std::string& out, std::string_view text)
         default: out.push_back(c);
         }
     }
+}
+
+namespace {
+
+bool fits(std::string_view text, std::size_t max_chars) { return truncate_utf8(text, max_chars).size() == text.size(); }
+
+} // namespace
+
+std::string shortened(std::string_view text, std::size_t max_chars)
+{
+    if (fits(text, max_chars)) return std::string(text);
+    return truncate_utf8(text, max_chars > 0 ? max_chars - 1 : 0) + "…";
+}
+
+void append_heading_html(std::string& out, std::string_view text, std::size_t max_chars)
+{
+    if (fits(text, max_chars)) {
+        append_html(out, text);
+        return;
+    }
+    const std::string shown = shortened(text, max_chars);
+    out += "<span title=\"";
+    append_html(out, text);
+    out += "\">";
+    append_html(out, shown);
+    out += "</span>";
 }
 
 void append_script_json(std::string& out, std::string_view text)

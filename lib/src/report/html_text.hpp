@@ -2,6 +2,7 @@
 // Escaping store text for the two places the report page puts it: HTML text and attribute values,
 // and JSON data inside a <script> element. Store text is never trusted: a commit message may hold
 // "</script><script>alert(1)</script>".
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,17 @@ namespace benchstore::report {
 // Appends text with & < > " ' as character references: safe in element content and in quoted
 // attribute values.
 void append_html(std::string& out, std::string_view text);
+
+// How much of a name a heading shows (the page's <title>, the header, a chart's caption): a
+// repository name may be kilobytes long, and headings must stay a line or two.
+inline constexpr std::size_t heading_chars = 80;
+
+// text cut to at most max_chars code points (never inside a UTF-8 sequence), ending in "…" when cut.
+std::string shortened(std::string_view text, std::size_t max_chars = heading_chars);
+
+// Appends text as append_html does when it has at most max_chars code points; else its shortened
+// form in <span title="TEXT">, so that hovering shows the whole text.
+void append_heading_html(std::string& out, std::string_view text, std::size_t max_chars = heading_chars);
 
 // Appends text as a JSON string literal that is also safe inside <script>: besides what JSON
 // requires, "<", ">" and "&" become \u003c, \u003e and \u0026 (so no "</script" or "<!--" can

@@ -22,7 +22,10 @@ std::uint64_t write_trend_charts(PageFile& out, ReportSource& source)
 {
     out.write("<section id=\"trends\">\n<h2>Model measurements across commits</h2>\n"
               "<p class=\"note\">One chart per measurement; one line per benchmark (module and metadata), "
-              "commits in the order they were first measured, labelled with their short id.</p>\n");
+              "commits in the order they were first measured, labelled with their short id. A chart's height "
+              "spans at least 10% of the values it shows (more when they differ more), so a line that looks "
+              "flat changed by less than that; a 5% change (compare's default threshold) rises about half the "
+              "height. Hovering a point gives its change in percent from the line's first commit.</p>\n");
     std::uint64_t charts = 0;
     bool line_open = false;
     std::string metric, module, metadata, buf;
@@ -39,7 +42,7 @@ std::uint64_t write_trend_charts(PageFile& out, ReportSource& source)
             ++charts;
             metric = p.metric;
             std::string caption;
-            append_html(caption, p.metric);
+            append_heading_html(caption, p.metric);
             open_chart_figure(buf, "trend", caption);
             buf += "{\"metric\":";
             append_script_json(buf, p.metric);
