@@ -4,6 +4,7 @@ find_package(SQLite3 REQUIRED)                         # libsqlite3-dev   -> SQL
 find_package(PostgreSQL REQUIRED)                      # libpq-dev        -> PostgreSQL::PostgreSQL
 find_package(cxxopts REQUIRED)                         # libcxxopts-dev   -> cxxopts::cxxopts
 find_package(date REQUIRED)                            # libhowardhinnant-date-dev -> date::date
+find_package(nlohmann_json 3 REQUIRED)                 # nlohmann-json3-dev (headers only, private to the library)
 find_package(Threads REQUIRED)
 if(BENCHSTORE_BUILD_TESTS)
   find_package(Boost REQUIRED COMPONENTS unit_test_framework)  # libboost-test-dev, for the tests only

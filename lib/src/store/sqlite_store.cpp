@@ -13,7 +13,7 @@
 #include "benchstore/store.hpp"
 #include "benchstore/sqlite_migrations.hpp"
 #include "benchstore/timestamp.hpp"
-#include "benchstore/uuid.hpp"
+#include "core/uuid.hpp"
 
 namespace benchstore {
 namespace store {

@@ -10,7 +10,7 @@
 #include <sqlite3.h>
 
 #include "benchstore/error.hpp"
-#include "benchstore/uuid.hpp"
+#include "core/uuid.hpp"
 #include "core/progress_line.hpp"
 #include "store/sqlite_store.hpp"
 #include "sync/pg_adopt.hpp"
