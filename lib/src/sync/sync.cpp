@@ -13,6 +13,7 @@
 #include "core/uuid.hpp"
 #include "core/progress_line.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/store_info.hpp"
 #include "sync/pg_adopt.hpp"
 #include "sync/pg_connection.hpp"
 #include "sync/pg_schema.hpp"
@@ -31,9 +32,9 @@ double seconds_since(Clock::time_point start)
 
 std::string read_store_source_id(SQLite::Database& db, const std::filesystem::path& path)
 {
-    SQLite::Statement q(db, "SELECT value AS source_id FROM store_info WHERE key = 'source_id'");
-    if (!q.executeStep()) throw StoreError(path.string() + ": store has no source id");
-    const std::string id = q.getColumn("source_id").getString();
+    const auto stored = store::read_source_id(db);
+    if (!stored) throw StoreError(path.string() + ": store has no source id");
+    const std::string& id = *stored;
     if (!is_uuid(id)) throw StoreError(path.string() + ": source id '" + id + "' is not a UUID");
     return id;
 }
