@@ -113,6 +113,13 @@ bool says_busy(const std::string& message)
     throw StoreError(message);
 }
 
+// The read layer (store::Query) reports SQLite's message, not its code: a locked store is told by it.
+[[noreturn]] void rethrow_as_busy_when_busy(const StoreError& e)
+{
+    if (says_busy(e.what()) && dynamic_cast<const StoreBusyError*>(&e) == nullptr) throw StoreBusyError(e.what());
+    throw;
+}
+
 // Sync reads stores; it never creates or adopts one. open_store(read_write) turns an empty or
 // foreign-but-table-less SQLite file (user_version 0) into a new store, so look first, read-only
 // (which also works on a store the user cannot write, and leaves no -wal/-shm files beside it).
@@ -123,8 +130,7 @@ void refuse_non_store(const std::filesystem::path& path)
     } catch (const NewerSchemaError&) {
         throw;
     } catch (const StoreError& e) {
-        if (says_busy(e.what())) throw StoreBusyError(e.what());
-        throw;
+        rethrow_as_busy_when_busy(e);
     }
 }
 
@@ -145,8 +151,7 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
         } catch (const NewerSchemaError&) {
             throw;
         } catch (const StoreError& e) {
-            if (says_busy(e.what())) throw StoreBusyError(e.what());
-            throw;
+            rethrow_as_busy_when_busy(e);
         }
     }();
     std::string source_id;
@@ -160,6 +165,8 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
         targets = pgsync::read_targets(db);
     } catch (const SQLite::Exception& e) {
         throw_store_error(options.db_path, e);
+    } catch (const StoreError& e) {
+        rethrow_as_busy_when_busy(e);
     }
 
     pgsync::PgConnection conn(options.conninfo, options.statement_timeout);
@@ -213,6 +220,8 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
         }
     } catch (const SQLite::Exception& e) {
         throw_store_error(options.db_path, e);
+    } catch (const StoreError& e) {
+        rethrow_as_busy_when_busy(e);
     }
     result.seconds = seconds_since(start);
     return result;
