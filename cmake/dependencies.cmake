@@ -4,6 +4,7 @@ find_package(SQLite3 REQUIRED)                         # libsqlite3-dev   -> SQL
 find_package(PostgreSQL REQUIRED)                      # libpq-dev        -> PostgreSQL::PostgreSQL
 find_package(cxxopts REQUIRED)                         # libcxxopts-dev   -> cxxopts::cxxopts
 find_package(date REQUIRED)                            # libhowardhinnant-date-dev -> date::date
+find_package(nlohmann_json 3 REQUIRED)                 # nlohmann-json3-dev (headers only, private to the library)
 find_package(Threads REQUIRED)
 # libre2-dev -> PkgConfig::RE2: user-given patterns (compare's --higher-is-better, --threshold REGEX=PCT)
 # match in linear time. Debian 12's package ships re2.pc but no CMake config.

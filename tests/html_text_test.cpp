@@ -23,12 +23,8 @@ std::string script_json(std::string_view text)
     return out;
 }
 
-std::string plot(double value)
-{
-    std::string out;
-    append_plot_number(out, value);
-    return out;
-}
+// A plot value as the page writes it (a number of a chart's data JSON).
+std::string plot(double value) { return benchstore::json::text(benchstore::json::Value(plot_value(value))); }
 
 } // namespace
 

@@ -364,6 +364,33 @@ BOOST_AUTO_TEST_CASE(bad_input_is_a_one_line_error_and_writes_nothing)
     BOOST_TEST(!fs::exists(dir / "r.html"));
 }
 
+// A measurements value that is not a JSON object of finite numbers (a store edited by hand): the report
+// names the row, in the same words as export (one reader of the column), instead of SQLite's
+// "malformed JSON".
+BOOST_AUTO_TEST_CASE(a_malformed_measurements_row_is_named)
+{
+    TempDir dir("report");
+    const auto db = dir / "b.db";
+    {
+        auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc", "msg", db);
+        const auto id = rec.initialise_benchmark({});
+        rec.collect_model_measurements(id, {{"t", 1.5}});
+        rec.collect_model_measurements(id, {{"t", 2.5}});
+    }
+    const std::string row = "model_measurements row 2 is not a JSON object of finite numbers";
+    for (const char* bad : {R"({"t": nope})", R"({"t": "fast"})"}) {
+        SQLite::Database(db.string(), SQLite::OPEN_READWRITE)
+            .exec("UPDATE model_measurements SET measurements = '" + std::string(bad) + "' WHERE id = 2");
+        check_error(dir, report_tool(dir, "--db " + q(db) + " --out " + q(dir / "r.html")), 1, row);
+        const auto exported = test::run_command(shell_quote(bin + "/tools/benchstore-export") + " --db " + q(db) +
+                                                    " --out " + q(dir / "csv"),
+                                                dir.path());
+        BOOST_TEST(exported.exit_code == 1);
+        BOOST_TEST(exported.err.find(row) != std::string::npos, exported.err);
+        BOOST_TEST(!fs::exists(dir / "r.html"));
+    }
+}
+
 BOOST_AUTO_TEST_CASE(never_replaces_an_existing_page)
 {
     TempDir dir("report");

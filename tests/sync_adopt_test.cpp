@@ -12,7 +12,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include "benchstore/sync.hpp"
-#include "benchstore/uuid.hpp"
+#include "core/uuid.hpp"
 #include "support/postgres_server.hpp"
 #include "support/sync_fixture.hpp"
 #include "support/temp_dir.hpp"

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "benchstore/compare.hpp"
-#include "benchstore/json_text.hpp"
 #include "core/control_characters.hpp"
+#include "core/json.hpp"
 
 namespace benchstore {
 namespace {
@@ -21,7 +21,7 @@ std::string printf_text(const char* format, double value)
 std::string number(const std::optional<double>& v) { return v ? printf_text("%.6g", *v) : "-"; }
 std::string p_text(const std::optional<double>& v) { return v ? printf_text("%.2g", *v) : "-"; }
 std::string change_text(const std::optional<double>& v) { return v ? printf_text("%+.1f%%", *v) : "-"; }
-std::string exact_number(const std::optional<double>& v) { return v && std::isfinite(*v) ? format_double(*v) : ""; }
+std::string exact_number(const std::optional<double>& v) { return v && std::isfinite(*v) ? json::shortest_number(*v) : ""; }
 
 const char* method_text(TestMethod m)
 {
@@ -204,7 +204,7 @@ std::string csv(const CompareResult& res)
                std::to_string(r.base_count) + "," + std::to_string(r.head_count) + "," + exact_number(r.base_median) +
                "," + exact_number(r.head_median) + "," + exact_number(r.change_percent) + "," +
                exact_number(r.p_value) + "," + exact_number(r.adjusted_p_value) + "," + method_text(r.method) + "," +
-               format_double(r.threshold_percent) + "," + verdict + "," + (r.low_samples ? "true" : "false") + "\n";
+               json::shortest_number(r.threshold_percent) + "," + verdict + "," + (r.low_samples ? "true" : "false") + "\n";
     }
     for (const auto* list : {&res.base_only, &res.head_only})
         for (const auto& id : *list)
@@ -212,80 +212,51 @@ std::string csv(const CompareResult& res)
     return out;
 }
 
-void json_number(std::string& out, const std::optional<double>& v)
+json::Value json_number(const std::optional<double>& v) { return v && std::isfinite(*v) ? json::Value(*v) : json::Value(); }
+
+json::Value json_side(const CompareSide& s)
 {
-    out += v && std::isfinite(*v) ? format_double(*v) : "null";
+    return {{"spec", s.spec}, {"benchmarks", s.benchmarks}, {"runs", s.runs}, {"commits", s.commits}, {"hosts", s.hosts}};
 }
 
-void json_strings(std::string& out, const std::vector<std::string>& list)
+json::Value json_row(const MetricComparison& r)
 {
-    out += '[';
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        if (i) out += ',';
-        append_json_string(out, list[i]);
-    }
-    out += ']';
+    return {{"identity", r.identity},
+            {"module", r.module},
+            {"metadata", r.metadata},
+            {"metric", r.metric},
+            {"higher_is_better", r.higher_is_better},
+            {"base_count", r.base_count},
+            {"head_count", r.head_count},
+            {"base_median", json_number(r.base_median)},
+            {"head_median", json_number(r.head_median)},
+            {"change_percent", json_number(r.change_percent)},
+            {"p_value", json_number(r.p_value)},
+            {"p_value_adjusted", json_number(r.adjusted_p_value)},
+            {"z", json_number(r.z)},
+            {"method", method_text(r.method)},
+            {"threshold_percent", r.threshold_percent},
+            {"verdict", verdict_text(r.verdict)},
+            {"low_samples", r.low_samples}};
 }
 
-void json_side(std::string& out, const CompareSide& s)
+std::string json_text(const CompareResult& res)
 {
-    out += "{\"spec\":";
-    append_json_string(out, s.spec);
-    out += ",\"benchmarks\":" + std::to_string(s.benchmarks) + ",\"runs\":";
-    json_strings(out, s.runs);
-    out += ",\"commits\":";
-    json_strings(out, s.commits);
-    out += ",\"hosts\":";
-    json_strings(out, s.hosts);
-    out += '}';
-}
-
-std::string json(const CompareResult& res)
-{
-    std::string out = "{\"base\":";
-    json_side(out, res.base);
-    out += ",\"head\":";
-    json_side(out, res.head);
-    out += ",\"alpha\":" + format_double(res.alpha);
-    out += ",\"fdr\":";
-    append_json_string(out, res.fdr == FdrControl::benjamini_hochberg ? "benjamini-hochberg" : "none");
-    out += ",\"comparisons\":" + std::to_string(res.comparisons);
-    out += ",\"regressions\":" + std::to_string(res.regressions);
-    out += ",\"improvements\":" + std::to_string(res.improvements);
-    out += ",\"hosts_differ\":" + std::string(res.hosts_differ ? "true" : "false");
-    out += ",\"warnings\":";
-    json_strings(out, res.warnings);
-    out += ",\"only_base\":";
-    json_strings(out, res.base_only);
-    out += ",\"only_head\":";
-    json_strings(out, res.head_only);
-    out += ",\"rows\":[";
-    for (std::size_t i = 0; i < res.rows.size(); ++i) {
-        const auto& r = res.rows[i];
-        out += i ? ",{" : "{";
-        const std::pair<const char*, std::string> texts[] = {
-            {"identity", r.identity}, {"module", r.module}, {"metadata", r.metadata}, {"metric", r.metric}};
-        for (const auto& [name, value] : texts) {
-            out += std::string(name == texts[0].first ? "\"" : ",\"") + name + "\":";
-            append_json_string(out, value);
-        }
-        out += ",\"higher_is_better\":" + std::string(r.higher_is_better ? "true" : "false");
-        out += ",\"base_count\":" + std::to_string(r.base_count) + ",\"head_count\":" + std::to_string(r.head_count);
-        const std::pair<const char*, std::optional<double>> numbers[] = {
-            {"base_median", r.base_median}, {"head_median", r.head_median}, {"change_percent", r.change_percent},
-            {"p_value", r.p_value},         {"p_value_adjusted", r.adjusted_p_value}, {"z", r.z}};
-        for (const auto& [name, value] : numbers) {
-            out += std::string(",\"") + name + "\":";
-            json_number(out, value);
-        }
-        out += ",\"method\":";
-        append_json_string(out, method_text(r.method));
-        out += ",\"threshold_percent\":" + format_double(r.threshold_percent);
-        out += ",\"verdict\":";
-        append_json_string(out, verdict_text(r.verdict));
-        out += ",\"low_samples\":" + std::string(r.low_samples ? "true" : "false") + "}";
-    }
-    return out + "]}\n";
+    json::Value rows = json::Value::array();
+    for (const auto& r : res.rows) rows.push_back(json_row(r));
+    const json::Value out = {{"base", json_side(res.base)},
+                             {"head", json_side(res.head)},
+                             {"alpha", res.alpha},
+                             {"fdr", res.fdr == FdrControl::benjamini_hochberg ? "benjamini-hochberg" : "none"},
+                             {"comparisons", res.comparisons},
+                             {"regressions", res.regressions},
+                             {"improvements", res.improvements},
+                             {"hosts_differ", res.hosts_differ},
+                             {"warnings", res.warnings},
+                             {"only_base", res.base_only},
+                             {"only_head", res.head_only},
+                             {"rows", std::move(rows)}};
+    return json::text(out) + "\n";
 }
 
 } // namespace
@@ -296,7 +267,7 @@ std::string format_comparison(const CompareResult& result, CompareFormat format,
     case CompareFormat::table: return table(result, colour);
     case CompareFormat::markdown: return markdown(result);
     case CompareFormat::csv: return csv(result);
-    case CompareFormat::json: return json(result);
+    case CompareFormat::json: return json_text(result);
     }
     return table(result, colour);
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/json.hpp"
+
 namespace benchstore::report {
 
 // Appends text with & < > " ' as character references: safe in element content and in quoted
@@ -28,10 +30,12 @@ void append_heading_html(std::string& out, std::string_view text, std::size_t ma
 // appear), and U+2028 / U+2029 become \u2028 / \u2029 (line terminators to older JavaScript).
 // JSON.parse reads back exactly text.
 void append_script_json(std::string& out, std::string_view text);
+// The same for a whole value, written by the JSON library (core/json.hpp).
+void append_script_value(std::string& out, const json::Value& value);
 
-// A finite double as short JSON number text, rounded to about 4 significant digits for drawing
-// (a chart cannot show more); whole numbers have no fraction. Non-finite values become "null".
-void append_plot_number(std::string& out, double value);
+// A finite value rounded to about 4 significant digits for drawing (a chart cannot show more), so the
+// page stays small; -0 becomes 0. Non-finite values are returned as they are (written as null).
+double plot_value(double value);
 
 // The first 7 characters of a commit id (git's short form), or all of it when shorter.
 std::string_view short_commit(std::string_view commit_id);

@@ -1,7 +1,8 @@
 // The trend charts: per model metric, its values across commits, one line per benchmark identity
 // (module + metadata). The source delivers the points grouped by metric and identity, in time order,
-// so each chart is written as its points arrive.
-#include "benchstore/json_text.hpp"
+// so each chart is written as its points arrive. A chart may hold millions of points, so its frame
+// ({"metric":…,"lines":[{"label":…,"points":[…]}]}) is written around the values, each written by
+// the JSON library, instead of building the chart as one value.
 #include "report/html_text.hpp"
 #include "report/page_sections.hpp"
 
@@ -60,11 +61,7 @@ std::uint64_t write_trend_charts(PageFile& out, ReportSource& source)
         } else {
             buf += ',';
         }
-        buf += '[';
-        append_script_json(buf, p.commit_id);
-        buf += ',';
-        append_script_json(buf, p.time);
-        buf += ',' + format_double(p.value) + ']';
+        append_script_value(buf, json::Value::array({std::string(p.commit_id), std::string(p.time), p.value}));
         out.write(buf);
     });
     buf.clear();
