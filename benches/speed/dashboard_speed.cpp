@@ -28,7 +28,6 @@
 
 namespace {
 
-using benchstore::speed::capture;
 using benchstore::speed::median;
 
 namespace fs = std::filesystem;
@@ -184,6 +183,50 @@ Phase measure(Db& db, const std::string& label, int repeat, long long per)
     return phase;
 }
 
+int run(const cxxopts::ParseResult& a)
+{
+    const long long rows = a["rows"].as<long long>(), per = a["rows-per-benchmark"].as<long long>();
+    const int repeat = a["repeat"].as<int>();
+    if (rows < 1 || per < 1 || repeat < 1)
+        throw std::invalid_argument("--rows, --rows-per-benchmark and --repeat must be positive");
+    const benchstore::speed::ThrowawayServer server(a["dir"].as<std::string>());
+    const std::string& conninfo = server.conninfo();
+    Db(conninfo + " dbname=postgres").exec("CREATE DATABASE dashboard");
+    Db db(conninfo + " dbname=dashboard");
+    const auto files = migrations();
+    db.exec(read_text(files.front()));
+    auto t0 = Clock::now();
+    fill(db, rows, per);
+    std::printf("central database: %s device rows (%s), %s benchmarks, filled in %.1f s\n",
+                db.exec("SELECT count(*) FROM device_measurements").front().c_str(),
+                db.exec("SELECT pg_size_pretty(pg_total_relation_size('device_measurements'))").front().c_str(),
+                db.exec("SELECT count(*) FROM benchmarks").front().c_str(),
+                std::chrono::duration<double>(Clock::now() - t0).count());
+    const auto before = measure(db, "before: schema version 1 (primary keys, benchmarks(branch))", repeat, per);
+
+    t0 = Clock::now();
+    for (std::size_t i = 1; i < files.size(); ++i) db.exec(read_text(files[i]));
+    db.exec("ANALYZE");
+    const double index_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    const auto after = measure(db, "after: schema version " + std::to_string(files.size()), repeat, per);
+
+    std::printf("\n%s device rows, medians of %d, client wall time (rows fetched):\n", std::to_string(rows).c_str(),
+                repeat);
+    std::printf("  %-26s %12s %12s %8s %9s\n", "query", "before ms", "after ms", "ratio", "rows");
+    for (const auto& q : dashboard_queries()) {
+        const double b = before.median_ms.at(q.name), a = after.median_ms.at(q.name);
+        std::printf("  %-26s %12.2f %12.2f %8.1f %9zu\n", q.name.c_str(), b, a, b / a, after.rows.at(q.name));
+    }
+    std::printf("  migrations 2..%zu on this database: %.1f s; index sizes: %s\n", files.size(), index_s,
+                db.exec("SELECT string_agg(indexrelid::regclass || ' ' || pg_size_pretty(pg_relation_size("
+                        "indexrelid)), ', ') FROM pg_index WHERE indexrelid::regclass::text LIKE '%brin'")
+                    .front()
+                    .c_str());
+    std::printf("  appending 100000 device rows: %.3f s before, %.3f s after (ratio %.2f)\n", before.append_s,
+                after.append_s, after.append_s / before.append_s);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -195,72 +238,6 @@ int main(int argc, char** argv)
         ("rows-per-benchmark", "device rows per benchmark", cxxopts::value<long long>()->default_value("1000"))
         ("repeat", "runs of each query per phase", cxxopts::value<int>()->default_value("5"))
         ("dir", "work folder (deleted at the end)",
-         cxxopts::value<std::string>()->default_value("/tmp/benchstore-speed-dashboard"))
-        ("h,help", "help");
-    long long rows, per;
-    int repeat;
-    fs::path dir;
-    try {
-        auto a = cli.parse(argc, argv);
-        if (a.count("help")) {
-            std::cout << cli.help();
-            return 0;
-        }
-        rows = a["rows"].as<long long>();
-        per = a["rows-per-benchmark"].as<long long>();
-        repeat = a["repeat"].as<int>();
-        dir = a["dir"].as<std::string>();
-        if (rows < 1 || per < 1 || repeat < 1) throw std::invalid_argument("--rows, --rows-per-benchmark and --repeat must be positive");
-    } catch (const std::exception& e) {
-        std::cerr << "benchstore-speed-dashboard: error: " << e.what() << "\n";
-        return 2;
-    }
-    const fs::path server_script = fs::path(BENCHSTORE_SOURCE_DIR) / "tools" / "pg-test-server.sh";
-    const fs::path pg = dir / "pg";
-    int rc = 0;
-    try {
-        fs::remove_all(dir);
-        fs::create_directories(dir);
-        const std::string conninfo = capture("'" + server_script.string() + "' start '" + pg.string() + "'");
-        Db(conninfo + " dbname=postgres").exec("CREATE DATABASE dashboard");
-        Db db(conninfo + " dbname=dashboard");
-        const auto files = migrations();
-        db.exec(read_text(files.front()));
-        auto t0 = Clock::now();
-        fill(db, rows, per);
-        std::printf("central database: %s device rows (%s), %s benchmarks, filled in %.1f s\n",
-                    db.exec("SELECT count(*) FROM device_measurements").front().c_str(),
-                    db.exec("SELECT pg_size_pretty(pg_total_relation_size('device_measurements'))").front().c_str(),
-                    db.exec("SELECT count(*) FROM benchmarks").front().c_str(),
-                    std::chrono::duration<double>(Clock::now() - t0).count());
-        const auto before = measure(db, "before: schema version 1 (primary keys, benchmarks(branch))", repeat, per);
-
-        t0 = Clock::now();
-        for (std::size_t i = 1; i < files.size(); ++i) db.exec(read_text(files[i]));
-        db.exec("ANALYZE");
-        const double index_s = std::chrono::duration<double>(Clock::now() - t0).count();
-        const auto after = measure(db, "after: schema version " + std::to_string(files.size()), repeat, per);
-
-        std::printf("\n%s device rows, medians of %d, client wall time (rows fetched):\n", std::to_string(rows).c_str(),
-                    repeat);
-        std::printf("  %-26s %12s %12s %8s %9s\n", "query", "before ms", "after ms", "ratio", "rows");
-        for (const auto& q : dashboard_queries()) {
-            const double b = before.median_ms.at(q.name), a = after.median_ms.at(q.name);
-            std::printf("  %-26s %12.2f %12.2f %8.1f %9zu\n", q.name.c_str(), b, a, b / a, after.rows.at(q.name));
-        }
-        std::printf("  migrations 2..%zu on this database: %.1f s; index sizes: %s\n", files.size(), index_s,
-                    db.exec("SELECT string_agg(indexrelid::regclass || ' ' || pg_size_pretty(pg_relation_size("
-                            "indexrelid)), ', ') FROM pg_index WHERE indexrelid::regclass::text LIKE '%brin'")
-                        .front()
-                        .c_str());
-        std::printf("  appending 100000 device rows: %.3f s before, %.3f s after (ratio %.2f)\n", before.append_s,
-                    after.append_s, after.append_s / before.append_s);
-    } catch (const std::exception& e) {
-        std::cerr << "benchstore-speed-dashboard: error: " << e.what() << "\n";
-        rc = 1;
-    }
-    if (std::system(("'" + server_script.string() + "' stop '" + pg.string() + "'").c_str()) != 0) rc = 1;
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-    return rc;
+         cxxopts::value<std::string>()->default_value("/tmp/benchstore-speed-dashboard"));
+    return benchstore::speed::speed_main(cli, argc, argv, run);
 }
