@@ -19,8 +19,9 @@ struct MeasurementField {
     double value = 0;    // the value itself (finite)
 };
 
-// Parses json into fields (cleared first; reuse one vector across rows). Returns false when json
-// is not an object whose values are all finite numbers (or not valid UTF-8 JSON).
+// Parses json into fields, replacing what they held (reuse one vector across rows: its entries are
+// reused). Returns false, with fields empty, when json is not an object whose values are all finite
+// numbers (or not valid UTF-8 JSON).
 bool parse_measurements(std::string_view json, std::vector<MeasurementField>& fields);
 
 // The error every reader reports for a row parse_measurements refuses, naming the store file and the
