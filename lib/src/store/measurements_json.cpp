@@ -76,15 +76,15 @@ bool parse_measurements(std::string_view json, std::vector<MeasurementField>& fi
     return ok;
 }
 
-std::string malformed_measurements_message(const std::string& file, std::int64_t row_id)
+std::string malformed_measurements_reason(std::int64_t row_id)
 {
-    return file + ": model_measurements row " + std::to_string(row_id) + " is not a JSON object of finite numbers";
+    return "model_measurements row " + std::to_string(row_id) + " is not a JSON object of finite numbers";
 }
 
 void read_measurements(std::string_view json, std::int64_t row_id, const std::string& file,
                        std::vector<MeasurementField>& fields)
 {
-    if (!parse_measurements(json, fields)) throw StoreError(malformed_measurements_message(file, row_id));
+    if (!parse_measurements(json, fields)) throw StoreError(file + ": " + malformed_measurements_reason(row_id));
 }
 
 } // namespace benchstore::store
