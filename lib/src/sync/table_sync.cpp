@@ -35,7 +35,7 @@ RemoteMark read_remote_mark(PgConnection& conn, const std::string& source_id, co
     auto r = conn.exec("SELECT high_water_mark, fingerprint FROM sync_state WHERE source_id = $1 AND table_name = $2",
                        {source_id, table});
     if (r.rows() == 0) return {};
-    return {r.integer(0, 0), r.integer(0, 1)};
+    return {r.integer(0, "high_water_mark"), r.integer(0, "fingerprint")};
 }
 
 namespace {
@@ -55,7 +55,7 @@ bool row_on_server(PgConnection& conn, SQLite::Database& db, const TableSpec& sp
     conn.copy_put({batch.data.data() + row.offset, row.length});
     conn.copy_put(copy_binary_trailer());
     conn.copy_end();
-    return conn.exec(spec.present_sql).integer(0, 0) == 1;
+    return conn.exec(spec.present_sql).integer(0, "present") == 1;
 }
 
 } // namespace
@@ -184,8 +184,8 @@ void TableSync::refuse_conflicts(const std::string& consequence)
     if (m_spec.conflict_sql.empty()) return;
     auto diff = m_conn.exec(m_spec.conflict_sql);
     if (diff.rows() > 0)
-        throw ServerError(m_db_name + ": " + m_spec.name + " row " + diff.text(0, 0) + " of benchmark " +
-                          diff.text(0, 1) + " is already on the server with different values " + consequence);
+        throw ServerError(m_db_name + ": " + m_spec.name + " row " + diff.text(0, "local_id") + " of benchmark " +
+                          diff.text(0, "benchmark_id") + " is already on the server with different values " + consequence);
 }
 
 void TableSync::lock_file() { m_conn.exec(lock_sql, {table_key(m_source_id, std::string())}); }
@@ -261,7 +261,7 @@ TableSync::Outcome TableSync::send_range(const Batch& batch, std::size_t begin, 
     auto state = m_conn.exec("SELECT high_water_mark FROM sync_state WHERE source_id = $1 AND table_name = $2 "
                              "FOR UPDATE",
                              {m_source_id, m_spec.name});
-    if (state.rows() != 1 || state.integer(0, 0) != expected_start) return Outcome::moved;  // another sync was faster
+    if (state.rows() != 1 || state.integer(0, "high_water_mark") != expected_start) return Outcome::moved;  // another sync was faster
 
     std::int64_t to_send = 0;
     for (std::size_t i = begin; i < end; ++i)
