@@ -6,7 +6,7 @@
 // --benchmarks benchmarks through the recorder API and --rows device rows by a raw SQLite bulk
 // insert (the sqlite3 CLI). Then per schema, --repeat times, in a fresh database each time and
 // rotating which goes first:
-//   benchstore-sync --db STORE --dsn ...          (empty database: schema + all rows)
+//   benchstore-sync --db STORE --dsn ...          (all rows into the schema's empty tables)
 //   benchstore-sync again                        (nothing new: the re-sync time)
 //   psql "\copy device_measurements_copy (...) FROM file (FORMAT binary)": the limit. The table
 //        is LIKE device_measurements INCLUDING ALL (same columns, defaults, keys and indexes; in
@@ -206,6 +206,7 @@ int main(int argc, char** argv)
         ("dir", "work folder (deleted at the end)", cxxopts::value<std::string>()->default_value("/tmp/benchstore-speed-sync"))
         ("schema", "benchstore, hf (Hugging Face's, adopted by the first sync) or both",
          cxxopts::value<std::string>()->default_value("both"))
+        ("hf-schema", "the same as --schema hf")
         ("h,help", "help");
     long long rows, batch, big;
     int benchmarks, repeat;
@@ -223,7 +224,7 @@ int main(int argc, char** argv)
         batch = a["batch-rows"].as<long long>();
         big = a["big-rows"].as<long long>();
         dir = a["dir"].as<std::string>();
-        const auto schema = a["schema"].as<std::string>();
+        const auto schema = a.count("hf-schema") ? std::string("hf") : a["schema"].as<std::string>();
         if (schema == "both") schemas = {"benchstore", "hf"};
         else if (schema == "benchstore" || schema == "hf") schemas = {schema};
         else throw std::invalid_argument("--schema must be benchstore, hf or both, not '" + schema + "'");
@@ -259,22 +260,19 @@ int main(int argc, char** argv)
             SchemaFigures f{schema, {}, {}, {}, {}};
             const bool hf = schema == "hf";
             const fs::path binary = dir / (schema + ".copy"), benchmarks_file = dir / (schema + "-benchmarks.copy");
-            // A database with the schema sync creates or adopts, its tables empty; with_rows: and
-            // the store's rows, synced.
-            auto new_database = [&](bool with_rows) {
+            // A database with the schema sync creates or adopts (Hugging Face's: adopted by a sync of
+            // an empty store), its measurement tables empty, as the raw COPY finds it too.
+            auto new_database = [&] {
                 const std::string db = "bench" + std::to_string(database++);
                 must_psql("postgres", "CREATE DATABASE " + db);
                 if (hf)
                     must(run_child({"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", conninfo + " dbname=" + db, "-f",
                                     (fs::path(BENCHSTORE_SOURCE_DIR) / "tests" / "data" / "hf_init_db.sql").string()}),
                          "psql -f hf_init_db.sql");
-                if (!with_rows) {
-                    const fs::path empty = dir / "empty.db";
-                    if (!fs::exists(empty)) benchstore::create_global_metrics_recorder("r", "b", "c", "m", empty);
-                    must(run_child({sync_exe.string(), "--db", empty.string(), "--dsn", conninfo + " dbname=" + db}),
-                         "schema");
-                    must_psql(db, "CHECKPOINT");
-                }
+                const fs::path empty = dir / "empty.db";
+                if (!fs::exists(empty)) benchstore::create_global_metrics_recorder("r", "b", "c", "m", empty);
+                must(run_child({sync_exe.string(), "--db", empty.string(), "--dsn", conninfo + " dbname=" + db}),
+                     "schema");
                 return db;
             };
             auto timed_sync = [&](const std::string& db, Timed& into) {
@@ -288,7 +286,7 @@ int main(int argc, char** argv)
             };
             {
                 // The file for the raw COPY: the rows as sync sent them, in the order it sent them.
-                const auto db = new_database(false);
+                const auto db = new_database();
                 timed_sync(db, f.sync);
                 must_psql(db, "\\copy (SELECT benchmark_id, local_id, cpu_util, mem_megabytes, gpu_util, "
                               "gpu_mem_megabytes, time FROM device_measurements WHERE local_id IS NOT NULL ORDER BY "
@@ -299,7 +297,7 @@ int main(int argc, char** argv)
             }
             for (int i = 0; i < repeat; ++i) {
                 auto do_sync = [&] {
-                    const auto db = new_database(true);
+                    const auto db = new_database();
                     timed_sync(db, f.sync);
                     const auto again = run_child({sync_exe.string(), "--db", store.string(), "--dsn",
                                                   conninfo + " dbname=" + db},
@@ -309,7 +307,7 @@ int main(int argc, char** argv)
                     must_psql("postgres", "DROP DATABASE " + db);
                 };
                 auto do_copy = [&] {
-                    const auto db = new_database(false);
+                    const auto db = new_database();
                     must_psql(db, "CREATE TABLE device_measurements_copy (LIKE device_measurements INCLUDING ALL)");
                     if (hf)
                         must_psql(db, "ALTER TABLE device_measurements_copy ADD FOREIGN KEY (benchmark_id) "
@@ -325,7 +323,7 @@ int main(int argc, char** argv)
                     must_psql("postgres", "DROP DATABASE " + db);
                 };
                 auto do_sync_without_brin = [&] {
-                    const auto db = new_database(false);
+                    const auto db = new_database();
                     must_psql(db, "DROP INDEX device_measurements_time_brin, model_measurements_time_brin");
                     timed_sync(db, f.sync_without_brin);
                     must_psql("postgres", "DROP DATABASE " + db);
