@@ -230,8 +230,10 @@ BOOST_AUTO_TEST_CASE(fresh_and_adopted_databases_both_get_the_dashboard_time_ind
     for (const auto& name : {fresh, adopted}) {
         BOOST_TEST_REQUIRE(run_sync(cli(dir / "b.db", pg.conninfo(name))).status == 0);
         BOOST_TEST(pg.query(name, indexes) ==
-                   "CREATE INDEX device_measurements_time_brin ON public.device_measurements USING brin (\"time\"); "
-                   "CREATE INDEX model_measurements_time_brin ON public.model_measurements USING brin (\"time\")");
+                   "CREATE INDEX device_measurements_time_brin ON public.device_measurements USING brin (\"time\") "
+                   "WITH (autosummarize='on'); "
+                   "CREATE INDEX model_measurements_time_brin ON public.model_measurements USING brin (\"time\") "
+                   "WITH (autosummarize='on')");
     }
 }
 

@@ -318,6 +318,9 @@ std::vector<TableSpec> make_specs()
         "(d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time)",
         false,
         make_encoder<DeviceEncoder>});
+    specs.back().target = "device_measurements";
+    specs.back().direct_copy_sql = "COPY device_measurements (benchmark_id, local_id, cpu_util, mem_megabytes, gpu_util, "
+                                   "gpu_mem_megabytes, time) FROM STDIN (FORMAT binary)";
     specs.push_back(TableSpec{
         "model_measurements",
         range_sql("m.id AS id, b.benchmark_id AS benchmark_id, m.measurements AS measurements, m.time AS time",
@@ -334,6 +337,9 @@ std::vector<TableSpec> make_specs()
         "WHERE (s.measurements, s.time) IS NOT DISTINCT FROM (m.measurements, m.time)",
         false,
         make_encoder<ModelEncoder>});
+    specs.back().target = "model_measurements";
+    specs.back().direct_copy_sql =
+        "COPY model_measurements (benchmark_id, local_id, measurements, time) FROM STDIN (FORMAT binary)";
     return specs;
 }
 
