@@ -2,5 +2,6 @@
 # executables.
 add_test(NAME scripts_test
          COMMAND /usr/bin/python3 -m pytest -q -p no:cacheprovider "${CMAKE_CURRENT_SOURCE_DIR}/scripts_test.py")
-set_tests_properties(scripts_test PROPERTIES TIMEOUT 600
+# It also starts tools/pg-test-server.sh's PostgreSQL.
+set_tests_properties(scripts_test PROPERTIES TIMEOUT 600 LABELS "python;postgres"
   ENVIRONMENT "BENCHSTORE_SOURCE_DIR=${PROJECT_SOURCE_DIR};BENCHSTORE_BINARY_DIR=${PROJECT_BINARY_DIR}")
