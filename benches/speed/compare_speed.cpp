@@ -88,13 +88,11 @@ int run(int argc, char** argv)
         std::cout << cli.help();
         return 0;
     }
-    const fs::path work = args["dir"].as<std::string>();
-    fs::create_directories(work);
     const int benchmarks = args["benchmarks"].as<int>(), repeat = args["repeat"].as<int>();
     if (benchmarks < 1 || repeat < 1) throw std::runtime_error("--benchmarks and --repeat must be at least 1");
-    if (args["small-rows"].as<long>() > 0) measure(work, args["small-rows"].as<long>(), benchmarks, repeat);
-    measure(work, args["rows"].as<long>(), benchmarks, repeat);
-    fs::remove_all(work);
+    const benchstore::speed::WorkDir work(args["dir"].as<std::string>());
+    if (args["small-rows"].as<long>() > 0) measure(work.path(), args["small-rows"].as<long>(), benchmarks, repeat);
+    measure(work.path(), args["rows"].as<long>(), benchmarks, repeat);
     return 0;
 }
 
@@ -102,10 +100,5 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    try {
-        return run(argc, argv);
-    } catch (const std::exception& e) {
-        std::cerr << "benchstore-speed-compare: " << e.what() << "\n";
-        return 1;
-    }
+    return benchstore::speed::report_errors("benchstore-speed-compare", 1, [&] { return run(argc, argv); });
 }

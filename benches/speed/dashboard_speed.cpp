@@ -188,7 +188,8 @@ Phase measure(Db& db, const std::string& label, int repeat, long long per)
 
 int main(int argc, char** argv)
 {
-    cxxopts::Options cli("benchstore-speed-dashboard",
+    const char* program = "benchstore-speed-dashboard";
+    cxxopts::Options cli(program,
                          "the dashboard's queries over a large central database, before and after its indexes");
     cli.add_options()
         ("rows", "device rows", cxxopts::value<long long>()->default_value("10000000"))
@@ -200,25 +201,26 @@ int main(int argc, char** argv)
     long long rows, per;
     int repeat;
     fs::path dir;
-    try {
-        auto a = cli.parse(argc, argv);
-        if (a.count("help")) {
-            std::cout << cli.help();
+    bool help = false;
+    if (const int rc = benchstore::speed::report_errors(program, 2, [&] {
+            auto a = cli.parse(argc, argv);
+            help = a.count("help") > 0;
+            rows = a["rows"].as<long long>();
+            per = a["rows-per-benchmark"].as<long long>();
+            repeat = a["repeat"].as<int>();
+            dir = a["dir"].as<std::string>();
+            if (rows < 1 || per < 1 || repeat < 1)
+                throw std::invalid_argument("--rows, --rows-per-benchmark and --repeat must be positive");
             return 0;
-        }
-        rows = a["rows"].as<long long>();
-        per = a["rows-per-benchmark"].as<long long>();
-        repeat = a["repeat"].as<int>();
-        dir = a["dir"].as<std::string>();
-        if (rows < 1 || per < 1 || repeat < 1) throw std::invalid_argument("--rows, --rows-per-benchmark and --repeat must be positive");
-    } catch (const std::exception& e) {
-        std::cerr << "benchstore-speed-dashboard: error: " << e.what() << "\n";
-        return 2;
+        }))
+        return rc;
+    if (help) {
+        std::cout << cli.help();
+        return 0;
     }
     const fs::path server_script = fs::path(BENCHSTORE_SOURCE_DIR) / "tools" / "pg-test-server.sh";
     const fs::path pg = dir / "pg";
-    int rc = 0;
-    try {
+    int rc = benchstore::speed::report_errors(program, 1, [&] {
         fs::remove_all(dir);
         fs::create_directories(dir);
         const std::string conninfo = capture("'" + server_script.string() + "' start '" + pg.string() + "'");
@@ -255,10 +257,8 @@ int main(int argc, char** argv)
                         .c_str());
         std::printf("  appending 100000 device rows: %.3f s before, %.3f s after (ratio %.2f)\n", before.append_s,
                     after.append_s, after.append_s / before.append_s);
-    } catch (const std::exception& e) {
-        std::cerr << "benchstore-speed-dashboard: error: " << e.what() << "\n";
-        rc = 1;
-    }
+        return 0;
+    });
     if (std::system(("'" + server_script.string() + "' stop '" + pg.string() + "'").c_str()) != 0) rc = 1;
     std::error_code ec;
     fs::remove_all(dir, ec);

@@ -84,10 +84,9 @@ int run(int argc, char** argv)
         std::cout << cli.help();
         return 0;
     }
-    const fs::path work = args["dir"].as<std::string>();
+    const benchstore::speed::WorkDir work(args["dir"].as<std::string>());
     const fs::path export_tool = fs::path(BENCHSTORE_BINARY_DIR) / "tools" / "benchstore-export";
     const int benchmarks = args["benchmarks"].as<int>();
-    fs::create_directories(work);
     const fs::path db = work / "bench.db";
 
     struct Size {
@@ -97,21 +96,15 @@ int run(int argc, char** argv)
     };
     const Size sizes[] = {{"speed", args["rows"].as<long>(), args["repeat"].as<int>()},
                           {"memory", args["memory-rows"].as<long>(), args["memory-repeat"].as<int>()}};
-    try {
-        for (const auto& size : sizes) {
-            if (size.rows <= 0 || size.repeat <= 0) continue;
-            remove_store(db);
-            const auto start = Clock::now();
-            build_store(db, benchmarks, size.rows, "export");
-            const double build_s = std::chrono::duration<double>(Clock::now() - start).count();
-            const Figures f = measure(work, db, export_tool, size.repeat);
-            report(size.title, size.rows, f, build_s, db);
-        }
-    } catch (...) {
-        fs::remove_all(work);
-        throw;
+    for (const auto& size : sizes) {
+        if (size.rows <= 0 || size.repeat <= 0) continue;
+        remove_store(db);
+        const auto start = Clock::now();
+        build_store(db, benchmarks, size.rows, "export");
+        const double build_s = std::chrono::duration<double>(Clock::now() - start).count();
+        const Figures f = measure(work.path(), db, export_tool, size.repeat);
+        report(size.title, size.rows, f, build_s, db);
     }
-    fs::remove_all(work);
     return 0;
 }
 
@@ -119,10 +112,5 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    try {
-        return run(argc, argv);
-    } catch (const std::exception& e) {
-        std::cerr << "benchstore-speed-export: error: " << e.what() << "\n";
-        return 1;
-    }
+    return benchstore::speed::report_errors("benchstore-speed-export", 1, [&] { return run(argc, argv); });
 }

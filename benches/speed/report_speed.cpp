@@ -112,26 +112,19 @@ int run(int argc, char** argv)
         std::cout << cli.help();
         return 0;
     }
-    const fs::path work = args["dir"].as<std::string>();
+    const benchstore::speed::WorkDir work(args["dir"].as<std::string>());
     const int benchmarks = args["benchmarks"].as<int>();
-    fs::create_directories(work);
     const fs::path db = work / "bench.db";
-    try {
-        for (const bool large : {false, true}) {
-            const long rows = args[large ? "page-rows" : "rows"].as<long>();
-            if (rows <= 0) continue;
-            remove_store(db);
-            const auto start = Clock::now();
-            build_store(db, benchmarks, rows, "report");
-            const double build_s = std::chrono::duration<double>(Clock::now() - start).count();
-            if (large) large_page(work, db, rows, args["draw-repeat"].as<int>(), build_s);
-            else against_export(work, db, rows, args["repeat"].as<int>(), build_s);
-        }
-    } catch (...) {
-        fs::remove_all(work);
-        throw;
+    for (const bool large : {false, true}) {
+        const long rows = args[large ? "page-rows" : "rows"].as<long>();
+        if (rows <= 0) continue;
+        remove_store(db);
+        const auto start = Clock::now();
+        build_store(db, benchmarks, rows, "report");
+        const double build_s = std::chrono::duration<double>(Clock::now() - start).count();
+        if (large) large_page(work.path(), db, rows, args["draw-repeat"].as<int>(), build_s);
+        else against_export(work.path(), db, rows, args["repeat"].as<int>(), build_s);
     }
-    fs::remove_all(work);
     return 0;
 }
 
@@ -139,10 +132,5 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    try {
-        return run(argc, argv);
-    } catch (const std::exception& e) {
-        std::cerr << "benchstore-speed-report: error: " << e.what() << "\n";
-        return 1;
-    }
+    return benchstore::speed::report_errors("benchstore-speed-report", 1, [&] { return run(argc, argv); });
 }

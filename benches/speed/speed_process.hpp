@@ -1,5 +1,6 @@
 #pragma once
-// Shared by the speed programs that time benchstore's tools as child processes (export, report):
+// Shared by the speed programs that time benchstore's tools as child processes (export, report,
+// compare, sync):
 // running a child with its wall time and peak RSS, and building a store of a given size through the
 // recorder's batch API. Header-only; each program is one source file. median() and capture() are in
 // speed_support.hpp.
@@ -38,10 +39,11 @@ inline const fs::path gnu_time = "/usr/bin/time";
 // (only 0 unless told; benchstore-compare exits 4 when it finds a regression). The peak RSS comes
 // from GNU time where it is installed: a child spawned straight from this process would count this
 // process's own resident memory (Linux keeps the high-water mark of the memory it replaces at exec).
-inline Run run_child(std::vector<std::string> argv, const fs::path& stdout_path,
+inline Run run_child(std::vector<std::string> argv, const fs::path& stdout_path = "/dev/null",
                      const std::vector<int>& ok_status = {0})
 {
-    const fs::path rss_file = stdout_path.string() + ".rss";
+    const std::string program = argv.front();
+    const fs::path rss_file = fs::temp_directory_path() / ("benchstore-speed-" + std::to_string(getpid()) + ".rss");
     const bool use_time = fs::exists(gnu_time);
     if (use_time) argv.insert(argv.begin(), {gnu_time.string(), "-f", "%M", "-o", rss_file.string()});
     std::vector<char*> args;
@@ -61,7 +63,8 @@ inline Run run_child(std::vector<std::string> argv, const fs::path& stdout_path,
     const auto stop = Clock::now();
     if (!WIFEXITED(status) ||
         std::find(ok_status.begin(), ok_status.end(), WEXITSTATUS(status)) == ok_status.end())
-        throw std::runtime_error(argv.back() + " failed");
+        throw std::runtime_error(program + " " + argv.back() + " failed with status " +
+                                 std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)));
     double peak_kib = static_cast<double>(usage.ru_maxrss);
     if (use_time) {
         std::ifstream in(rss_file);

@@ -9,17 +9,11 @@
 //   benchstore-sync again                        (nothing new: the re-sync time)
 //   psql -c "\copy device_measurements_copy FROM file CSV"   (an empty table LIKE
 //        device_measurements INCLUDING ALL: same columns, same primary key)
-// each as a child process (wall time, peak RSS by wait4). Medians are printed with the ratio.
+// each as a child process (wall time, peak RSS by GNU time: speed_process.hpp). Medians are printed with the ratio.
 // Finally one sync of a --big-rows store (default 10,000,000) for peak RSS at a large backlog.
 // With --hf-schema every database starts as Hugging Face's init_db.sql (tests/data/hf_init_db.sql:
 // VARCHAR(36) ids, foreign keys), which the first sync adopts: the cost of their shape.
 // Everything is deleted at the end.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -31,51 +25,16 @@
 #include <cxxopts.hpp>
 
 #include "benchstore/metrics_recorder.hpp"
-#include "speed_support.hpp"
-
-extern char** environ;
+#include "speed_process.hpp"
 
 namespace {
 
 using benchstore::speed::capture;
 using benchstore::speed::median;
+using benchstore::speed::run_child;
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-struct Run {
-    double seconds = 0;
-    double peak_mib = 0;
-    int status = 0;
-};
-
-Run run_child(const std::vector<std::string>& argv, const fs::path& out = "/dev/null")
-{
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const auto start = Clock::now();
-    pid_t pid;
-    if (posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ) != 0)
-        throw std::runtime_error("cannot start " + argv[0]);
-    posix_spawn_file_actions_destroy(&actions);
-    int status = 0;
-    rusage usage{};
-    wait4(pid, &status, 0, &usage);
-    Run r;
-    r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    r.peak_mib = usage.ru_maxrss / 1024.0;
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return r;
-}
-
-void must(const Run& r, const std::string& what)
-{
-    if (r.status != 0) throw std::runtime_error(what + " failed with status " + std::to_string(r.status));
-}
 
 // The store: benchmarks through the recorder (schema, source id, UUID v7s), then device rows in
 // one raw INSERT ... SELECT, rows/benchmarks consecutive rows per benchmark, 10 samples a second.
@@ -94,14 +53,15 @@ void build_store(const fs::path& db, long long rows, int benchmarks)
         "CASE WHEN x % 3 = 0 THEN NULL ELSE 2000 + (x % 1000) * 0.25 END, "
         "strftime('%Y-%m-%dT%H:%M:%S', 1764000000 + x / 10, 'unixepoch') || printf('.%06d', (x % 10) * 100000 + x % 997) "
         "FROM c;";
-    must(run_child({"sqlite3", db.string(), sql}), "sqlite3 bulk insert");
+    run_child({"sqlite3", db.string(), sql});
 }
 
 } // namespace
 
 int main(int argc, char** argv)
 {
-    cxxopts::Options cli("benchstore-speed-sync", "benchstore-sync against psql \\copy, on loopback");
+    const char* program = "benchstore-speed-sync";
+    cxxopts::Options cli(program, "benchstore-sync against psql \\copy, on loopback");
     cli.add_options()
         ("rows", "device rows", cxxopts::value<long long>()->default_value("1000000"))
         ("benchmarks", "benchmarks", cxxopts::value<int>()->default_value("100"))
@@ -115,53 +75,50 @@ int main(int argc, char** argv)
     int benchmarks, repeat;
     bool hf_schema;
     fs::path dir;
-    try {
-        auto a = cli.parse(argc, argv);
-        if (a.count("help")) {
-            std::cout << cli.help();
+    bool help = false;
+    if (const int rc = benchstore::speed::report_errors(program, 2, [&] {
+            auto a = cli.parse(argc, argv);
+            help = a.count("help") > 0;
+            rows = a["rows"].as<long long>();
+            benchmarks = a["benchmarks"].as<int>();
+            repeat = a["repeat"].as<int>();
+            batch = a["batch-rows"].as<long long>();
+            big = a["big-rows"].as<long long>();
+            dir = a["dir"].as<std::string>();
+            hf_schema = a.count("hf-schema") > 0;
             return 0;
-        }
-        rows = a["rows"].as<long long>();
-        benchmarks = a["benchmarks"].as<int>();
-        repeat = a["repeat"].as<int>();
-        batch = a["batch-rows"].as<long long>();
-        big = a["big-rows"].as<long long>();
-        dir = a["dir"].as<std::string>();
-        hf_schema = a.count("hf-schema") > 0;
-    } catch (const std::exception& e) {
-        std::cerr << "benchstore-speed-sync: error: " << e.what() << "\n";
-        return 2;
+        }))
+        return rc;
+    if (help) {
+        std::cout << cli.help();
+        return 0;
     }
     const fs::path sync_exe = fs::path(BENCHSTORE_BINARY_DIR) / "tools" / "benchstore-sync";
     const fs::path server_script = fs::path(BENCHSTORE_SOURCE_DIR) / "tools" / "pg-test-server.sh";
     const fs::path pg = dir / "pg";
-    int rc = 0;
-    try {
+    const int rc = benchstore::speed::report_errors(program, 1, [&] {
         fs::remove_all(dir);
         fs::create_directories(dir);
         fs::permissions(dir, fs::perms::all);  // the server runs as postgres and reads the CSV via psql (client side)
         const std::string conninfo = capture("'" + server_script.string() + "' start '" + pg.string() + "'");
         auto psql = [&](const std::string& db, const std::string& command) {
-            must(run_child({"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", conninfo + " dbname=" + db, "-c", command}),
-                 "psql " + command);
+            run_child({"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", conninfo + " dbname=" + db, "-c", command});
         };
         auto create_database = [&](const std::string& db) {
             psql("postgres", "CREATE DATABASE " + db);
             if (hf_schema)
-                must(run_child({"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", conninfo + " dbname=" + db, "-f",
-                                (fs::path(BENCHSTORE_SOURCE_DIR) / "tests" / "data" / "hf_init_db.sql").string()}),
-                     "psql -f hf_init_db.sql");
+                run_child({"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", conninfo + " dbname=" + db, "-f",
+                           (fs::path(BENCHSTORE_SOURCE_DIR) / "tests" / "data" / "hf_init_db.sql").string()});
         };
         const fs::path store = dir / "store.db";
         auto t0 = Clock::now();
         build_store(store, rows, benchmarks);
         const double build_s = std::chrono::duration<double>(Clock::now() - t0).count();
         const fs::path csv = dir / "device.csv";
-        must(run_child({"sqlite3", "-csv", store.string(),
-                        "SELECT b.benchmark_id, d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, "
-                        "d.time, d.id FROM device_measurements d JOIN benchmarks b ON b.id = d.benchmark_ref"},
-                       csv),
-             "sqlite3 -csv");
+        run_child({"sqlite3", "-csv", store.string(),
+                   "SELECT b.benchmark_id, d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, "
+                   "d.time, d.id FROM device_measurements d JOIN benchmarks b ON b.id = d.benchmark_ref"},
+                  csv);
         std::printf("store: %lld device rows, %d benchmarks, built in %.1f s (%.0f MiB)\n", rows, benchmarks, build_s,
                     fs::file_size(store) / 1048576.0);
 
@@ -173,20 +130,17 @@ int main(int argc, char** argv)
                 const auto r = run_child({sync_exe.string(), "--db", store.string(), "--dsn", conninfo + " dbname=" + db,
                                           "--batch-rows", std::to_string(batch)},
                                          dir / "sync.out");
-                must(r, "benchstore-sync");
                 sync_s.push_back(r.seconds);
                 sync_rss.push_back(r.peak_mib);
                 const auto again = run_child({sync_exe.string(), "--db", store.string(), "--dsn",
                                               conninfo + " dbname=" + db},
                                              dir / "resync.out");
-                must(again, "benchstore-sync (re-sync)");
                 resync_s.push_back(again.seconds);
             };
             auto do_copy = [&] {
                 const auto r = run_child({"psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", conninfo + " dbname=" + db, "-c",
                                           "\\copy device_measurements_copy (benchmark_id, cpu_util, mem_megabytes, "
                                           "gpu_util, gpu_mem_megabytes, time, local_id) FROM '" + csv.string() + "' CSV"});
-                must(r, "psql \\copy");
                 copy_s.push_back(r.seconds);
             };
             if (i % 2 == 0) {
@@ -198,8 +152,7 @@ int main(int argc, char** argv)
                 // The copy table needs the schema: let a dry-run-free empty sync create it first.
                 const fs::path empty = dir / ("empty" + std::to_string(i) + ".db");
                 { benchstore::create_global_metrics_recorder("r", "b", "c", "m", empty); }
-                must(run_child({sync_exe.string(), "--db", empty.string(), "--dsn", conninfo + " dbname=" + db}),
-                     "schema");
+                run_child({sync_exe.string(), "--db", empty.string(), "--dsn", conninfo + " dbname=" + db});
                 psql(db, "CREATE TABLE device_measurements_copy (LIKE device_measurements INCLUDING ALL)");
                 do_copy();
                 psql(db, "CHECKPOINT");
@@ -231,15 +184,15 @@ int main(int argc, char** argv)
             const auto r = run_child({sync_exe.string(), "--db", big_store.string(), "--dsn", conninfo + " dbname=big",
                                       "--batch-rows", std::to_string(batch)},
                                      dir / "big.out");
-            must(r, "benchstore-sync (big)");
             std::printf("  benchstore-sync %lld rows: %.1f s, %.0f rows/s, peak RSS %.1f MiB\n", big, r.seconds,
                         big / r.seconds, r.peak_mib);
         }
-    } catch (const std::exception& e) {
-        std::cerr << "benchstore-speed-sync: error: " << e.what() << "\n";
-        rc = 1;
-    }
-    run_child({server_script.string(), "stop", pg.string()});
+        return 0;
+    });
+    benchstore::speed::report_errors(program, 1, [&] {
+        run_child({server_script.string(), "stop", pg.string()});
+        return 0;
+    });
     std::error_code ec;
     fs::remove_all(dir, ec);
     return rc;
