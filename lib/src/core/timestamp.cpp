@@ -42,13 +42,15 @@ Civil to_civil(Timestamp t)
 // year (4 digits), M D h m s (2 digits each), f the microseconds (6 digits), any other character as
 // itself. Hand-written rather than date::format, which takes about 2 µs a call through an ostringstream:
 // as much as a whole row of the recorder's batch call, which formats each sample's own time.
-std::string format_civil(Timestamp t, std::string_view layout)
+template <std::size_t N>
+[[gnu::always_inline]] inline std::string format_civil(Timestamp t, const char (&layout)[N])
 {
     const Civil c = to_civil(t);
     char buf[32];
     char* p = buf;
-    for (const char field : layout) {
-        switch (field) {
+#pragma GCC unroll 32
+    for (std::size_t i = 0; i + 1 < N; ++i) {  // the layout is a literal: the loop unrolls into straight code
+        switch (layout[i]) {
         case 'Y': p = put_digits(p, c.year, 4); break;
         case 'M': p = put_digits(p, c.month, 2); break;
         case 'D': p = put_digits(p, c.day, 2); break;
@@ -56,7 +58,7 @@ std::string format_civil(Timestamp t, std::string_view layout)
         case 'm': p = put_digits(p, c.minute, 2); break;
         case 's': p = put_digits(p, c.second, 2); break;
         case 'f': p = put_digits(p, c.micros, 6); break;
-        default: *p++ = field;
+        default: *p++ = layout[i];
         }
     }
     return std::string(buf, p);
