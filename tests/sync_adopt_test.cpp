@@ -250,7 +250,7 @@ BOOST_AUTO_TEST_CASE(syncs_meeting_the_database_at_once_adopt_it_once)
         add_rows(stores.back(), StoreShape{3, 50, 1}, 20 + static_cast<unsigned>(i));
     }
     for (const auto& store : stores) pids.push_back(spawn_sync(cli(store, conninfo)));
-    for (const int pid : pids) BOOST_TEST(wait_child(pid) == 0);
+    for (const int pid : pids) BOOST_TEST(wait_for(pid) == 0);
     BOOST_TEST(compare_with_server(stores, conninfo, {}, ServerRows::from_benchstore) == "");
     BOOST_TEST(old_rows(name) == before);
     BOOST_TEST(pg.query(name, "SELECT count(*) FROM benchstore_schema_version") ==
@@ -382,7 +382,7 @@ BOOST_AUTO_TEST_CASE(kill_9_during_adoption_and_sync_then_resync_is_exact)
             std::uniform_real_distribution<double> delay(0, full_ms * (attempt == 0 ? 0.1 : 0.5));
             std::this_thread::sleep_for(std::chrono::microseconds(static_cast<long>(delay(rng) * 1000)));
             kill(pid, SIGKILL);
-            const int status = wait_child(pid);
+            const int status = wait_for(pid);
             if (status != 128 + SIGKILL) {
                 BOOST_TEST_REQUIRE(status == 0);
                 break;

@@ -146,7 +146,7 @@ BOOST_AUTO_TEST_CASE(a_stopped_backend_ends_in_exit_3_then_a_resync_is_exact)
     const int backend_pid = std::stoi(backend);
     BOOST_REQUIRE(kill(backend_pid, SIGSTOP) == 0);
     exec1(holder.get(), "COMMIT");  // the stopped backend now holds the lock, and answers nothing
-    const int status = wait_child(pid);
+    const int status = wait_for(pid);
     const double took = seconds_since(start);
     kill(backend_pid, SIGCONT);
     const std::string err = read_text(log.string() + ".err");
@@ -180,7 +180,7 @@ BOOST_AUTO_TEST_CASE(watch_reports_a_silent_proxy_and_retries)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));  // polling a condition
     }
     kill(pid, SIGTERM);
-    BOOST_TEST(wait_child(pid) == 0);
+    BOOST_TEST(wait_for(pid) == 0);
     BOOST_TEST(proxy.silenced());
     BOOST_TEST(diff == "");
     const std::string err = read_text(log.string() + ".err");

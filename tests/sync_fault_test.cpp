@@ -70,7 +70,7 @@ BOOST_AUTO_TEST_CASE(kill_9_at_random_points_loses_and_duplicates_nothing)
             std::uniform_real_distribution<double> delay(0, full_ms * 0.6);
             sleep_ms(delay(rng));
             kill(pid, SIGKILL);
-            const int status = wait_child(pid);
+            const int status = wait_for(pid);
             if (status == 128 + SIGKILL) {
                 ++kills;
                 if (server_count(conninfo, "device_measurements") > 0) ++mid_run_kills;
@@ -106,7 +106,7 @@ BOOST_AUTO_TEST_CASE(server_restart_mid_sync_then_next_sync_completes)
         sleep_ms(5);
     }
     pg.restart_immediate();
-    const int status = wait_child(pid);
+    const int status = wait_for(pid);
     BOOST_TEST_MESSAGE("sync during restart exited " << status);
     BOOST_TEST((status == 3 || status == 0));
     if (status == 3) {
@@ -148,7 +148,7 @@ BOOST_AUTO_TEST_CASE(server_down_then_up_drains_without_new_local_writes)
     }
     BOOST_TEST(drained);
     kill(pid, SIGTERM);
-    BOOST_TEST(wait_child(pid) == 0);  // SIGTERM ends it cleanly
+    BOOST_TEST(wait_for(pid) == 0);  // SIGTERM ends it cleanly
     BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
     // Every --watch line carries its time: "[INFO - 2026-11-30 20:35:01,123] ...", errors as ERROR.
     const std::regex stamped(R"(^\[(INFO|ERROR) - \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] .+$)");
@@ -172,7 +172,7 @@ BOOST_AUTO_TEST_CASE(sigterm_ends_a_sync_after_the_current_batch)
     for (int i = 0; i < 2000 && server_count(conninfo, "device_measurements") <= 0; ++i) sleep_ms(2);
     kill(pid, SIGTERM);
     // Rows are left: not a success. "Try again later": nothing is lost, the next sync finishes.
-    BOOST_TEST(wait_child(pid) == 3);
+    BOOST_TEST(wait_for(pid) == 3);
     {
         std::ifstream err(log.string() + ".err");
         std::string line, rest;
@@ -244,8 +244,8 @@ BOOST_AUTO_TEST_CASE(writer_killed_mid_run_then_everything_committed_arrives)
     const int pid = spawn_sync(args(dir / "b.db", conninfo, 100));
     sleep_ms(300);
     kill(writer, SIGKILL);
-    wait_child(writer);
-    BOOST_TEST(wait_child(pid) == 0);
+    wait_for(writer);
+    BOOST_TEST(wait_for(pid) == 0);
     BOOST_TEST(run_sync(args(dir / "b.db", conninfo, 500)).status == 0);
     BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
 }
@@ -259,8 +259,8 @@ BOOST_AUTO_TEST_CASE(same_file_twice_in_sequence_and_at_once)
     for (int round = 0; round < 3; ++round) {
         const int a = spawn_sync(args(dir / "b.db", conninfo, 200));
         const int b = spawn_sync(args(dir / "b.db", conninfo, 200));
-        BOOST_TEST(wait_child(a) == 0);
-        BOOST_TEST(wait_child(b) == 0);
+        BOOST_TEST(wait_for(a) == 0);
+        BOOST_TEST(wait_for(b) == 0);
         BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
         add_rows(dir / "b.db", StoreShape{2, 700, 1}, 27 + round);
     }
@@ -280,7 +280,7 @@ BOOST_AUTO_TEST_CASE(three_machines_into_one_database_at_once)
     const auto conninfo = pg.conninfo(pg.create_database());  // empty: the three race to create the schema too
     std::vector<int> pids;
     for (const auto& s : stores) pids.push_back(spawn_sync(args(s, conninfo, 250)));
-    for (int pid : pids) BOOST_TEST(wait_child(pid) == 0);
+    for (int pid : pids) BOOST_TEST(wait_for(pid) == 0);
     BOOST_TEST(compare_with_server(stores, conninfo) == "");
     BOOST_TEST(server_count(conninfo, "device_measurements") == 36000);
 }

@@ -34,8 +34,11 @@ struct RunResult {
 RunResult run_sync(const std::vector<std::string>& args);
 
 // Starts benchstore-sync without waiting; returns its pid (stdout/stderr to /dev/null, or to
-// log when given). Wait for it with wait_child (support/child_process.hpp).
+// log when given).
 int spawn_sync(const std::vector<std::string>& args, const std::filesystem::path& log = {});
+
+// Waits for pid; returns its exit status, or 128 + signal (the sync suites' name for wait_child).
+inline int wait_for(int pid) { return wait_child(pid); }
 
 // The oracle: every row of every table in the given store files is on the server exactly once with
 // identical values, and the server holds no other rows (rows present in several files, a copy,
