@@ -4,6 +4,8 @@
 #   tools/wheel.sh --sdist [PYTHON]    benchstore-VERSION.tar.gz, what a build needs and nothing else
 # PYTHON defaults to Debian's python3; a pyenv or conda interpreter works as well (it needs its own
 # headers, which those installs have, and Debian's pybind11-dev). The work is tools/wheel_build.py's.
+# Environment: WHEEL_DIR (output), WHEEL_BUILD_DIR (CMake build folders, default build-wheel-cpXY here),
+# BENCHSTORE_WHEEL_LIBRARY (a build's lib/libbenchstore_internal.a to link instead of compiling the library).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 sdist=()

@@ -58,11 +58,16 @@ def wheel_tag():
 def build_package(root=ROOT, build_dir=None, log=sys.stderr):
     """Configures and builds the extension for this interpreter; returns the package folder
     (build_dir/python/benchstore: _core*.so and the pure-Python files)."""
+    if build_dir is None and os.environ.get("WHEEL_BUILD_DIR"):
+        build_dir = pathlib.Path(os.environ["WHEEL_BUILD_DIR"]) / f"wheel-{python_tag()}"
     build_dir = pathlib.Path(build_dir or root / f"build-wheel-{python_tag()}")
     configure = ["cmake", "-S", str(root), "-B", str(build_dir), "-DCMAKE_BUILD_TYPE=Release",
                  f"-DPython3_EXECUTABLE={sys.executable}", "-DBENCHSTORE_BUILD_PYTHON=ON",
                  "-DBENCHSTORE_PYTHON_WHEEL=ON", "-DBENCHSTORE_BUILD_TESTS=OFF", "-DBENCHSTORE_BUILD_BENCHES=OFF",
-                 "-DBENCHSTORE_INSTALL=OFF"]
+                 "-DBENCHSTORE_INSTALL=OFF",
+                 # The static library of another build of this source, to link instead of compiling it
+                 # again (the tests build a wheel per interpreter); empty: built here.
+                 f"-DBENCHSTORE_PYTHON_WHEEL_LIBRARY={os.environ.get('BENCHSTORE_WHEEL_LIBRARY', '')}"]
     jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL") or str(min(os.cpu_count() or 1, 2))
     for cmd in (configure, ["cmake", "--build", str(build_dir), "-j", jobs, "--target", "benchstore_python"]):
         result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -125,10 +130,11 @@ def write_wheel(package, out_dir, version):
 
 
 def sdist_members(root=ROOT):
-    """The files of the sdist, relative to root: SDIST_PATHS and SDIST_GLOBS, as git tracks them when
-    root is a checkout (so no build output slips in), else as found."""
+    """The files of the sdist, relative to root: SDIST_PATHS and SDIST_GLOBS, as git lists them (tracked,
+    or new and not ignored) when root is a checkout, so no build output slips in; else as found."""
     try:
-        tracked = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], check=True, capture_output=True).stdout
+        tracked = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                                 check=True, capture_output=True).stdout
         files = [pathlib.Path(p.decode()) for p in tracked.split(b"\0") if p]
     except (OSError, subprocess.CalledProcessError):
         files = [p.relative_to(root) for p in root.rglob("*") if p.is_file()]
@@ -160,7 +166,8 @@ def write_sdist(out_dir, version, root=ROOT):
 def main(argv=None):
     p = argparse.ArgumentParser(description="Builds benchstore's wheel for this interpreter (or its sdist).")
     p.add_argument("--out", default=os.environ.get("WHEEL_DIR") or "dist", help="output folder (default $WHEEL_DIR, else dist)")
-    p.add_argument("--build-dir", default=None, help="CMake build folder (default build-wheel-cpXY)")
+    p.add_argument("--build-dir", default=None,
+                   help="CMake build folder (default $WHEEL_BUILD_DIR/wheel-cpXY, else build-wheel-cpXY in the source)")
     p.add_argument("--sdist", action="store_true", help="write the source distribution instead")
     args = p.parse_args(argv)
     version = project_version()

@@ -2,7 +2,7 @@
 # that mypy and IDEs see the same signatures the bindings accept; tests/python/test_typing.py checks it
 # against a script using the whole public API.
 import os
-from typing import Any, List, Mapping, Optional, Sequence, Tuple, Type, Union
+from typing import Any, List, Literal, Mapping, Optional, Sequence, Tuple, Type, Union
 
 from types import TracebackType
 
@@ -60,7 +60,7 @@ class DeviceSampler:
     def failed(self) -> bool: ...
     def __enter__(self) -> "DeviceSampler": ...
     def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
-                 tb: Optional[TracebackType]) -> bool: ...
+                 tb: Optional[TracebackType]) -> Literal[False]: ...
 
 def run_command_line(program: str, args: Sequence[str], db: str, db_help: str, benches: str, python: str,
                      python_path: Sequence[str]) -> int: ...

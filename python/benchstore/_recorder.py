@@ -36,6 +36,7 @@ class MetricsRecorder(_core.Recorder):
     def __init__(self, connection: Optional[_Path], logger: Optional[logging.Logger], repository: str, branch: str,
                  commit_id: str, commit_msg: str, collect_csv_data: bool = True, *, run_id: Optional[str] = None,
                  module: Optional[str] = None) -> None:
+        path: _Path
         if connection is None:
             path = default_store_path()
         elif isinstance(connection, (str, os.PathLike)):
@@ -50,7 +51,7 @@ class MetricsRecorder(_core.Recorder):
         self.logger = logger if logger is not None else logging.getLogger("benchstore")
         self.collect_csv_data = bool(collect_csv_data)
 
-    def collect_device_measurements_batch(self, benchmark_id: str, samples: Any,  # type: ignore[override]
+    def collect_device_measurements_batch(self, benchmark_id: str, samples: Any,
                                           times: Optional[Iterable[Any]] = None) -> None:
         """Records many samples in one transaction, all or none: samples is an (n, 2) or (n, 4) NumPy
         array (cpu_util, mem_megabytes[, gpu_util, gpu_mem_megabytes]; NaN in a GPU column = NULL) or a
@@ -73,9 +74,8 @@ class MetricsRecorder(_core.Recorder):
         return self
 
     def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
-                 tb: Optional[TracebackType]) -> bool:
+                 tb: Optional[TracebackType]) -> None:
         self.close()
-        return False
 
 
 _EPOCH = datetime.datetime(1970, 1, 1)
