@@ -41,7 +41,7 @@ int parse_and_run(const Program& program, const RunCommandDefaults& defaults, in
 {
     cxxopts::Options cli(program.name, "Run the benchmark modules and record their results in a SQLite file.");
     const std::string db_help = "SQLite file to record into (created if missing)" +
-                                (defaults.db_help.empty() ? std::string() : "; default: " + defaults.db_help);
+                                (defaults.db_help.empty() ? std::string() : "; " + defaults.db_help);
     cli.add_options()
         ("db", db_help, cxxopts::value<std::string>()->default_value(defaults.db), "FILE")
         ("benches", "folder of benchmark modules (*.so and *.py)", cxxopts::value<std::string>()->default_value(defaults.benches), "DIR")

@@ -13,7 +13,7 @@ namespace benchstore::cli {
 struct RunCommandDefaults {
     std::string program = "benchstore-run";  // name in --version, --help, error and usage lines
     std::string db = "benchmarks.db";        // --db
-    std::string db_help;                     // what --help says about the default store, if more than its name
+    std::string db_help;                     // what --help adds about where the default store comes from
     std::string benches;                     // --benches
     std::string python;                      // --python when neither it nor $BENCHSTORE_PYTHON is given
     std::vector<std::filesystem::path> python_path;  // put in front of PYTHONPATH for *.py modules

@@ -23,10 +23,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     package_parent = os.path.dirname(os.path.dirname(os.path.abspath(benchstore.__file__)))
     sys.stdout.flush()
     sys.stderr.flush()
-    return _core.run_command_line(PROG, sys.argv[1:] if argv is None else list(argv),
-                                  benchstore.default_store_path(), "$" + benchstore.STORE_ENV_VAR +
-                                  ", else benchmarks.db", _core.default_benches_dir, sys.executable,
-                                  [package_parent])
+    args = sys.argv[1:] if argv is None else list(argv)
+    return _core.run_command_line(PROG, args, db=benchstore.default_store_path(),
+                                  db_help="from $" + benchstore.STORE_ENV_VAR + " when set",
+                                  benches=_core.default_benches_dir, python=sys.executable,
+                                  python_path=[package_parent])
 
 
 if __name__ == "__main__":
