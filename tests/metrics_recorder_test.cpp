@@ -277,6 +277,28 @@ BOOST_AUTO_TEST_CASE(batch_keeps_each_sample_time)
     BOOST_TEST(count(db, "SELECT count(*) FROM device_measurements WHERE gpu_util IS NULL AND gpu_mem_megabytes = 3") == 1000);
 }
 
+BOOST_AUTO_TEST_CASE(batch_abandoned_before_its_commit_stores_nothing)
+{
+    // The Python package's Ctrl-C check: before_commit runs after every row is written, and a throw there
+    // rolls the batch back; the recorder stays usable.
+    TempDir dir;
+    auto rec = make_recorder(dir / "b.db");
+    const auto id = rec.initialise_benchmark({});
+    const std::vector<DeviceSample> batch(500, DeviceSample{1, 1, std::nullopt, std::nullopt, std::nullopt});
+    auto db = open_raw(dir / "b.db");
+    int calls = 0;
+    struct Interrupted {};
+    BOOST_CHECK_THROW(rec.collect_device_measurements(id, batch, [&] {
+        ++calls;
+        throw Interrupted{};
+    }), Interrupted);
+    BOOST_TEST(calls == 1);
+    BOOST_TEST(count(db, "SELECT count(*) FROM device_measurements") == 0);
+    rec.collect_device_measurements(id, batch, [&] { ++calls; });
+    BOOST_TEST(calls == 2);
+    BOOST_TEST(count(db, "SELECT count(*) FROM device_measurements") == 500);
+}
+
 BOOST_AUTO_TEST_CASE(status_changes_are_stored_and_logged)
 {
     TempDir dir;

@@ -18,4 +18,8 @@ if(BENCHSTORE_BUILD_PYTHON)
       LABELS "${labels}"
       ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1;PYTHONPATH=${PROJECT_BINARY_DIR}/python;BENCHSTORE_BINARY_DIR=${PROJECT_BINARY_DIR};BENCHSTORE_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
   endforeach()
+  # Builds the extension for three interpreters (once each) and the checkout with pip.
+  if(TEST python_test_wheel)
+    set_tests_properties(python_test_wheel PROPERTIES TIMEOUT 1500)
+  endif()
 endif()
