@@ -11,7 +11,8 @@
 #   .deb:   dpkg-dev (dpkg-shlibdeps computes its Depends) and file, which cpack runs
 #           (tools/package.sh and the packaging tests)
 #   import: nlohmann-json3-dev (the one JSON library), libre2-dev (user-given patterns),
-#           libbenchmark-dev and python3-pytest-benchmark (real result files for the import tests)
+#           libbenchmark-dev and python3-pytest-benchmark (real result files for the import tests),
+#           libssl-dev (libcrypto's SHA-256: the import ledger keys files by the hash of their content)
 # Runs apt-get through sudo when not root. Installs only what is missing. PostgreSQL is asked for by what
 # the tools run, not by metapackage: a server (any version's bin/postgres under /usr/lib/postgresql) and
 # psql; whichever version is installed will do. When installing something missing makes apt upgrade an
@@ -29,7 +30,7 @@ packages=(
   dpkg-dev file
   python3-dev pybind11-dev python3-numpy python3-pytest
   libjs-chart.js chromium zlib1g-dev
-  nlohmann-json3-dev libre2-dev libbenchmark-dev python3-pytest-benchmark
+  nlohmann-json3-dev libre2-dev libbenchmark-dev python3-pytest-benchmark libssl-dev
 )
 # The PostgreSQL tests run a server binary and psql, of whichever version is installed.
 compgen -G '/usr/lib/postgresql/*/bin/postgres' > /dev/null || packages+=(postgresql)
