@@ -13,3 +13,8 @@ if(TARGET import_test)
     PYTEST_SESSION="${CMAKE_CURRENT_LIST_DIR}/import/test_pytest_session.py"
     IMPORT_TEST_DATA="${CMAKE_CURRENT_LIST_DIR}/data/import")
 endif()
+# merge_sync_test merges stores with the real benchstore-import and syncs them with the real benchstore-sync.
+if(TARGET merge_sync_test)
+  add_dependencies(merge_sync_test benchstore-import benchstore-sync sync_test_writer)
+  target_compile_definitions(merge_sync_test PRIVATE IMPORT_EXE="$<TARGET_FILE:benchstore-import>")
+endif()

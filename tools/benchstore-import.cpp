@@ -23,9 +23,12 @@ const benchstore::cli::Program program{
 
 std::string describe(const benchstore::ImportResult& r)
 {
+    if (r.already_imported && r.format == benchstore::ImportFormat::store)
+        return r.file.string() + ": merged before; nothing new in it";
     if (r.already_imported)
         return r.file.string() + ": already imported (as " + r.previous_file + ", run " + r.run_id + "); nothing added";
-    std::string line = "imported " + r.file.string() + " (" + benchstore::format_name(r.format) + "): " +
+    std::string line = std::string(r.format == benchstore::ImportFormat::store ? "merged " : "imported ") +
+                       r.file.string() + " (" + benchstore::format_name(r.format) + "): " +
                        std::to_string(r.benchmarks) + " benchmarks";
     if (r.failed > 0) line += " (" + std::to_string(r.failed) + " failed)";
     line += ", " + std::to_string(r.model_rows) + " model rows, " + std::to_string(r.device_rows) +
@@ -36,7 +39,8 @@ std::string describe(const benchstore::ImportResult& r)
 int run(int argc, char** argv)
 {
     cxxopts::Options cli(program.name,
-                         "Import benchmark results written by Google Benchmark (--benchmark_out_format=json), "
+                         "Import another benchstore store (merged: every row keeps its identity, so syncing both "
+                         "puts it on the server once), or benchmark results written by Google Benchmark (--benchmark_out_format=json), "
                          "pytest-benchmark (--benchmark-json) or Hugging Face benchmark_v2 into a benchstore store. "
                          "Each file is imported whole or not at all, and only once (by the SHA-256 of its content). "
                          "A directory imports every file in it whose format is recognised.\n"
@@ -45,7 +49,7 @@ int run(int argc, char** argv)
     cli.add_options()
         ("db", "store file to import into (created if missing)",
          cxxopts::value<std::string>()->default_value("benchmarks.db"), "FILE")
-        ("format", "detect, google-benchmark, pytest-benchmark or hf-benchmark-v2",
+        ("format", "detect, store, google-benchmark, pytest-benchmark or hf-benchmark-v2",
          cxxopts::value<std::string>()->default_value("detect"), "F")
         ("repository", "repository of the results (wins over the file's)", cxxopts::value<std::string>(), "NAME")
         ("branch", "branch (wins over the file's)", cxxopts::value<std::string>(), "NAME")

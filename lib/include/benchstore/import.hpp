@@ -21,9 +21,10 @@ enum class ImportFormat {
     google_benchmark,  // --benchmark_out=FILE --benchmark_out_format=json (Google Benchmark 1.7)
     pytest_benchmark,  // pytest --benchmark-json=FILE (pytest-benchmark 3.2)
     hf_benchmark_v2,   // Hugging Face transformers benchmark_v2 save_results files
+    store,             // another benchstore store: merged, every row keeping its identity
 };
 
-// "google-benchmark", "pytest-benchmark", "hf-benchmark-v2" (and "detect").
+// "google-benchmark", "pytest-benchmark", "hf-benchmark-v2", "store" (and "detect").
 BENCHSTORE_API std::string format_name(ImportFormat format);
 // The format of a name as format_name writes it. Throws InvalidArgument for any other name.
 BENCHSTORE_API ImportFormat parse_import_format(const std::string& name);
@@ -41,17 +42,17 @@ struct ImportOptions {
 struct ImportResult {
     std::filesystem::path file;
     ImportFormat format = ImportFormat::detect;
-    bool already_imported = false;  // the same bytes were imported before: nothing added
-    std::string previous_file;      // ... under this name
+    bool already_imported = false;  // the same bytes were imported before (a store: it had nothing new)
+    std::string previous_file;      // ... under this name (files only)
     std::string run_id;             // benchmarks.run_id of what it created (or created before)
     std::size_t benchmarks = 0;
     std::size_t failed = 0;         // of them, recorded as failed
-    std::size_t model_rows = 0;
+    std::size_t model_rows = 0;     // a store: besides these, its status changes and runs are merged
     std::size_t device_rows = 0;
     std::vector<std::string> warnings;  // one line each, e.g. a debug-build Google Benchmark library
 };
 
-// Imports one file. Throws InvalidArgument (one line naming the file and the position or field) for
+// Imports one file; a store is merged (see docs/import.md for the rule). Throws InvalidArgument (one line naming the file and the position or field) for
 // input that is not what its format says, a format that cannot be detected, or a required value
 // (repository, branch, commit) that neither the options nor the file give; StoreError when the store
 // cannot be written. Nothing of the file is stored when it throws.

@@ -105,7 +105,7 @@ private:
         const Json* times = g.optional_array("timestamps");
         if (!start || util == nullptr || times == nullptr) return m_context.default_time();
         for (std::size_t j = 0; j < times->size(); ++j) {
-            const std::string at = "[" + std::to_string(j) + "]";
+            const std::string at = std::string("[").append(std::to_string(j)).append("]");
             auto number = [&](const Json* list, const std::string& field) -> std::optional<double> {
                 if (list == nullptr || j >= list->size()) return std::nullopt;
                 const Json& v = (*list)[j];

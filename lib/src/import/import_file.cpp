@@ -14,6 +14,7 @@
 #include "import/content_hash.hpp"
 #include "import/formats.hpp"
 #include "import/json_stream.hpp"
+#include "import/store_merge.hpp"
 #include "store/import_ledger.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/transaction.hpp"
@@ -65,6 +66,7 @@ std::string format_name(ImportFormat format)
     case ImportFormat::google_benchmark: return "google-benchmark";
     case ImportFormat::pytest_benchmark: return "pytest-benchmark";
     case ImportFormat::hf_benchmark_v2: return "hf-benchmark-v2";
+    case ImportFormat::store: return "store";
     }
     return "detect";
 }
@@ -72,15 +74,17 @@ std::string format_name(ImportFormat format)
 ImportFormat parse_import_format(const std::string& name)
 {
     for (const auto f : {ImportFormat::detect, ImportFormat::google_benchmark, ImportFormat::pytest_benchmark,
-                         ImportFormat::hf_benchmark_v2})
+                         ImportFormat::hf_benchmark_v2, ImportFormat::store})
         if (format_name(f) == name) return f;
-    throw InvalidArgument("unknown format '" + name + "' (expected google-benchmark, pytest-benchmark or hf-benchmark-v2)");
+    throw InvalidArgument("unknown format '" + name +
+                          "' (expected detect, store, google-benchmark, pytest-benchmark or hf-benchmark-v2)");
 }
 
 std::optional<ImportFormat> detect_format(const std::filesystem::path& file)
 {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw InvalidArgument(file.string() + ": cannot be read");
+    if (import::is_sqlite_file(file)) return ImportFormat::store;
     Detector d;
     nlohmann::json::sax_parse(in, &d);
     if (!d.root_is_object) return std::nullopt;
@@ -102,10 +106,11 @@ ImportResult import_file(const ImportOptions& options, const std::filesystem::pa
     if (result.format == ImportFormat::detect) {
         const auto detected = detect_format(file);
         if (!detected)
-            throw InvalidArgument(file.string() + ": format not recognised (not a Google Benchmark, pytest-benchmark or "
-                                  "benchmark_v2 JSON file); give --format to read it as one");
+            throw InvalidArgument(file.string() + ": format not recognised (not a benchstore store, nor a Google "
+                                  "Benchmark, pytest-benchmark or benchmark_v2 JSON file); give --format to read it as one");
         result.format = *detected;
     }
+    if (result.format == ImportFormat::store) return import::merge_store(options, file);
     const std::string hash = import::sha256_of_file(file);
     auto db = store::open_store(options.db_path, store::OpenMode::read_write);
     try {
@@ -125,7 +130,8 @@ ImportResult import_file(const ImportOptions& options, const std::filesystem::pa
         case ImportFormat::google_benchmark: import::read_google_benchmark(context); break;
         case ImportFormat::pytest_benchmark: import::read_pytest_benchmark(context); break;
         case ImportFormat::hf_benchmark_v2: import::read_hf_benchmark_v2(context); break;
-        case ImportFormat::detect: break;
+        case ImportFormat::detect:
+        case ImportFormat::store: break;
         }
         ledger.finish(ref, context.file_time, json_object_of_strings(context.details));
         tx.commit();

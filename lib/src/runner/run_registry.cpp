@@ -81,7 +81,8 @@ std::vector<OrphanedBenchmark> orphaned_benchmarks(const std::filesystem::path& 
         auto conn = store::open_store(db, store::OpenMode::read_only);
         SQLite::Statement st(conn, "SELECT b.benchmark_id, r.run_id, r.boot_id, r.pid, r.pid_start "
                                    "FROM benchmarks AS b JOIN runs AS r ON r.run_id = b.run_id "
-                                   "WHERE b.status = 'running' AND r.host = ? ORDER BY b.id");
+                                   // Merged benchmarks ran on another machine: its runner settles them.
+                                   "WHERE b.status = 'running' AND r.host = ? AND b.origin IS NULL ORDER BY b.id");
         st.bind(1, host);
         std::map<std::string, bool> alive;  // per run: /proc is read once
         std::vector<OrphanedBenchmark> out;

@@ -1,5 +1,6 @@
 #include "store/benchmark_writer.hpp"
 
+#include "benchstore/error.hpp"
 #include "store/transaction.hpp"
 
 namespace benchstore::store {
@@ -20,7 +21,7 @@ BenchmarkWriter::BenchmarkWriter(SQLite::Database& db)
       m_update_status(db, "UPDATE benchmarks SET status = ?, status_reason = ?, finished_at = ? WHERE id = ?"),
       m_insert_status_change(db, "INSERT INTO benchmark_status_changes (benchmark_ref, status, status_reason, time) "
                                  "VALUES (?, ?, ?, ?)"),
-      m_find(db, "SELECT id AS benchmark_ref FROM benchmarks WHERE benchmark_id = ?")
+      m_find(db, "SELECT id AS benchmark_ref, origin IS NOT NULL AS merged FROM benchmarks WHERE benchmark_id = ?")
 {
 }
 
@@ -63,8 +64,15 @@ std::optional<std::int64_t> BenchmarkWriter::find(const std::string& benchmark_i
 {
     m_find.bind(1, benchmark_id);
     std::optional<std::int64_t> ref;
-    if (m_find.executeStep()) ref = m_find.getColumn("benchmark_ref").getInt64();
+    bool merged = false;
+    if (m_find.executeStep()) {
+        ref = m_find.getColumn("benchmark_ref").getInt64();
+        merged = m_find.getColumn("merged").getInt() != 0;
+    }
     m_find.reset();
+    if (merged)
+        throw InvalidArgument("benchmark '" + benchmark_id + "' in " + m_db.getFilename() +
+                              " was merged from another store; record into it in the store that recorded it");
     return ref;
 }
 

@@ -39,7 +39,9 @@ public:
     // is running. An empty reason is stored as NULL. Throws SQLite::Exception.
     void set_status(std::int64_t benchmark_ref, const char* status, const std::string& reason, const std::string& time);
 
-    // The local id of benchmark_id, nullopt when the store has no such benchmark.
+    // The local id of benchmark_id, nullopt when the store has no such benchmark. Throws InvalidArgument
+    // for a benchmark merged from another store (benchstore-import): its rows and status belong to the
+    // store that recorded it, and rows added here would share ids with that store's own on the server.
     std::optional<std::int64_t> find(const std::string& benchmark_id);
 
 private:
