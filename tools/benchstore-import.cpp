@@ -31,8 +31,8 @@ std::string describe(const benchstore::ImportResult& r)
                        r.file.string() + " (" + benchstore::format_name(r.format) + "): " +
                        std::to_string(r.benchmarks) + " benchmarks";
     if (r.failed > 0) line += " (" + std::to_string(r.failed) + " failed)";
-    line += ", " + std::to_string(r.model_rows) + " model rows, " + std::to_string(r.device_rows) +
-            " device rows, run " + r.run_id;
+    line += ", " + std::to_string(r.model_rows) + " model rows, " + std::to_string(r.device_rows) + " device rows";
+    if (!r.run_id.empty()) line += ", run " + r.run_id;
     return line;
 }
 

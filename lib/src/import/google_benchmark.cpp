@@ -71,14 +71,14 @@ public:
                 return;
             }
             const std::string suffix = "_" + f.text("aggregate_name");
-            m_context.add_model_row(instance.ref, measurements(f, suffix), m_context.default_time(), where);
+            m_context.add_model_row(instance.ref, measurements(f, suffix), m_context.default_time(), [&] { return where; });
             return;
         }
         if (run_type != "iteration")
             throw InvalidArgument(m_context.file().string() + ": " + where + ".run_type: '" + run_type +
                                   "' is neither iteration nor aggregate");
         instance.has_samples = true;
-        m_context.add_model_row(instance.ref, measurements(f, ""), m_context.default_time(), where);
+        m_context.add_model_row(instance.ref, measurements(f, ""), m_context.default_time(), [&] { return where; });
     }
 
     void finish(const Json& root)

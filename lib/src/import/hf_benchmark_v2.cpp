@@ -86,7 +86,9 @@ public:
             if (gpu != nullptr && i < gpu->size() && !(*gpu)[i].is_null())
                 time = gpu_rows(ref, (*gpu)[i], measurements.where("gpu_metrics") + "[" + std::to_string(i) + "]");
             if (!row.empty())
-                m_context.add_model_row(ref, row, time, measurements.where("e2e_latency") + "[" + std::to_string(i) + "]");
+                m_context.add_model_row(ref, row, time, [&] {
+                    return measurements.where("e2e_latency") + "[" + std::to_string(i) + "]";
+                });
         }
         const bool success = meta.flag("success", true);
         m_context.finish_benchmark(ref, success ? "" : "benchmark_v2 reported success: false", created);

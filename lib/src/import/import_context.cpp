@@ -23,8 +23,6 @@ ImportContext::ImportContext(SQLite::Database& db, const ImportOptions& options,
 {
 }
 
-std::string ImportContext::default_time() const { return file_time.empty() ? m_now : file_time; }
-
 std::string ImportContext::required(const std::optional<std::string>& option, const std::optional<std::string>& from_file,
                                     const char* what, const char* flag) const
 {
@@ -59,18 +57,18 @@ std::int64_t ImportContext::create_benchmark(const Strings& metadata, const std:
 }
 
 void ImportContext::add_model_row(std::int64_t ref, const Numbers& measurements, const std::string& time,
-                                  const std::string& where)
+                                  const std::function<std::string()>& where)
 {
-    if (measurements.empty()) throw InvalidArgument(m_file.string() + ": " + where + ": no measurements in it");
+    if (measurements.empty()) throw InvalidArgument(m_file.string() + ": " + where() + ": no measurements in it");
     // Few names per row: a linear check beats building a set.
     for (std::size_t i = 0; i < measurements.size(); ++i) {
         const auto& [name, value] = measurements[i];
-        if (name.empty()) throw InvalidArgument(m_file.string() + ": " + where + ": a measurement with an empty name");
+        if (name.empty()) throw InvalidArgument(m_file.string() + ": " + where() + ": a measurement with an empty name");
         if (!std::isfinite(value))
-            throw InvalidArgument(m_file.string() + ": " + where + "." + name + ": not a finite number");
+            throw InvalidArgument(m_file.string() + ": " + where() + "." + name + ": not a finite number");
         for (std::size_t j = 0; j < i; ++j)
             if (measurements[j].first == name)
-                throw InvalidArgument(m_file.string() + ": " + where + ": measurement '" + name + "' given twice");
+                throw InvalidArgument(m_file.string() + ": " + where() + ": measurement '" + name + "' given twice");
     }
     m_json.clear();
     m_json.push_back('{');

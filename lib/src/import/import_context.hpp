@@ -6,6 +6,7 @@
 // Internal to the import.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -42,9 +43,11 @@ public:
     // text is not valid UTF-8.
     std::int64_t create_benchmark(const Strings& metadata, const std::string& created_at = {});
 
-    // One model row; where names the row in messages. Throws InvalidArgument for an empty set, an empty
-    // or repeated name, a non-finite value.
-    void add_model_row(std::int64_t ref, const Numbers& measurements, const std::string& time, const std::string& where);
+    // One model row; where() names the row in messages (called only for one: building the name for
+    // each of a million rows would cost more than the row). Throws InvalidArgument for an empty set,
+    // an empty or repeated name, a non-finite value.
+    void add_model_row(std::int64_t ref, const Numbers& measurements, const std::string& time,
+                       const std::function<std::string()>& where);
     void add_device_row(std::int64_t ref, const store::DeviceRow& row, const std::string& time);
 
     // Settles a benchmark: completed, or failed with reason (non-empty).
@@ -53,7 +56,7 @@ public:
     void warn(const std::string& line) { m_result.warnings.push_back(m_file.string() + ": " + line); }
 
     // The time rows get when the file says nothing more precise.
-    std::string default_time() const;
+    const std::string& default_time() const { return file_time.empty() ? m_now : file_time; }
 
 private:
     std::string required(const std::optional<std::string>& option, const std::optional<std::string>& from_file,

@@ -17,10 +17,14 @@ bool is_round_data(const Path& path, std::size_t depth)
            path[3].key == "data";
 }
 
-// The first pass keeps only what surrounds the benchmarks: the time the file states is written after them.
+// The first pass keeps only what surrounds the benchmarks (the time the file states is written after
+// them); their rounds are dropped one by one as well, not built into a benchmark first.
 class Surroundings final : public StreamHandler {
 public:
-    bool streams(const Path& path) override { return path.size() == 1 && path[0].key == "benchmarks"; }
+    bool streams(const Path& path) override
+    {
+        return (path.size() == 1 && path[0].key == "benchmarks") || is_round_data(path, 4);
+    }
     void member(const Path&, Json&&, const std::vector<const Json*>&) override {}
 };
 
@@ -43,7 +47,7 @@ public:
             if (!m_ref) m_ref = create(*open[2], path_text({path[0], path[1]}));
             if (!value.is_number()) wrong_field(m_context.file(), path_text(path), "a number", &value);
             m_row[0].second = value.get<double>();
-            m_context.add_model_row(*m_ref, m_row, m_context.default_time(), path_text(path));
+            m_context.add_model_row(*m_ref, m_row, m_context.default_time(), [&] { return path_text(path); });
             ++m_rounds;
             return;
         }
@@ -59,7 +63,7 @@ public:
                 if (const auto v = stats.optional_number(name)) summary.emplace_back(std::string("time_s_") + name, *v);
             if (const auto ops = stats.optional_number("ops")) summary.emplace_back("ops_per_second", *ops);
             if (const auto rounds = stats.optional_number("rounds")) summary.emplace_back("rounds", *rounds);
-            m_context.add_model_row(*m_ref, summary, m_context.default_time(), where + ".stats");
+            m_context.add_model_row(*m_ref, summary, m_context.default_time(), [&] { return where + ".stats"; });
         }
         m_context.finish_benchmark(*m_ref, "", m_context.default_time());
         m_ref.reset();
