@@ -9,6 +9,7 @@
 
 #include "benchstore/error.hpp"
 #include "benchstore/import.hpp"
+#include "benchstore/metrics_recorder.hpp"
 #include "support/export_fixture.hpp"
 #include "support/temp_dir.hpp"
 
@@ -309,4 +310,38 @@ BOOST_AUTO_TEST_CASE(the_library_call_detects_and_forces_formats)
     BOOST_TEST(r.benchmarks == 1u);
     BOOST_TEST(!r.already_imported);
     BOOST_TEST(import_file(o, dir / "gb.json").already_imported);
+}
+
+BOOST_AUTO_TEST_CASE(pytest_benchmark_rows_take_the_time_the_file_states_wherever_it_stands)
+{
+    TempDir dir("import");
+    // The stated time first, and another "datetime" near the end (in extra_info): the rows still get
+    // the file's own.
+    write_file(dir / "p.json", R"({"datetime": "2026-01-02T03:04:05.5", "commit_info": {"id": "c", "branch": "b", "project": "p"},
+        "benchmarks": [{"fullname": "t.py::test_a", "extra_info": {"datetime": "2020-01-01T00:00:00"},
+                        "stats": {"data": [1.5, 2.5]}}]})");
+    const auto r = import_cli(dir, "--format pytest-benchmark " + q(dir / "p.json"));
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    const auto db = dir / "b.db";
+    BOOST_TEST(count(db, "SELECT count(*) FROM model_measurements WHERE time = '2026-01-02T03:04:05.500000'") == 2);
+    BOOST_TEST(text(db, "SELECT created_at || ' ' || finished_at FROM benchmarks") ==
+               "2026-01-02T03:04:05.500000 2026-01-02T03:04:05.500000");
+    BOOST_TEST(text(db, "SELECT time FROM benchmark_status_changes") == "2026-01-02T03:04:05.500000");
+}
+
+BOOST_AUTO_TEST_CASE(the_recorder_leaves_merged_benchmarks_to_the_store_that_recorded_them)
+{
+    TempDir dir("import");
+    auto recorder = create_global_metrics_recorder("acme/w", "main", "c", "m", dir / "a.db");
+    const auto id = recorder.initialise_benchmark({{"name", "x"}});
+    recorder.collect_model_measurements(id, {{"t", 1.0}});
+    recorder.close();
+    ImportOptions o;
+    o.db_path = dir / "usb.db";
+    BOOST_TEST(import_file(o, dir / "a.db").benchmarks == 1u);
+    auto on_usb = create_global_metrics_recorder("acme/w", "main", "c", "m", dir / "usb.db");
+    BOOST_CHECK_EXCEPTION(on_usb.collect_model_measurements(id, {{"t", 2.0}}), InvalidArgument,
+                          [](const InvalidArgument& e) { return std::string(e.what()).find("merged from another store") != std::string::npos; });
+    BOOST_CHECK_THROW(on_usb.set_status(id, BenchmarkStatus::failed, "no"), InvalidArgument);
+    BOOST_TEST(count(dir / "usb.db", "SELECT count(*) FROM model_measurements") == 1);
 }

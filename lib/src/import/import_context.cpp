@@ -1,7 +1,10 @@
 #include "import/import_context.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <set>
+
+#include <SQLiteCpp/Statement.h>
 
 #include "benchstore/error.hpp"
 #include "benchstore/json_text.hpp"
@@ -18,7 +21,7 @@ constexpr std::size_t commit_message_max_chars = 70;
 
 ImportContext::ImportContext(SQLite::Database& db, const ImportOptions& options, const std::filesystem::path& file,
                              std::int64_t import_ref, std::string run_id, ImportResult& result)
-    : m_options(options), m_file(file), m_import_ref(import_ref), m_run_id(std::move(run_id)), m_result(result),
+    : m_db(db), m_options(options), m_file(file), m_import_ref(import_ref), m_run_id(std::move(run_id)), m_result(result),
       m_benchmarks(db), m_measurements(db), m_now(format_timestamp(now_utc()))
 {
 }
@@ -76,11 +79,30 @@ void ImportContext::add_model_row(std::int64_t ref, const Numbers& measurements,
         if (m_json.size() > 1) m_json.push_back(',');
         append_json_string(m_json, name);
         m_json.push_back(':');
-        m_json += format_double(value);
+        // Shortest round-trip text, as format_double writes it, straight into the row's text.
+        char buf[32];
+        m_json.append(buf, std::to_chars(buf, buf + sizeof buf, value).ptr);
     }
     m_json.push_back('}');
     m_measurements.insert_model(ref, m_json, time);
     ++m_result.model_rows;
+}
+
+void ImportContext::restamp(const std::string& from, const std::string& to)
+{
+    const std::string mine = "benchmark_ref IN (SELECT id FROM benchmarks WHERE import_ref = ?)";
+    for (const std::string& sql :
+         {std::string("UPDATE benchmarks SET created_at = ? WHERE created_at = ? AND import_ref = ?"),
+          std::string("UPDATE benchmarks SET finished_at = ? WHERE finished_at = ? AND import_ref = ?"),
+          "UPDATE benchmark_status_changes SET time = ? WHERE time = ? AND " + mine,
+          "UPDATE model_measurements SET time = ? WHERE time = ? AND " + mine,
+          "UPDATE device_measurements SET time = ? WHERE time = ? AND " + mine}) {
+        SQLite::Statement st(m_db, sql);
+        st.bind(1, to.empty() ? m_now : to);
+        st.bind(2, from);
+        st.bind(3, static_cast<int64_t>(m_import_ref));
+        st.exec();
+    }
 }
 
 void ImportContext::add_device_row(std::int64_t ref, const store::DeviceRow& row, const std::string& time)

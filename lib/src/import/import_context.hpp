@@ -53,6 +53,10 @@ public:
     // Settles a benchmark: completed, or failed with reason (non-empty).
     void finish_benchmark(std::int64_t ref, const std::string& failure_reason, const std::string& time);
 
+    // Changes the time `from` to `to` on every row this import wrote (benchmarks, status changes,
+    // measurements): for a file whose stated time turns out, at its end, to be another than assumed.
+    void restamp(const std::string& from, const std::string& to);
+
     void warn(const std::string& line) { m_result.warnings.push_back(m_file.string() + ": " + line); }
 
     // The time rows get when the file says nothing more precise.
@@ -62,6 +66,7 @@ private:
     std::string required(const std::optional<std::string>& option, const std::optional<std::string>& from_file,
                          const char* what, const char* flag) const;
 
+    SQLite::Database& m_db;
     const ImportOptions& m_options;
     std::filesystem::path m_file;
     std::int64_t m_import_ref;

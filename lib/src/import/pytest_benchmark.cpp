@@ -1,6 +1,10 @@
 // pytest-benchmark's JSON output (pytest --benchmark-json=FILE), as version 3.2 writes it:
 // {"machine_info": {...}, "commit_info": {...}, "benchmarks": [{..., "stats": {..., "data": [...]}}],
 //  "datetime": "...", "version": "..."}. docs/import.md has the mapping.
+#include <algorithm>
+#include <fstream>
+#include <regex>
+
 #include "benchstore/error.hpp"
 #include "import/formats.hpp"
 #include "import/json_fields.hpp"
@@ -17,16 +21,7 @@ bool is_round_data(const Path& path, std::size_t depth)
            path[3].key == "data";
 }
 
-// The first pass keeps only what surrounds the benchmarks (the time the file states is written after
-// them); their rounds are dropped one by one as well, not built into a benchmark first.
-class Surroundings final : public StreamHandler {
-public:
-    bool streams(const Path& path) override
-    {
-        return (path.size() == 1 && path[0].key == "benchmarks") || is_round_data(path, 4);
-    }
-    void member(const Path&, Json&&, const std::vector<const Json*>&) override {}
-};
+void read_header(ImportContext& context, const Json& root);
 
 // Summary statistics (seconds unless named otherwise) stored when a file has no per-round data.
 const char* const summary_fields[] = {"min", "max", "mean", "stddev", "median", "iqr", "q1", "q3"};
@@ -42,6 +37,11 @@ public:
 
     void member(const Path& path, Json&& value, const std::vector<const Json*>& open) override
     {
+        if (!m_header_read) {
+            // What precedes the benchmarks in the file: where they belong, and the machine.
+            read_header(m_context, *open.front());
+            m_header_read = true;
+        }
         if (is_round_data(path, 5)) {
             // open: the root, the benchmarks array, this benchmark (so far), its stats, the data array.
             if (!m_ref) m_ref = create(*open[2], path_text({path[0], path[1]}));
@@ -83,18 +83,16 @@ private:
     }
 
     ImportContext& m_context;
+    bool m_header_read = false;
     std::optional<std::int64_t> m_ref;  // the benchmark being read
     Numbers m_row{{"time_s", 0.0}};
     std::size_t m_rounds = 0;
 };
 
-void read_surroundings(ImportContext& context, const Json& root)
+void read_header(ImportContext& context, const Json& root)
 {
     const auto& file = context.file();
     const Fields top(file, root, "");
-    top.array("benchmarks");
-    if (const auto time = top.optional_text("datetime")) context.file_time = utc_time(file, "datetime", *time);
-    if (const auto version = top.optional_text("version")) context.details.emplace_back("pytest_benchmark_version", *version);
     if (const Json* commit = top.optional_object("commit_info")) {
         const Fields c(file, *commit, "commit_info");
         // pytest-benchmark's placeholders outside a repository mean "not known".
@@ -121,15 +119,46 @@ void read_surroundings(ImportContext& context, const Json& root)
     }
 }
 
+// The top-level "datetime" value as pytest-benchmark writes it, near the end of the file; empty when
+// the last 64 KiB hold none that reads as a time. A guess: the parse has the last word.
+std::string trailing_datetime(const std::filesystem::path& file)
+{
+    std::ifstream in(file, std::ios::binary | std::ios::ate);
+    const std::streamoff size = in.tellg();
+    const std::streamoff from = std::max<std::streamoff>(0, size - 65536);
+    std::string tail(static_cast<std::size_t>(size - from), '\0');
+    in.seekg(from);
+    in.read(tail.data(), static_cast<std::streamsize>(tail.size()));
+    static const std::regex datetime(R"re("datetime"\s*:\s*"([0-9T:.+\- ]+)")re");
+    std::string found;
+    for (std::sregex_iterator it(tail.begin(), tail.end(), datetime), end; it != end; ++it) found = (*it)[1];
+    if (found.empty()) return {};
+    try {
+        return utc_time(file, "datetime", found);
+    } catch (const InvalidArgument&) {
+        return {};
+    }
+}
+
 } // namespace
 
 void read_pytest_benchmark(ImportContext& context)
 {
     context.module = "pytest-benchmark";
-    Surroundings surroundings;
-    read_surroundings(context, read_json_stream(context.file(), surroundings));
+    const auto& file = context.file();
+    // The time the file states is written after the benchmarks: read it from the file's end first, so
+    // that one pass stamps every row; should the parse find another one there, the rows are restamped.
+    const std::string guessed = trailing_datetime(file);
+    context.file_time = guessed;
     Reader reader(context);
-    read_json_stream(context.file(), reader);
+    const Json root = read_json_stream(file, reader);
+    const Fields top(file, root, "");
+    top.array("benchmarks");
+    if (const auto version = top.optional_text("version")) context.details.emplace_back("pytest_benchmark_version", *version);
+    const auto time = top.optional_text("datetime");
+    const std::string stated = time ? utc_time(file, "datetime", *time) : std::string();
+    if (stated != guessed) context.restamp(context.default_time(), stated);
+    context.file_time = stated;
 }
 
 } // namespace benchstore::import
