@@ -156,8 +156,10 @@ ImportPathsResult import_paths(const ImportOptions& options, const std::vector<s
             continue;
         }
         std::vector<std::filesystem::path> files;
+        // The store being imported into may sit in the folder too: it is no input.
         for (const auto& entry : std::filesystem::directory_iterator(path))
-            if (entry.is_regular_file()) files.push_back(entry.path());
+            if (entry.is_regular_file() && !std::filesystem::equivalent(entry.path(), options.db_path, ec))
+                files.push_back(entry.path());
         std::sort(files.begin(), files.end());
         for (const auto& file : files) {
             if (options.format == ImportFormat::detect && !detect_format(file)) {
