@@ -7,10 +7,10 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "benchstore/error.hpp"
-#include "benchstore/json_text.hpp"
+#include "core/json.hpp"
 #include "benchstore/timestamp.hpp"
-#include "benchstore/utf8.hpp"
-#include "benchstore/uuid.hpp"
+#include "core/utf8.hpp"
+#include "core/uuid.hpp"
 
 namespace benchstore::import {
 namespace {
@@ -77,9 +77,9 @@ void ImportContext::add_model_row(std::int64_t ref, const Numbers& measurements,
     m_json.push_back('{');
     for (const auto& [name, value] : measurements) {
         if (m_json.size() > 1) m_json.push_back(',');
-        append_json_string(m_json, name);
+        json::append_string(m_json, name);
         m_json.push_back(':');
-        // Shortest round-trip text, as format_double writes it, straight into the row's text.
+        // Shortest round-trip text, as json::shortest_number writes it, straight into the row's text.
         char buf[32];
         m_json.append(buf, std::to_chars(buf, buf + sizeof buf, value).ptr);
     }

@@ -8,9 +8,9 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "benchstore/error.hpp"
-#include "benchstore/json_text.hpp"
+#include "core/json.hpp"
 #include "benchstore/timestamp.hpp"
-#include "benchstore/uuid.hpp"
+#include "core/uuid.hpp"
 #include "import/content_hash.hpp"
 #include "import/formats.hpp"
 #include "import/json_stream.hpp"

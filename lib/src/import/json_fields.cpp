@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "benchstore/error.hpp"
-#include "benchstore/json_text.hpp"
+#include "core/json.hpp"
 #include "benchstore/timestamp.hpp"
 
 namespace benchstore::import {
@@ -92,7 +92,7 @@ const Json* Fields::optional_array(const std::string& key) const
 std::string scalar_text(const Json& value)
 {
     if (value.is_string()) return value.get<std::string>();
-    if (value.is_number_float()) return format_double(value.get<double>());
+    if (value.is_number_float()) return json::shortest_number(value.get<double>());
     return value.dump();
 }
 

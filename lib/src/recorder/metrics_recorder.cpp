@@ -9,9 +9,9 @@
 
 
 #include "benchstore/error.hpp"
-#include "benchstore/json_text.hpp"
-#include "benchstore/utf8.hpp"
-#include "benchstore/uuid.hpp"
+#include "core/json.hpp"
+#include "core/utf8.hpp"
+#include "core/uuid.hpp"
 #include "monitor/host_fingerprint.hpp"
 #include "store/benchmark_writer.hpp"
 #include "store/measurement_writer.hpp"
