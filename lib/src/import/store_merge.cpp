@@ -96,11 +96,8 @@ public:
         const std::int64_t status_before = m_db.execAndGet("SELECT coalesce(max(id), 0) FROM main.benchmark_status_changes").getInt64();
         for (const auto& t : row_tables) {
             IndexRebuild rebuild(m_db, t.name);
-            const int copied = m_db.exec(
-                std::string("INSERT INTO main.") + t.name + " (benchmark_ref, " + t.columns + ", origin, origin_id) " +
-                "SELECT r.dst, " + qualified(t.columns) + ", m.dst, " + m_origin_id + " FROM source." + t.name +
-                " s CROSS JOIN temp.merge_origins m CROSS JOIN temp.merge_refs r WHERE m.src = " + m_origin +
-                " AND m.own = 0 AND " + m_origin_id + " > m." + t.held + " AND r.src = s.benchmark_ref ORDER BY s.id");
+            const int copied = m_db.exec(std::string("INSERT INTO main.") + t.name + " (benchmark_ref, " + t.columns +
+                                         ", origin, origin_id) " + copy_select(t));
             rebuild.restore();
             m_copied += copied;
             if (std::string(t.name) == "device_measurements") m_result.device_rows = static_cast<std::size_t>(copied);
@@ -111,6 +108,26 @@ public:
     }
 
 private:
+    // The SELECT that copies the new rows of table t. A source holding only its own rows (the common
+    // case: a machine's store) needs no per-row lookup of the origin: its one origin's values go in as
+    // constants.
+    std::string copy_select(const RowTable& t)
+    {
+        const std::string from = " FROM source." + std::string(t.name) + " s CROSS JOIN temp.merge_refs r WHERE ";
+        if (!m_origins || m_db.execAndGet("SELECT count(*) FROM source.origins").getInt() == 0) {
+            SQLite::Statement m(m_db, std::string("SELECT own, dst, ") + t.held + " FROM temp.merge_origins WHERE src = 0");
+            m.executeStep();
+            // This store's own rows coming back are here already: nothing to copy.
+            const bool own = m.getColumn(0).getInt() != 0;
+            return "SELECT r.dst, " + qualified(t.columns) + ", " + (own ? std::string("NULL") : m.getColumn(1).getString()) +
+                   ", s.id" + from + (own ? "0 AND " : "") + "s.id > " + m.getColumn(2).getString() +
+                   (m_origins ? " AND s.origin IS NULL" : "") + " AND r.src = s.benchmark_ref ORDER BY s.id";
+        }
+        return "SELECT r.dst, " + qualified(t.columns) + ", m.dst, " + m_origin_id + " FROM source." + t.name +
+               " s CROSS JOIN temp.merge_origins m CROSS JOIN temp.merge_refs r WHERE m.src = " + m_origin +
+               " AND m.own = 0 AND " + m_origin_id + " > m." + t.held + " AND r.src = s.benchmark_ref ORDER BY s.id";
+    }
+
     // "a, b" -> "s.a, s.b"
     static std::string qualified(const std::string& columns)
     {
