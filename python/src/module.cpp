@@ -14,6 +14,7 @@ PYBIND11_MODULE(_core, m)
     bp::register_sampler(m);
     bp::register_runner(m);
     bp::register_speed_hooks(m);
+    bp::register_import(m);
     // Where the build put the bundled modules: the default --benches of `python3 -m benchstore`, as
     // benchstore-run has it.
     m.attr("default_benches_dir") = BENCHSTORE_DEFAULT_BENCHES_DIR;
