@@ -33,3 +33,4 @@ if(BENCHSTORE_BUILD_PYTHON)
 endif()
 # libjs-chart.js: Chart.js's UMD build, usable in a plain <script>; embedded into benchstore-report's pages.
 find_file(BENCHSTORE_CHART_JS chart.min.js PATHS /usr/share/javascript/chart.js NO_DEFAULT_PATH REQUIRED)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)       # libssl-dev -> OpenSSL::Crypto (SHA-256 of imported files)

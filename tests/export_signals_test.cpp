@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <set>
 #include <thread>
@@ -121,6 +122,11 @@ BOOST_AUTO_TEST_CASE(the_next_export_removes_a_killed_exports_leftovers_but_not_
         BOOST_TEST(wait_child(next) == 0);
         BOOST_TEST(count_files(out) == files(0, 4));
     }
+    // Exports name their files after the second they start in: the next export below must start in a
+    // later second than the one above, or it would find its names taken (and rightly refuse). A wait
+    // on the clock's own condition, whatever the machine's load.
+    std::this_thread::sleep_until(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) +
+                                  std::chrono::seconds(1));
 
     // Another export, stopped with its own four (it removed the killed one's first).
     const pid_t live = export_stopped_midway(db, out);

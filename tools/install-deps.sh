@@ -11,7 +11,8 @@
 #   .deb:   dpkg-dev (dpkg-shlibdeps computes its Depends) and file, which cpack runs
 #           (tools/package.sh and the packaging tests)
 #   import: nlohmann-json3-dev (the one JSON library), libbenchmark-dev and python3-pytest-benchmark
-#           (real result files for the import tests)
+#           (real result files for the import tests), libssl-dev (libcrypto's SHA-256: the import
+#           ledger keys files by the hash of their content)
 #   compare: libre2-dev (RE2: user-given patterns, --higher-is-better and --threshold REGEX=PCT, match
 #           in linear time; std::regex backtracks and can run for hours)
 #   wheel:  python3-venv, python3-pip, python3-setuptools, python3-wheel (pip install . offline through
@@ -33,7 +34,7 @@ packages=(
   dpkg-dev file
   python3-dev pybind11-dev python3-numpy python3-pytest
   libjs-chart.js chromium zlib1g-dev
-  nlohmann-json3-dev libre2-dev libbenchmark-dev python3-pytest-benchmark
+  nlohmann-json3-dev libre2-dev libbenchmark-dev python3-pytest-benchmark libssl-dev
   python3-venv python3-pip python3-setuptools python3-wheel python3-mypy
 )
 # The PostgreSQL tests run a server binary and psql, of whichever version is installed.

@@ -13,7 +13,8 @@ benchstore-sync sends them to PostgreSQL and benchstore-export (or export_to_csv
 Errors are benchstore.Error; bad input is also a ValueError (benchstore.InvalidArgument), a value of
 the wrong type also a TypeError (benchstore.ArgumentTypeError). Nothing is stored by a call that raised.
 benchstore.__version__ is the C++ library's version. NumPy is optional (the batch call also takes a list
-of tuples); the package is typed (py.typed, _core.pyi).
+of tuples); the package is typed (py.typed, _core.pyi). benchstore.import_file brings in Google Benchmark,
+pytest-benchmark and benchmark_v2 result files and merges other stores, as benchstore-import does.
 """
 from benchstore._core import (  # noqa: F401  (re-exported)
     ArgumentTypeError,
@@ -24,6 +25,7 @@ from benchstore._core import (  # noqa: F401  (re-exported)
     OutputError,
     StoreError,
     __version__,
+    import_file,
 )
 from benchstore._logging import runner_logger  # noqa: F401
 from benchstore._recorder import (  # noqa: F401
@@ -46,5 +48,6 @@ __all__ = [
     "StoreError",
     "create_global_metrics_recorder",
     "default_store_path",
+    "import_file",
     "runner_logger",
 ]

@@ -2,7 +2,7 @@
 # that mypy and IDEs see the same signatures the bindings accept; tests/python/test_typing.py checks it
 # against a script using the whole public API.
 import os
-from typing import Any, List, Literal, Mapping, Optional, Sequence, Tuple, Type, Union
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Type, Union
 
 from types import TracebackType
 
@@ -64,3 +64,10 @@ class DeviceSampler:
 
 def run_command_line(program: str, args: Sequence[str], db: str, db_help: str, benches: str, python: str,
                      python_path: Sequence[str]) -> int: ...
+
+# benchstore-import's library call: a Google Benchmark, pytest-benchmark or benchmark_v2 JSON file, or another
+# store (merged), into the store db; whole or not at all, and only once. Returns what was added.
+def import_file(db: _Path, file: _Path,
+                format: Literal["detect", "store", "google-benchmark", "pytest-benchmark", "hf-benchmark-v2"] = "detect",
+                repository: Optional[str] = None, branch: Optional[str] = None, commit: Optional[str] = None,
+                message: Optional[str] = None) -> Dict[str, Any]: ...

@@ -50,5 +50,6 @@ void register_errors(py::module_& m);
 void register_recorder(py::module_& m);
 void register_sampler(py::module_& m);
 void register_runner(py::module_& m);
+void register_import(py::module_& m);
 
 } // namespace benchstore::python

@@ -17,6 +17,7 @@ PYBIND11_MODULE(_core, m)
     // The C++ library's version is the package's (a wheel's file name and METADATA take it from the
     // same project(VERSION)).
     m.attr("__version__") = benchstore::version();
+    bp::register_import(m);
     // Where the build put the bundled modules: the default --benches of `python3 -m benchstore`, as
     // benchstore-run has it.
     m.attr("default_benches_dir") = BENCHSTORE_DEFAULT_BENCHES_DIR;

@@ -76,7 +76,13 @@ using Rows = std::map<std::string, std::vector<std::string>>;  // table -> canon
 void read_store(const std::filesystem::path& path, const std::set<std::string>& excluded, Rows& rows)
 {
     SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
-    SQLite::Statement b(db, "SELECT benchmark_id, id, repository, branch, commit_id, commit_message, "
+    // A row's identity on the server: its id in the store that first wrote it (merged rows keep it
+    // in origin_id, schema 5).
+    const bool merged = db.execAndGet("SELECT count(*) FROM pragma_table_info('benchmarks') WHERE name = 'origin_id'").getInt() > 0;
+    auto id = [&](const std::string& alias) {
+        return merged ? "coalesce(" + alias + "origin_id, " + alias + "id)" : alias + "id";
+    };
+    SQLite::Statement b(db, "SELECT benchmark_id, " + id("") + ", repository, branch, commit_id, commit_message, "
                             "(SELECT group_concat(key || '=' || value, ',') FROM (SELECT key, value FROM "
                             "json_each(metadata) ORDER BY key)), created_at, host, run_id, module, status, "
                             "status_reason, finished_at, (SELECT group_concat(key || '=' || value, ',') FROM (SELECT "
@@ -87,7 +93,7 @@ void read_store(const std::filesystem::path& path, const std::set<std::string>& 
         for (int c = 0; c < 15; ++c) line += opt_text(b.getColumn(c)) + "|";
         rows["benchmarks"].push_back(line);
     }
-    SQLite::Statement d(db, "SELECT b.benchmark_id, d.id, d.cpu_util, d.mem_megabytes, d.gpu_util, "
+    SQLite::Statement d(db, "SELECT b.benchmark_id, " + id("d.") + ", d.cpu_util, d.mem_megabytes, d.gpu_util, "
                             "d.gpu_mem_megabytes, d.time FROM device_measurements d JOIN benchmarks b "
                             "ON b.id = d.benchmark_ref");
     while (d.executeStep()) {
@@ -97,7 +103,7 @@ void read_store(const std::filesystem::path& path, const std::set<std::string>& 
         line += d.getColumn(6).getString();
         rows["device_measurements"].push_back(line);
     }
-    SQLite::Statement m(db, "SELECT b.benchmark_id, m.id, m.measurements, m.time FROM model_measurements m "
+    SQLite::Statement m(db, "SELECT b.benchmark_id, " + id("m.") + ", m.measurements, m.time FROM model_measurements m "
                             "JOIN benchmarks b ON b.id = m.benchmark_ref");
     while (m.executeStep()) {
         if (excluded.count(m.getColumn(0).getString())) continue;

@@ -7,20 +7,19 @@
 #include <set>
 #include <unordered_map>
 
-#include <SQLiteCpp/Statement.h>
 
 #include "benchstore/error.hpp"
 #include "core/json.hpp"
 #include "core/utf8.hpp"
 #include "core/uuid.hpp"
 #include "monitor/host_fingerprint.hpp"
+#include "store/benchmark_writer.hpp"
+#include "store/measurement_writer.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/transaction.hpp"
 
 namespace benchstore {
 namespace {
-
-using store::exec_once;
 
 constexpr std::size_t commit_message_max_chars = 70;
 
@@ -44,12 +43,6 @@ void require_text(const std::string& text, const std::string& what)
     if (!is_valid_utf8(text)) throw InvalidArgument(what + " is not valid UTF-8");
 }
 
-void bind_optional(SQLite::Statement& st, int index, const std::optional<double>& value)
-{
-    if (value) st.bind(index, *value);
-    else st.bind(index);  // NULL
-}
-
 const char* status_text(BenchmarkStatus status)
 {
     switch (status) {
@@ -60,30 +53,15 @@ const char* status_text(BenchmarkStatus status)
     return "running";
 }
 
-// The open connection and its prepared statements; destroyed by close().
+// The open connection and the store's writers (their statements prepared once); destroyed by close().
 struct Connection {
     SQLite::Database db;
     store::TransactionStatements transaction;
-    SQLite::Statement insert_benchmark;
-    SQLite::Statement insert_device;
-    SQLite::Statement insert_model;
-    SQLite::Statement find_benchmark;
-    SQLite::Statement update_status;
-    SQLite::Statement insert_status_change;
+    store::BenchmarkWriter benchmarks;
+    store::MeasurementWriter measurements;
 
     explicit Connection(const std::filesystem::path& path)
-        : db(store::open_store(path, store::OpenMode::read_write)),
-          transaction(db),
-          insert_benchmark(db, "INSERT INTO benchmarks (benchmark_id, repository, branch, commit_id, "
-                               "commit_message, metadata, created_at, host, run_id, module, host_info) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-          insert_device(db, "INSERT INTO device_measurements (benchmark_ref, cpu_util, mem_megabytes, "
-                            "gpu_util, gpu_mem_megabytes, time) VALUES (?, ?, ?, ?, ?, ?)"),
-          insert_model(db, "INSERT INTO model_measurements (benchmark_ref, measurements, time) VALUES (?, ?, ?)"),
-          find_benchmark(db, "SELECT id AS benchmark_ref FROM benchmarks WHERE benchmark_id = ?"),
-          update_status(db, "UPDATE benchmarks SET status = ?, status_reason = ?, finished_at = ? WHERE id = ?"),
-          insert_status_change(db, "INSERT INTO benchmark_status_changes (benchmark_ref, status, status_reason, time) "
-                                   "VALUES (?, ?, ?, ?)")
+        : db(store::open_store(path, store::OpenMode::read_write)), transaction(db), benchmarks(db), measurements(db)
     {
     }
 };
@@ -129,10 +107,7 @@ struct MetricsRecorder::Impl {
     {
         if (auto it = refs.find(benchmark_id); it != refs.end()) return it->second;
         // Another recorder (the runner's parent, another process) may have created it.
-        c->find_benchmark.bind(1, benchmark_id);
-        std::optional<std::int64_t> ref;
-        if (c->find_benchmark.executeStep()) ref = c->find_benchmark.getColumn("benchmark_ref").getInt64();
-        c->find_benchmark.reset();
+        const std::optional<std::int64_t> ref = c->benchmarks.find(benchmark_id);
         if (!ref) throw InvalidArgument("unknown benchmark id '" + benchmark_id + "' in " + options.db_path.string());
         refs.emplace(benchmark_id, *ref);
         return *ref;
@@ -140,13 +115,7 @@ struct MetricsRecorder::Impl {
 
     void insert_sample(std::int64_t ref, const DeviceSample& s, const std::string& time)
     {
-        c->insert_device.bind(1, ref);
-        c->insert_device.bind(2, s.cpu_util);
-        c->insert_device.bind(3, s.mem_megabytes);
-        bind_optional(c->insert_device, 4, s.gpu_util);
-        bind_optional(c->insert_device, 5, s.gpu_mem_megabytes);
-        c->insert_device.bind(6, time);
-        exec_once(c->insert_device);
+        c->measurements.insert_device(ref, {s.cpu_util, s.mem_megabytes, s.gpu_util, s.gpu_mem_megabytes}, time);
     }
 };
 
@@ -196,20 +165,9 @@ std::string MetricsRecorder::initialise_benchmark(const Metadata& metadata)
     const std::string id = make_uuid_v7();
     std::int64_t ref = 0;
     d.write([&] {
-        auto& st = d.c->insert_benchmark;
-        st.bind(1, id);
-        st.bind(2, d.options.repository);
-        st.bind(3, d.options.branch);
-        st.bind(4, d.options.commit_id);
-        st.bind(5, d.options.commit_message);
-        st.bind(6, json);
-        st.bind(7, format_timestamp(now_utc()));
-        st.bind(8, d.options.host);
-        if (d.options.run_id.empty()) st.bind(9); else st.bind(9, d.options.run_id);
-        if (d.options.module.empty()) st.bind(10); else st.bind(10, d.options.module);
-        st.bind(11, d.host_info);
-        exec_once(st);
-        ref = d.c->db.getLastInsertRowid();
+        ref = d.c->benchmarks.insert({id, d.options.repository, d.options.branch, d.options.commit_id,
+                                      d.options.commit_message, json, format_timestamp(now_utc()), d.options.host,
+                                      d.options.run_id, d.options.module, d.host_info, std::nullopt});
     });
     d.refs.emplace(id, ref);
     d.created.push_back(id);
@@ -263,11 +221,7 @@ void MetricsRecorder::collect_model_measurements(const std::string& benchmark_id
     Impl& d = *m_impl;
     const std::int64_t ref = d.ref_of(benchmark_id);
     d.write([&] {
-        auto& st = d.c->insert_model;
-        st.bind(1, ref);
-        st.bind(2, json);
-        st.bind(3, format_timestamp(now_utc()));
-        exec_once(st);
+        d.c->measurements.insert_model(ref, json, format_timestamp(now_utc()));
     });
 }
 
@@ -281,18 +235,7 @@ void MetricsRecorder::set_status(const std::string& benchmark_id, BenchmarkStatu
     const std::int64_t ref = d.ref_of(benchmark_id);
     const std::string now = format_timestamp(now_utc());
     d.write([&] {
-        auto& up = d.c->update_status;
-        up.bind(1, status_text(status));
-        if (reason.empty()) up.bind(2); else up.bind(2, reason);
-        if (status == BenchmarkStatus::running) up.bind(3); else up.bind(3, now);
-        up.bind(4, ref);
-        exec_once(up);
-        auto& log = d.c->insert_status_change;
-        log.bind(1, ref);
-        log.bind(2, status_text(status));
-        if (reason.empty()) log.bind(3); else log.bind(3, reason);
-        log.bind(4, now);
-        exec_once(log);
+        d.c->benchmarks.set_status(ref, status_text(status), reason, now);
     });
 }
 

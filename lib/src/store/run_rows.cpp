@@ -9,7 +9,8 @@ std::vector<RunningBenchmark> running_benchmarks_of_host(SQLite::Database& db, c
     Query q(db,
             "SELECT b.benchmark_id AS benchmark_id, r.run_id AS run_id, r.boot_id AS boot_id, r.pid AS pid, "
             "r.pid_start AS pid_start FROM benchmarks AS b JOIN runs AS r ON r.run_id = b.run_id "
-            "WHERE b.status = 'running' AND r.host = ? ORDER BY b.id",
+            // Merged benchmarks (origin set) ran on another machine: its runner settles them.
+            "WHERE b.status = 'running' AND r.host = ? AND b.origin IS NULL ORDER BY b.id",
             {host});
     const Column benchmark_id = q.column("benchmark_id"), run_id = q.column("run_id"), boot_id = q.column("boot_id"),
                  pid = q.column("pid"), pid_start = q.column("pid_start");

@@ -61,8 +61,50 @@ void refuse_non_utf8_database(const pgsync::PgConnection& conn)
                       "(createdb -E UTF8 ...); nothing was sent");
 }
 
+// One view of the store (its own rows, or one merged store's) with its tables and what was
+// committed of each when the sync started.
+struct ViewPlan {
+    pgsync::StoreView view;
+    std::vector<pgsync::TableSpec> specs;
+    std::vector<std::int64_t> targets;
+};
+
+// Every view's targets in one snapshot.
+std::vector<ViewPlan> plan_views(SQLite::Database& db, const std::string& source_id)
+{
+    std::vector<ViewPlan> plans;
+    store::with_read_transaction(db, [&] {
+        for (auto& view : pgsync::store_views(db, source_id)) {
+            ViewPlan plan{std::move(view), {}, {}};
+            plan.specs = pgsync::table_specs(plan.view);
+            for (const auto& spec : plan.specs) plan.targets.push_back(pgsync::max_id(db, spec));
+            plans.push_back(std::move(plan));
+        }
+    });
+    return plans;
+}
+
+// One line per table: the views' figures added up. An older copy is reported for the store's own rows
+// only: a merged store holding less of another store than the server is the usual case.
+void add_table(SyncResult& result, std::size_t i, const SyncTableResult& t, bool own_view)
+{
+    if (result.tables.size() <= i) {
+        SyncTableResult empty;
+        empty.table = t.table;
+        result.tables.push_back(empty);
+    }
+    auto& sum = result.tables[i];
+    sum.sent += t.sent;
+    sum.skipped += t.skipped;
+    sum.rejected += t.rejected;
+    sum.held += t.held;
+    sum.left += t.left;
+    sum.seconds += t.seconds;
+    if (own_view) sum.older_copy = t.older_copy;
+}
+
 SyncResult dry_run(pgsync::PgConnection& conn, SQLite::Database& db, const SyncOptions& options,
-                   const std::string& source_id, const std::vector<std::int64_t>& targets)
+                   const std::string& source_id, const std::vector<ViewPlan>& plans)
 {
     SyncResult result;
     result.source_id = source_id;
@@ -72,17 +114,18 @@ SyncResult dry_run(pgsync::PgConnection& conn, SQLite::Database& db, const SyncO
     result.schema_created = version < pgsync::latest_server_schema_version();  // would be
     if (version == 0 && pgsync::has_existing_tables(conn))
         for (const auto& step : pgsync::plan_adoption(conn)) result.adoption.push_back(step.description);
-    const auto& specs = pgsync::table_specs();
-    for (std::size_t i = 0; i < specs.size(); ++i) {
-        SyncTableResult t;
-        t.table = specs[i].name;
-        pgsync::RemoteMark mark;
-        if (version > 0) mark = pgsync::read_remote_mark(conn, source_id, specs[i].name);
-        t.older_copy = pgsync::check_same_file(conn, db, specs[i], source_id, options.db_path.string(), mark) ==
-                       pgsync::FileMatch::older;
-        t.sent = pgsync::count_rows(db, specs[i], mark.high_water_mark, targets[i]);
-        t.left = t.sent;
-        result.tables.push_back(t);
+    for (const auto& plan : plans) {
+        for (std::size_t i = 0; i < plan.specs.size(); ++i) {
+            SyncTableResult t;
+            t.table = plan.specs[i].name;
+            pgsync::RemoteMark mark;
+            if (version > 0) mark = pgsync::read_remote_mark(conn, plan.view.source_id, plan.specs[i].name);
+            t.older_copy = pgsync::check_same_file(conn, db, plan.specs[i], plan.view.source_id,
+                                                   options.db_path.string(), mark) == pgsync::FileMatch::older;
+            t.sent = pgsync::count_rows(db, plan.specs[i], mark.high_water_mark, plan.targets[i]);
+            t.left = t.sent;
+            add_table(result, i, t, !plan.view.origin);
+        }
     }
     return result;
 }
@@ -155,14 +198,14 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
         }
     }();
     std::string source_id;
-    std::vector<std::int64_t> targets;
+    std::vector<ViewPlan> plans;
     try {
         if (options.new_source_id && !dry) {
             write_new_source_id(db);
             if (source_id_written != nullptr) *source_id_written = true;
         }
         source_id = read_store_source_id(db, options.db_path);
-        targets = pgsync::read_targets(db);
+        plans = plan_views(db, source_id);
     } catch (const SQLite::Exception& e) {
         throw_store_error(options.db_path, e);
     } catch (const StoreError& e) {
@@ -172,7 +215,7 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
     pgsync::PgConnection conn(options.conninfo, options.statement_timeout);
     refuse_non_utf8_database(conn);
     if (dry) {
-        auto result = dry_run(conn, db, options, source_id, targets);
+        auto result = dry_run(conn, db, options, source_id, plans);
         result.seconds = seconds_since(start);
         return result;
     }
@@ -184,39 +227,42 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
     result.schema_created = schema.applied;
     result.adoption = schema.adoption;
     conn.exec("SET temp_buffers = '64MB'");
-    const auto& specs = pgsync::table_specs();
     const auto id_column = pgsync::benchmark_id_column(conn);
-    for (const auto& spec : specs) conn.exec(pgsync::stage_ddl(spec, id_column));
-    for (const auto& spec : specs)
-        conn.exec("INSERT INTO sync_state (source_id, table_name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                  {source_id, spec.name});
+    for (const auto& spec : plans.front().specs) conn.exec(pgsync::stage_ddl(spec, id_column));
+    for (const auto& plan : plans)
+        for (const auto& spec : plan.specs)
+            conn.exec("INSERT INTO sync_state (source_id, table_name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                      {plan.view.source_id, spec.name});
 
     ProgressLine progress(stdout, options.show_progress == ShowProgress::on_terminal ? ProgressLine::Terminal::detect
                                                                                       : ProgressLine::Terminal::no);
     try {
-        for (std::size_t i = 0; i < specs.size() && !result.stopped; ++i) {
-            SyncTableResult t;
-            t.table = specs[i].name;
-            const auto table_start = Clock::now();
-            pgsync::TableSync table(conn, db, specs[i], source_id, options.db_path.string(), targets[i],
-                                  options.batch_rows, options.stop, &progress);
-            result.stopped = !table.run(t, result.rejects, result.held);
-            t.seconds = seconds_since(table_start);
-            result.tables.push_back(t);
-        }
-        progress.clear();
-        for (std::size_t i = 0; i < specs.size(); ++i) {
-            if (i >= result.tables.size()) {
+        // The store's own rows first, then each merged store's under its own source id.
+        for (const auto& plan : plans) {
+            const auto& specs = plan.specs;
+            for (std::size_t i = 0; i < specs.size() && !result.stopped; ++i) {
                 SyncTableResult t;
                 t.table = specs[i].name;
-                result.tables.push_back(t);
+                const auto table_start = Clock::now();
+                pgsync::TableSync table(conn, db, specs[i], plan.view.source_id, options.db_path.string(),
+                                        plan.targets[i], options.batch_rows, options.stop, &progress);
+                result.stopped = !table.run(t, result.rejects, result.held);
+                t.seconds = seconds_since(table_start);
+                add_table(result, i, t, !plan.view.origin);
             }
-            // A mark past this run's target counts from the target: rows above it are only known
-            // to be on the server when this file sent them, and "left" must never say 0 for rows
-            // that are not there.
-            const auto mark = pgsync::read_remote_mark(conn, source_id, specs[i].name);
-            result.tables[i].left =
-                pgsync::count_rows(db, specs[i], std::min(mark.high_water_mark, targets[i]), INT64_MAX);
+        }
+        progress.clear();
+        for (const auto& plan : plans) {
+            for (std::size_t i = 0; i < plan.specs.size(); ++i) {
+                // A mark past this run's target counts from the target: rows above it are only known
+                // to be on the server when this file sent them, and "left" must never say 0 for rows
+                // that are not there.
+                SyncTableResult t;
+                t.table = plan.specs[i].name;
+                const auto mark = pgsync::read_remote_mark(conn, plan.view.source_id, plan.specs[i].name);
+                t.left = pgsync::count_rows(db, plan.specs[i], std::min(mark.high_water_mark, plan.targets[i]), INT64_MAX);
+                add_table(result, i, t, false);
+            }
         }
     } catch (const SQLite::Exception& e) {
         throw_store_error(options.db_path, e);

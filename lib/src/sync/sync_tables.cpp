@@ -227,18 +227,52 @@ std::unique_ptr<RowEncoder> make_encoder(const store::Query& q)
     return std::make_unique<Encoder>(q);
 }
 
-std::string range_sql(const std::string& select, const std::string& from, const std::string& alias)
+// The view's condition on alias's rows, ANDed in front of the id range.
+std::string filter_of(const TableSpec& spec, const std::string& alias)
 {
-    return "SELECT " + select + " FROM " + from + " WHERE " + alias + ".id > ? AND " + alias + ".id <= ? ORDER BY " +
-           alias + ".id LIMIT ?";
+    return spec.view_filter.empty() ? std::string() : alias + "." + spec.view_filter + " AND ";
+}
+
+std::string range_sql(const TableSpec& spec, const std::string& select, const std::string& from, const std::string& alias)
+{
+    const std::string id = alias + "." + spec.id_column;
+    return "SELECT " + select + " FROM " + from + " WHERE " + filter_of(spec, alias) + id + " > ? AND " + id +
+           " <= ? ORDER BY " + id + " LIMIT ?";
+}
+
+// The spec with its server-side statements and its encoder (name, view and select_sql already set).
+TableSpec fill(TableSpec t, std::string stage_ddl, std::string copy_sql, std::string insert_sql, std::string apply_sql,
+               std::string conflict_sql, std::string present_sql, bool counts_staged_as_sent,
+               std::unique_ptr<RowEncoder> (*encoder)(const store::Query&))
+{
+    t.stage_ddl = std::move(stage_ddl);
+    t.copy_sql = std::move(copy_sql);
+    t.insert_sql = std::move(insert_sql);
+    t.apply_sql = std::move(apply_sql);
+    t.conflict_sql = std::move(conflict_sql);
+    t.present_sql = std::move(present_sql);
+    t.counts_staged_as_sent = counts_staged_as_sent;
+    t.encoder = encoder;
+    return t;
 }
 
 // The measurement INSERTs have no ORDER BY: a sort costs a third of the load, and a sequential scan
 // of a session's temporary table (local buffers: no synchronized scans, no parallel workers)
 // returns rows in COPY order, which is local id order, so measurement_id still grows with time
 // within a benchmark (sync_basic's dashboard test checks it).
-std::vector<TableSpec> make_specs()
+std::vector<TableSpec> make_specs(const StoreView& view)
 {
+    // The view's id and condition, for every table alike.
+    TableSpec base;
+    base.id_column = view.origin ? "origin_id" : "id";
+    if (view.origin) base.view_filter = "origin = " + std::to_string(*view.origin);
+    else if (view.has_origins) base.view_filter = "origin IS NULL";
+    auto spec = [&](const char* name) {
+        TableSpec t = base;
+        t.name = name;
+        return t;
+    };
+    auto id_as = [&](const char* alias) { return std::string(alias) + "." + base.id_column + " AS id"; };
     const std::string device_insert =
         "INSERT INTO device_measurements (benchmark_id, cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time, "
         "local_id) SELECT benchmark_id, cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time, local_id "
@@ -247,17 +281,18 @@ std::vector<TableSpec> make_specs()
         "INSERT INTO model_measurements (benchmark_id, measurements, time, local_id) "
         "SELECT benchmark_id, measurements, time, local_id FROM stage_model_measurements WHERE $1::uuid IS NOT NULL";
     std::vector<TableSpec> specs;
-    specs.push_back(TableSpec{
-        "benchmarks",
-        range_sql("b.id AS id, b.benchmark_id AS benchmark_id, b.repository AS repository, b.branch AS branch, "
+    TableSpec benchmarks = spec("benchmarks");
+    benchmarks.select_sql =
+        range_sql(benchmarks, id_as("b") + ", b.benchmark_id AS benchmark_id, b.repository AS repository, b.branch AS branch, "
                   "b.commit_id AS commit_id, b.commit_message AS commit_message, b.metadata AS metadata, "
                   "b.created_at AS created_at, b.host AS host, b.run_id AS run_id, b.module AS module, "
                   "b.status AS status, b.status_reason AS status_reason, b.finished_at AS finished_at, "
                   "c.seq AS status_seq, b.host_info AS host_info",
                   // The newest status change per benchmark, read in the same snapshot as the status
                   // itself. Grouped once per batch: the store has no index on benchmark_ref there.
-                  "benchmarks b LEFT JOIN (SELECT benchmark_ref, max(id) AS seq FROM benchmark_status_changes "
-                  "GROUP BY benchmark_ref) c ON c.benchmark_ref = b.id", "b"),
+                  "benchmarks b LEFT JOIN (SELECT benchmark_ref, max(" + base.id_column + ") AS seq FROM "
+                  "benchmark_status_changes GROUP BY benchmark_ref) c ON c.benchmark_ref = b.id", "b");
+    specs.push_back(fill(benchmarks,
         "CREATE TEMP TABLE IF NOT EXISTS stage_benchmarks (benchmark_id uuid, local_id bigint, repository text, "
         "branch text, commit_id text, commit_message text, metadata jsonb, created_at timestamp, host text, "
         "run_id text, module text, status text, status_reason text, finished_at timestamp, status_seq bigint, "
@@ -277,12 +312,13 @@ std::vector<TableSpec> make_specs()
         "AND (s.repository, s.branch, s.commit_id, s.commit_message, s.metadata, s.created_at) IS NOT DISTINCT FROM "
         "(b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, b.created_at)",
         false,
-        make_encoder<BenchmarkEncoder>});
-    specs.push_back(TableSpec{
-        "benchmark_status_changes",
-        range_sql("c.id AS id, b.benchmark_id AS benchmark_id, c.status AS status, c.status_reason AS status_reason, "
+        make_encoder<BenchmarkEncoder>));
+    TableSpec status_changes = spec("benchmark_status_changes");
+    status_changes.select_sql =
+        range_sql(status_changes, id_as("c") + ", b.benchmark_id AS benchmark_id, c.status AS status, c.status_reason AS status_reason, "
                   "c.time AS time",
-                  "benchmark_status_changes c JOIN benchmarks b ON b.id = c.benchmark_ref", "c"),
+                  "benchmark_status_changes c JOIN benchmarks b ON b.id = c.benchmark_ref", "c");
+    specs.push_back(fill(status_changes,
         "CREATE TEMP TABLE IF NOT EXISTS stage_status_changes (benchmark_id uuid, local_id bigint, status text, "
         "status_reason text, time timestamp) ON COMMIT DELETE ROWS",
         "COPY stage_status_changes FROM STDIN (FORMAT binary)",
@@ -297,12 +333,13 @@ std::vector<TableSpec> make_specs()
         "SELECT count(*) AS present FROM stage_status_changes s JOIN benchmarks b USING (benchmark_id) "
         "WHERE b.status_seq >= s.local_id",
         true,
-        make_encoder<StatusChangeEncoder>});
-    specs.push_back(TableSpec{
-        "device_measurements",
-        range_sql("d.id AS id, b.benchmark_id AS benchmark_id, d.cpu_util AS cpu_util, d.mem_megabytes AS mem_megabytes, "
+        make_encoder<StatusChangeEncoder>));
+    TableSpec device = spec("device_measurements");
+    device.select_sql =
+        range_sql(device, id_as("d") + ", b.benchmark_id AS benchmark_id, d.cpu_util AS cpu_util, d.mem_megabytes AS mem_megabytes, "
                   "d.gpu_util AS gpu_util, d.gpu_mem_megabytes AS gpu_mem_megabytes, d.time AS time",
-                  "device_measurements d JOIN benchmarks b ON b.id = d.benchmark_ref", "d"),
+                  "device_measurements d JOIN benchmarks b ON b.id = d.benchmark_ref", "d");
+    specs.push_back(fill(device,
         "CREATE TEMP TABLE IF NOT EXISTS stage_device_measurements (benchmark_id uuid, local_id bigint, "
         "cpu_util double precision, mem_megabytes double precision, gpu_util double precision, "
         "gpu_mem_megabytes double precision, time timestamp) ON COMMIT DELETE ROWS",
@@ -317,14 +354,15 @@ std::vector<TableSpec> make_specs()
         "WHERE (s.cpu_util, s.mem_megabytes, s.gpu_util, s.gpu_mem_megabytes, s.time) IS NOT DISTINCT FROM "
         "(d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time)",
         false,
-        make_encoder<DeviceEncoder>});
+        make_encoder<DeviceEncoder>));
     specs.back().target = "device_measurements";
     specs.back().direct_copy_sql = "COPY device_measurements (benchmark_id, local_id, cpu_util, mem_megabytes, gpu_util, "
                                    "gpu_mem_megabytes, time) FROM STDIN (FORMAT binary)";
-    specs.push_back(TableSpec{
-        "model_measurements",
-        range_sql("m.id AS id, b.benchmark_id AS benchmark_id, m.measurements AS measurements, m.time AS time",
-                  "model_measurements m JOIN benchmarks b ON b.id = m.benchmark_ref", "m"),
+    TableSpec model = spec("model_measurements");
+    model.select_sql =
+        range_sql(model, id_as("m") + ", b.benchmark_id AS benchmark_id, m.measurements AS measurements, m.time AS time",
+                  "model_measurements m JOIN benchmarks b ON b.id = m.benchmark_ref", "m");
+    specs.push_back(fill(model,
         "CREATE TEMP TABLE IF NOT EXISTS stage_model_measurements (benchmark_id uuid, local_id bigint, "
         "measurements jsonb, time timestamp) ON COMMIT DELETE ROWS",
         "COPY stage_model_measurements FROM STDIN (FORMAT binary)",
@@ -336,7 +374,7 @@ std::vector<TableSpec> make_specs()
         "SELECT count(*) AS present FROM stage_model_measurements s JOIN model_measurements m USING (benchmark_id, local_id) "
         "WHERE (s.measurements, s.time) IS NOT DISTINCT FROM (m.measurements, m.time)",
         false,
-        make_encoder<ModelEncoder>});
+        make_encoder<ModelEncoder>));
     specs.back().target = "model_measurements";
     specs.back().direct_copy_sql =
         "COPY model_measurements (benchmark_id, local_id, measurements, time) FROM STDIN (FORMAT binary)";
@@ -345,10 +383,23 @@ std::vector<TableSpec> make_specs()
 
 } // namespace
 
-const std::vector<TableSpec>& table_specs()
+std::vector<TableSpec> table_specs(const StoreView& view) { return make_specs(view); }
+
+std::vector<StoreView> store_views(SQLite::Database& db, const std::string& own_source_id)
 {
-    static const std::vector<TableSpec> specs = make_specs();
-    return specs;
+    StoreView own;
+    own.source_id = own_source_id;
+    own.has_origins = db.execAndGet("SELECT count(*) FROM pragma_table_info('benchmarks') WHERE name = 'origin'").getInt() > 0;
+    std::vector<StoreView> views{own};
+    if (!own.has_origins) return views;
+    SQLite::Statement q(db, "SELECT id AS origin, source_id AS source_id FROM origins ORDER BY id");
+    while (q.executeStep()) {
+        StoreView v = own;
+        v.origin = q.getColumn("origin").getInt64();
+        v.source_id = q.getColumn("source_id").getString();
+        views.push_back(std::move(v));
+    }
+    return views;
 }
 
 Batch read_batch(SQLite::Database& db, const TableSpec& spec, std::int64_t after, std::int64_t up_to,
@@ -378,23 +429,30 @@ std::optional<std::int64_t> read_fingerprint(SQLite::Database& db, const TableSp
     return batch.rows.front().fingerprint;
 }
 
-std::vector<std::int64_t> read_targets(SQLite::Database& db)
+namespace {
+
+// The view's rows of the table, as a WHERE clause (or nothing).
+std::string where_view(const TableSpec& spec, const std::string& more = {})
 {
-    std::vector<std::int64_t> targets;
-    store::with_read_transaction(db, [&] {
-        for (const auto& spec : table_specs()) targets.push_back(max_id(db, spec));
-    });
-    return targets;
+    std::string where = spec.view_filter;
+    if (!more.empty()) where += (where.empty() ? "" : " AND ") + more;
+    return where.empty() ? std::string() : " WHERE " + where;
 }
+
+} // namespace
 
 std::int64_t max_id(SQLite::Database& db, const TableSpec& spec)
 {
-    return store::query_integer(db, "SELECT coalesce(max(id), 0) AS max_id FROM " + spec.name, {});
+    // ORDER BY ... DESC LIMIT 1, not max(): with a view's condition SQLite would scan the whole table
+    // for max(); this walks the id (or the origin index) from the top to the first row of the view.
+    return store::query_integer(db, "SELECT coalesce((SELECT " + spec.id_column + " FROM " + spec.name + where_view(spec) +
+                                        " ORDER BY " + spec.id_column + " DESC LIMIT 1), 0) AS max_id", {});
 }
 
 std::int64_t count_rows(SQLite::Database& db, const TableSpec& spec, std::int64_t after, std::int64_t up_to)
 {
-    return store::query_integer(db, "SELECT count(*) AS n FROM " + spec.name + " WHERE id > ? AND id <= ?",
+    return store::query_integer(db, "SELECT count(*) AS n FROM " + spec.name +
+                                        where_view(spec, spec.id_column + " > ? AND " + spec.id_column + " <= ?"),
                                 {std::to_string(after), std::to_string(up_to)});
 }
 

@@ -3,7 +3,7 @@
 import datetime
 import logging
 import pathlib
-from typing import List
+from typing import Any, Dict, List
 
 import benchstore
 
@@ -37,6 +37,16 @@ def main(folder: pathlib.Path) -> List[str]:
     except (benchstore.InvalidArgument, benchstore.NewerSchemaError, benchstore.StoreError,
             benchstore.OutputError, benchstore.Error) as e:
         print(e)
+    # A pytest-benchmark file of one round, imported into a store of its own (twice: the second adds nothing).
+    result_file = folder / "pytest-benchmark.json"
+    result_file.write_text('{"machine_info": {"node": "n"}, "commit_info": {"id": "abc", "branch": "main"}, '
+                           '"benchmarks": [{"name": "test_a", "fullname": "t.py::test_a", "group": null, '
+                           '"params": null, "extra_info": {}, "stats": {"data": [0.5], "rounds": 1}}], '
+                           '"datetime": "2026-01-02T03:04:05", "version": "3.2.2"}')
+    for _ in range(2):
+        added: Dict[str, Any] = benchstore.import_file(folder / "imported.db", result_file, format="pytest-benchmark",
+                                                       repository="org/repo", commit="abc")
+        print(added["already_imported"], added["model_rows"])
     return paths
 
 
