@@ -125,7 +125,8 @@ def test_installed_package_is_self_contained(venv, tmp_path):
     assert plugins == "['benchstore.pytest_plugin']"
     assert core.startswith(str(vpython.parents[1]))
     linked = subprocess.run(["ldd", core], capture_output=True, text=True).stdout
-    assert "libbenchstore" not in linked and "libsqlite3" in linked
+    assert "libbenchstore" not in linked and "libsqlite3" in linked and "libcrypto" in linked
+    assert "libpq" not in linked  # no sync code in the extension
 
 
 def test_seed_examples_without_numpy(venv, tmp_path):
