@@ -13,6 +13,7 @@
 #include "benchstore/uuid.hpp"
 #include "core/progress_line.hpp"
 #include "store/sqlite_store.hpp"
+#include "sync/partition_upkeep.hpp"
 #include "sync/pg_adopt.hpp"
 #include "sync/pg_connection.hpp"
 #include "sync/pg_schema.hpp"
@@ -190,9 +191,11 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
             SyncTableResult t;
             t.table = specs[i].name;
             const auto table_start = Clock::now();
+            pgsync::prepare_partitions(conn, db, specs[i], source_id, targets[i]);
             pgsync::TableSync table(conn, db, specs[i], source_id, options.db_path.string(), targets[i],
                                   options.batch_rows, options.stop, &progress);
             result.stopped = !table.run(t, result.rejects, result.held);
+            pgsync::settle_partitions(conn, specs[i]);
             t.seconds = seconds_since(table_start);
             result.tables.push_back(t);
         }
