@@ -318,6 +318,50 @@ BOOST_AUTO_TEST_CASE(conversion_survives_kill_9_with_a_sync_going_on_and_keeps_e
     BOOST_TEST(contains(again.out, "device_measurements: already partitioned"), again.out);
 }
 
+// An adopted Hugging Face database (text ids, serial keys, foreign keys to benchmarks, rows their
+// own recorder wrote): converted, it keeps every old row, its keys widened by time and its foreign
+// keys, and sync and the dashboards go on.
+BOOST_AUTO_TEST_CASE(an_adopted_hugging_face_database_converts_and_keeps_its_rows_and_keys)
+{
+    auto& pg = shared_postgres();
+    const auto name = pg.create_database();
+    const auto conninfo = pg.conninfo(name);
+    pg.query(name, read_text(std::filesystem::path(BENCHSTORE_SOURCE_DIR) / "tests" / "data" / "hf_init_db.sql"));
+    pg.query(name, "INSERT INTO benchmarks (benchmark_id, repository, branch, commit_id, commit_message, metadata) "
+                   "VALUES ('6f1d8c52-3c1e-4c8e-9a57-0d0c8e7b1a11', 'huggingface/transformers', 'main', 'abc1234', "
+                   "'old', '{\"gpu_name\": \"NVIDIA A100\"}'); "
+                   "INSERT INTO device_measurements (benchmark_id, cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes) "
+                   "SELECT '6f1d8c52-3c1e-4c8e-9a57-0d0c8e7b1a11', i, 2048, NULL, NULL FROM generate_series(1, 50) i; "
+                   "INSERT INTO model_measurements (benchmark_id, measurements) VALUES "
+                   "('6f1d8c52-3c1e-4c8e-9a57-0d0c8e7b1a11', '{\"model_load_time\": 1.25}')");
+    TempDir dir;
+    add_rows(dir / "a.db", StoreShape{3, 100, 1}, 31);
+    BOOST_TEST_REQUIRE(run_sync(sync_args(dir / "a.db", conninfo)).status == 0);
+    const auto old_rows = pg.query(name, "SELECT string_agg(x::text, '|' ORDER BY x::text) FROM device_measurements x "
+                                         "WHERE local_id IS NULL");
+    const auto before = dashboard_results(name);
+
+    const auto r = run_program(central, {"--dsn", conninfo, "partition", "--convert", "--chunk-blocks", "1"});
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    BOOST_TEST(pg.query(name, "SELECT relkind FROM pg_class WHERE oid = 'device_measurements'::regclass") == "p");
+    BOOST_TEST(pg.query(name, "SELECT string_agg(x::text, '|' ORDER BY x::text) FROM device_measurements x "
+                              "WHERE local_id IS NULL") == old_rows);
+    BOOST_TEST(dashboard_results(name) == before);
+    BOOST_TEST(pg.query(name, "SELECT string_agg(pg_get_constraintdef(oid), '; ' ORDER BY contype, conname) FROM "
+                              "pg_constraint WHERE conrelid = 'device_measurements'::regclass") ==
+               "FOREIGN KEY (benchmark_id) REFERENCES benchmarks(benchmark_id); PRIMARY KEY (measurement_id, \"time\")");
+    BOOST_TEST(pg.query(name, "SELECT indexdef FROM pg_indexes WHERE indexname = 'device_measurements_benchstore_key'") ==
+               "CREATE UNIQUE INDEX device_measurements_benchstore_key ON ONLY public.device_measurements USING btree "
+               "(benchmark_id, local_id, \"time\")");
+    // Their recorder's INSERT still works (serial id, the server's time), and so does sync.
+    pg.query(name, "INSERT INTO device_measurements (benchmark_id, cpu_util, mem_megabytes) VALUES "
+                   "('6f1d8c52-3c1e-4c8e-9a57-0d0c8e7b1a11', 1, 2)");
+    BOOST_TEST(count(name, "device_measurements WHERE local_id IS NULL") == "51");
+    add_rows(dir / "a.db", StoreShape{1, 20, 1}, 32);
+    BOOST_TEST(run_sync(sync_args(dir / "a.db", conninfo)).status == 0);
+    BOOST_TEST(compare_with_server({dir / "a.db"}, conninfo, {}, ServerRows::from_benchstore) == "");
+}
+
 BOOST_AUTO_TEST_CASE(bad_input_is_one_line_with_the_right_exit_status)
 {
     auto& pg = shared_postgres();

@@ -24,6 +24,8 @@ struct Progress {
 
 std::optional<Progress> read_progress(PgConnection& conn, const std::string& table, bool for_update = false)
 {
+    // A dry run on a database whose schema predates the table (nothing was migrated).
+    if (conn.exec("SELECT to_regclass('benchstore_partition_conversions') IS NULL").text(0, 0) == "t") return std::nullopt;
     auto r = conn.exec("SELECT twin_name, boundary_id, blocks, next_block, filenode, finished_at IS NOT NULL "
                        "FROM benchstore_partition_conversions WHERE table_name = $1" +
                            std::string(for_update ? " FOR UPDATE" : ""),
