@@ -27,7 +27,7 @@ extern "C" void on_signal(int) { g_stop.store(true); }
 const benchstore::cli::Program program{
     "benchstore-central",
     "benchstore-central [--dsn CONNINFO] partitions | partition [--convert [--dry-run] [--chunk-blocks N]] | "
-    "retention --older-than AGE [--dry-run] (see --help)",
+    "retention --older-than AGE [--dry-run]; [--lock-timeout SECONDS] [--statement-timeout SECONDS] (see --help)",
     benchstore::mask_conninfo,
     {""},
     "Commands:\n"
