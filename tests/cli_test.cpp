@@ -61,8 +61,7 @@ BOOST_AUTO_TEST_CASE(every_executable_answers_version_with_the_project_version)
 BOOST_AUTO_TEST_CASE(version_needs_no_other_argument_and_touches_nothing)
 {
     // benchstore-run needs four arguments, benchstore-sync needs --db, benchstore-central a command:
-    // --version answers anyway,
-    // and nothing is created in the working folder.
+    // --version answers anyway, and nothing is created in the working folder.
     for_each_executable("{needs} --version", [](const std::string& name, const CommandResult& r, const TempDir& dir) {
         BOOST_TEST(r.exit_code == 0);
         BOOST_TEST(r.out == name + " " + BENCHSTORE_VERSION_STRING + "\n");
