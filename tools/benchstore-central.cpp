@@ -109,7 +109,7 @@ int run(int argc, char** argv)
     }
     if (command == "partition") {
         if (!convert) {
-            print(benchstore::format_upkeep(benchstore::maintain_partitions(options), options.dry_run));
+            print(benchstore::format_upkeep(benchstore::maintain_partitions(options)));
             return benchstore::cli::exit_success;
         }
         struct sigaction sa {};

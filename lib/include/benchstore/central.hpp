@@ -108,6 +108,7 @@ BENCHSTORE_API std::vector<ConversionStep> convert_to_partitions(const CentralOp
 
 struct UpkeepResult {
     std::string table;
+    bool partitioned = false;  // false: skipped
     int partitions_created = 0;
     std::int64_t rows_settled = 0;
 };
@@ -121,6 +122,6 @@ BENCHSTORE_API std::vector<UpkeepResult> maintain_partitions(const CentralOption
 BENCHSTORE_API std::vector<std::string> format_central_tables(const std::vector<CentralTable>& tables);
 BENCHSTORE_API std::vector<std::string> format_retention(const RetentionResult& result, DryRun dry_run);
 BENCHSTORE_API std::vector<std::string> format_conversion(const std::vector<ConversionStep>& steps);
-BENCHSTORE_API std::vector<std::string> format_upkeep(const std::vector<UpkeepResult>& results, DryRun dry_run);
+BENCHSTORE_API std::vector<std::string> format_upkeep(const std::vector<UpkeepResult>& results);
 
 } // namespace benchstore

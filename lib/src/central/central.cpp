@@ -153,7 +153,8 @@ std::vector<UpkeepResult> maintain_partitions(const CentralOptions& options)
     for (const auto& table : central::measurement_tables()) {
         UpkeepResult r;
         r.table = table;
-        if (central::is_partitioned(conn, table)) {
+        r.partitioned = central::is_partitioned(conn, table);
+        if (r.partitioned) {
             r.partitions_created = central::ensure_upcoming_partitions(conn, table, table, options.lock_timeout);
             r.rows_settled = central::settle_default_partition(conn, table, table, options.lock_timeout);
         }
@@ -254,12 +255,14 @@ std::vector<std::string> format_conversion(const std::vector<ConversionStep>& st
     return lines;
 }
 
-std::vector<std::string> format_upkeep(const std::vector<UpkeepResult>& results, DryRun)
+std::vector<std::string> format_upkeep(const std::vector<UpkeepResult>& results)
 {
     std::vector<std::string> lines;
     for (const auto& r : results)
-        lines.push_back(r.table + ": " + std::to_string(r.partitions_created) + " partitions created, " +
-                        rows_text(r.rows_settled) + " rows moved out of the default partition");
+        lines.push_back(r.table + ": " +
+                        (r.partitioned ? std::to_string(r.partitions_created) + " partitions created, " +
+                                             rows_text(r.rows_settled) + " rows moved out of the default partition"
+                                       : std::string("not partitioned, skipped")));
     return lines;
 }
 

@@ -48,6 +48,9 @@ bool create_week_partition(PgConnection& conn, const std::string& parent, const 
     conn.exec("ALTER TABLE " + ident(name) + " ADD CONSTRAINT " + ident(name + "_week") + " CHECK (\"time\" >= " +
               from + " AND \"time\" < " + to + ")");
     if (const auto fallback = default_partition_of(conn, parent); !fallback.empty()) {
+        // ATTACH takes this lock too, and then checks that the default partition holds no row of
+        // the week: taken first, no sync can put one there between the move and that check.
+        conn.exec("LOCK TABLE " + ident(fallback) + " IN ACCESS EXCLUSIVE MODE");
         const std::string columns = copied_columns(conn, parent);
         conn.exec("WITH moved AS (DELETE FROM " + ident(fallback) + " WHERE \"time\" >= " + from + " AND \"time\" < " +
                   to + " RETURNING " + columns + ") INSERT INTO " + ident(name) + " (" + columns + ") SELECT " +
