@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
-#include <SQLiteCpp/Statement.h>
-
 #include "central/partitions.hpp"
+#include "store/query.hpp"
 #include "sync/table_sync.hpp"
 
 namespace benchstore::pgsync {
@@ -24,11 +23,11 @@ bool is_time_partitioned(PgConnection& conn, const TableSpec& spec)
 std::string pending_time(SQLite::Database& db, const TableSpec& spec, std::int64_t after, std::int64_t up_to,
                          const char* order)
 {
-    SQLite::Statement q(db, "SELECT time FROM " + spec.name + " WHERE id > ? AND id <= ? ORDER BY id " + order +
-                                " LIMIT 1");
-    q.bind(1, static_cast<int64_t>(after));
-    q.bind(2, static_cast<int64_t>(up_to));
-    return q.executeStep() ? q.getColumn(0).getString() : std::string();
+    store::Query q(db, "SELECT time AS time FROM " + spec.name + " WHERE id > ? AND id <= ? ORDER BY id " + order +
+                           " LIMIT 1",
+                   {std::to_string(after), std::to_string(up_to)});
+    const auto time = q.column("time");
+    return q.step() ? std::string(q.text(time)) : std::string();
 }
 
 } // namespace
