@@ -15,6 +15,7 @@
 #include "benchstore/logger.hpp"
 #include "benchstore/runner.hpp"
 #include "cli/cli.hpp"
+#include "cli/number_options.hpp"
 
 #ifndef BENCHSTORE_DEFAULT_BENCHES_DIR
 #define BENCHSTORE_DEFAULT_BENCHES_DIR "benches"
@@ -38,14 +39,6 @@ using benchstore::cli::UsageError;
 constexpr double min_timeout_seconds = 0.001;
 constexpr double max_timeout_seconds = 365.0 * 24 * 3600;  // 31536000
 
-// --repeat: a whole number from 1 to 10000 (cxxopts would accept "-1" as a huge size_t).
-std::size_t parse_repeat(const std::string& text)
-{
-    const bool digits = !text.empty() && text.size() <= 5 && text.find_first_not_of("0123456789") == std::string::npos;
-    const long n = digits ? std::stol(text) : 0;
-    if (n < 1 || n > 10000) throw UsageError("--repeat must be a whole number from 1 to 10000, got '" + text + "'");
-    return static_cast<std::size_t>(n);
-}
 
 // Installed (the .deb, cmake --install), the bundled modules lie at BENCHSTORE_INSTALLED_BENCHES_DIR
 // relative to this executable's folder; in the build tree they are where the build put them.
@@ -75,7 +68,7 @@ int run(int argc, char** argv)
         ("db", "SQLite file to record into (created if missing)", cxxopts::value<std::string>()->default_value("benchmarks.db"), "FILE")
         ("benches", "folder of benchmark modules (*.so and *.py)", cxxopts::value<std::string>()->default_value(default_benches_dir()), "DIR")
         ("only", "run only these modules (repeat or comma-separate names)", cxxopts::value<std::vector<std::string>>(), "NAME")
-        ("timeout", "seconds a module may run before it is killed (0 = no limit, else 0.001 to 31536000)", cxxopts::value<double>()->default_value("3600"), "SECONDS")
+        ("timeout", "seconds a module may run before it is killed (0 = no limit, else 0.001 to 31536000)", cxxopts::value<std::string>()->default_value("3600"), "SECONDS")
         ("repeat", "run every module N times, each in a fresh process (samples for benchstore-compare)",
          cxxopts::value<std::string>()->default_value("1"), "N")
         ("csv", "also export this run's results as the four CSV files (benchmarks, device and model measurements, summary)")
@@ -117,12 +110,12 @@ int run(int argc, char** argv)
     if (const std::filesystem::path build_dir = BENCHSTORE_PYTHON_BUILD_DIR;
         !build_dir.empty() && std::filesystem::exists(build_dir / "benchstore" / "__init__.py", ec))
         o.python_path.push_back(build_dir);
-    o.repeat = parse_repeat(args["repeat"].as<std::string>());
+    o.repeat = benchstore::cli::whole_number_option("--repeat", args["repeat"].as<std::string>(), 1, 10000);
     if (args.count("csv")) o.csv_output_dir = args["csv-output-dir"].as<std::string>();
     else if (args.count("csv-output-dir")) throw UsageError("--csv-output-dir needs --csv");
     // 0 = no limit; otherwise at least the 1 ms the limit is kept to (a smaller value would round to
     // 0 and silently mean "none") and at most a year (far from overflowing the milliseconds).
-    const double timeout = args["timeout"].as<double>();
+    const double timeout = benchstore::cli::number_option("--timeout", args["timeout"].as<std::string>());
     if (!(timeout == 0 || (timeout >= min_timeout_seconds && timeout <= max_timeout_seconds)))
         throw UsageError("--timeout must be 0 (no limit) or from 0.001 to 31536000 seconds");
     o.timeout = std::chrono::milliseconds(static_cast<long long>(std::llround(timeout * 1000)));

@@ -4,7 +4,12 @@ find_package(SQLite3 REQUIRED)                         # libsqlite3-dev   -> SQL
 find_package(PostgreSQL REQUIRED)                      # libpq-dev        -> PostgreSQL::PostgreSQL
 find_package(cxxopts REQUIRED)                         # libcxxopts-dev   -> cxxopts::cxxopts
 find_package(date REQUIRED)                            # libhowardhinnant-date-dev -> date::date
+find_package(nlohmann_json 3 REQUIRED)                 # nlohmann-json3-dev (headers only, private to the library)
 find_package(Threads REQUIRED)
+# libre2-dev -> PkgConfig::RE2: user-given patterns (compare's --higher-is-better, --threshold REGEX=PCT)
+# match in linear time. Debian 12's package ships re2.pc but no CMake config.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 if(BENCHSTORE_BUILD_TESTS)
   find_package(Boost REQUIRED COMPONENTS unit_test_framework)  # libboost-test-dev, for the tests only
   find_package(ZLIB REQUIRED)                          # zlib1g-dev -> ZLIB::ZLIB (report tests: PNG screenshots)

@@ -6,6 +6,7 @@
 #   P/include/benchstore/*.hpp, version.hpp
 #   P/<libdir>/cmake/benchstore/  benchstoreConfig.cmake, -ConfigVersion.cmake, -Targets.cmake
 #   P/<libdir>/pkgconfig/benchstore.pc
+#   P/share/benchstore/grafana-dashboard.json                         the Grafana dashboard (dashboards/)
 #
 # Everything is relocatable: the programs find the library through an $ORIGIN-relative RUNPATH, the
 # runner finds the modules relative to itself, and the CMake and pkg-config files compute the prefix
@@ -60,4 +61,8 @@ function(benchstore_install_package)
   set(BENCHSTORE_PC_PREFIX "\${pcfiledir}/${pc_to_prefix}")
   configure_file("${PROJECT_SOURCE_DIR}/benchstore.pc.in" "${PROJECT_BINARY_DIR}/benchstore.pc" @ONLY)
   install(FILES "${PROJECT_BINARY_DIR}/benchstore.pc" DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
+
+  # The Grafana dashboard over the central database (import it in Grafana: Dashboards > New > Import).
+  install(FILES "${PROJECT_SOURCE_DIR}/dashboards/benchstore.json"
+    DESTINATION "${CMAKE_INSTALL_DATADIR}/benchstore" RENAME grafana-dashboard.json)
 endfunction()

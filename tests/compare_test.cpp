@@ -1,7 +1,10 @@
 #define BOOST_TEST_MODULE compare
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
+#include <limits>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -237,6 +240,123 @@ BOOST_AUTO_TEST_CASE(usage_and_errors_have_their_exit_status)
     BOOST_TEST(regex.err.find("not a valid regular expression") != std::string::npos, regex.err);
 }
 
+// A mistyped branch (branch:mian) must fail a CI gate as a mistyped commit does: exit 1, not a
+// warning and every identity "only in head".
+BOOST_AUTO_TEST_CASE(a_branch_side_that_selects_nothing_is_an_error)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    record(db, {"c1"}, {{"m", "1"}}, samples("t", {1, 2, 3}));
+    record(db, {"c2"}, {{"m", "1"}}, samples("t", {1, 2, 3}));
+    const std::string at = "--db " + test::shell_quote(db.string()) + " ";
+    const auto nope = run_compare(dir, at + "branch:nope commit:c2");
+    BOOST_TEST(nope.exit_code == 1, nope.out << nope.err);
+    BOOST_TEST(nope.err.find("benchstore-compare: error: no benchmarks for branch 'nope'") == 0u, nope.err);
+    BOOST_TEST(nope.out.empty(), nope.out);
+    const auto as_head = run_compare(dir, at + "commit:c1 branch:nope");
+    BOOST_TEST(as_head.exit_code == 1, as_head.out << as_head.err);
+    // main's only benchmarks are head's: nothing is left for the base side, as with commit:.
+    BOOST_CHECK_THROW(compare(options(db, "branch:main", "branch:main")), InvalidArgument);
+    const auto same = run_compare(dir, at + "branch:main branch:main");
+    BOOST_TEST(same.exit_code == 1, same.out << same.err);
+    BOOST_TEST(same.err.find("no benchmarks for branch 'main'") != std::string::npos, same.err);
+    BOOST_TEST(same.err.find("besides the other side's") != std::string::npos, same.err);
+    BOOST_TEST(run_compare(dir, at + "branch:main commit:c2").exit_code == 0);
+}
+
+// Store text reaches a terminal in the table and a pull request in markdown: an escape sequence in a
+// metric, module, commit or host name must not colour the terminal or clear it, and a newline or
+// carriage return must not break a row. Control characters are shown escaped, as in JSON text (the
+// way metadata always was): \n, \r, \t, \u001b.
+BOOST_AUTO_TEST_CASE(control_characters_in_store_text_are_escaped_in_table_and_markdown)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    const std::string red = "\x1b[31mred\x1b[0m", broken = "two\nlines\rback\ttab\x7f", c1 = "csi\xc2\x9b" "2J";
+    for (const char* commit : {"c1", "c2\x1b[2J"}) {
+        RecorderOptions o;
+        o.db_path = db;
+        o.repository = "r";
+        o.commit_id = commit;
+        o.host = "host\x1b]0;title\x07";
+        o.module = "mod\x1b[1m";
+        MetricsRecorder rec(o);
+        const auto id = rec.initialise_benchmark({{"k", "v\x1b[0m"}});
+        for (int i = 0; i < 3; ++i) rec.collect_model_measurements(id, {{red, 1.0 + i}, {broken, 2.0 + i}, {c1, 3.0 + i}});
+    }
+    const std::string at = "--db " + test::shell_quote(db.string()) + " commit:c1 commit:c2 ";
+    for (const char* format : {"table", "markdown"}) {
+        BOOST_TEST_CONTEXT(format)
+        {
+            const auto r = run_compare(dir, at + "--format " + format + " --color never");
+            BOOST_TEST(r.exit_code == 0, r.err);
+            const auto raw = std::find_if(r.out.begin(), r.out.end(), [](char c) {
+                const auto u = static_cast<unsigned char>(c);
+                return (u < 0x20 && c != '\n') || u == 0x7f;
+            });
+            BOOST_TEST((raw == r.out.end()), "raw control character at " << raw - r.out.begin() << " in\n" << r.out);
+            BOOST_TEST(r.out.find("\xc2\x9b") == std::string::npos, "raw U+009B (CSI) in\n" << r.out);
+            for (const std::string shown : {R"(\u001b[31mred\u001b[0m)", R"(two\nlines\rback\ttab\u007f)",
+                                            R"(csi\u009b2J)", R"(mod\u001b[1m)", R"(c2\u001b[2J)"})
+                BOOST_TEST(r.out.find(shown) != std::string::npos, shown << " not in\n" << r.out);
+            if (std::string(format) == "table")  // markdown does not list the hosts
+                BOOST_TEST(r.out.find(R"(hosts: host\u001b]0;title\u0007)") != std::string::npos, r.out);
+        }
+    }
+    // Markdown: every table row is one line with the header's number of cells.
+    const auto md = run_compare(dir, at + "--format markdown").out;
+    std::istringstream lines(md);
+    std::size_t rows = 0;
+    for (std::string line; std::getline(lines, line);)
+        if (line.rfind("| ", 0) == 0 && line.find("| benchmark") != 0) {
+            ++rows;
+            BOOST_TEST(std::count(line.begin(), line.end(), '|') == 11, line);
+        }
+    BOOST_TEST(rows == 3u, md);
+    // The machine-readable formats keep the names exactly (CSV quotes them; JSON escapes them itself).
+    const auto json = run_compare(dir, at + "--format json").out;
+    BOOST_TEST(json.find(R"(\u001b[31mred\u001b[0m)") != std::string::npos, json);
+}
+
+// User-given patterns are matched in linear time (RE2): a pattern that makes a backtracking engine
+// (std::regex) run for hours on a 40-character name finishes at once. `timeout` only bounds a hang,
+// it measures nothing: a run that matches in linear time ends in well under a second.
+BOOST_AUTO_TEST_CASE(a_pathological_pattern_cannot_hang_compare)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    const std::string name(40, 'a');
+    record(db, {"c1"}, {}, samples(name, {1, 2, 3}));
+    record(db, {"c2"}, {}, samples(name, {1, 2, 3}));
+    const std::string at = "--db " + test::shell_quote(db.string()) + " commit:c1 commit:c2 --format csv ";
+    for (const std::string option : {"--higher-is-better", "--threshold"}) {
+        const std::string value = option == "--threshold" ? "'(a*)*b=10'" : "'(a*)*b'";
+        const auto r = test::run_command("timeout 60 " + test::shell_quote(compare_exe) + " " + at + option + " " + value,
+                                         dir.path());
+        BOOST_TEST(r.exit_code == 0, option << ": " << r.exit_code << " " << r.err);
+    }
+    // Case-insensitive, searched anywhere in the name, as before; and the default pattern still applies.
+    TempDir dir2;
+    const auto db2 = dir2 / "b.db";
+    for (const char* commit : {"c1", "c2"})
+        record(db2, {commit}, {}, {{{"Score_A", 1.0}, {"speed_GFLOPS", 1.0}, {"t", 1.0}}});
+    auto o = options(db2, "commit:c1", "commit:c2");
+    o.higher_is_better = "score_a$";
+    o.thresholds = {{"^T$", 12.5}};
+    const auto r = compare(o);
+    BOOST_TEST(row(r, "Score_A").higher_is_better);
+    BOOST_TEST(row(r, "speed_GFLOPS").higher_is_better);
+    BOOST_TEST(!row(r, "t").higher_is_better);
+    BOOST_TEST(row(r, "t").threshold_percent == 12.5);
+    o.higher_is_better = "(";
+    try {
+        compare(o);
+        BOOST_FAIL("expected InvalidArgument");
+    } catch (const InvalidArgument& e) {
+        BOOST_TEST(std::string(e.what()).find("--higher-is-better '(' is not a valid regular expression") == 0u, e.what());
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(statistics)
@@ -333,6 +453,59 @@ BOOST_AUTO_TEST_CASE(direction_thresholds_and_fdr_decide_the_verdict)
     o = options(db, "commit:c1", "commit:c2");
     o.threshold_percent = 9.0;
     BOOST_TEST(compare(o).regressions == 0u);
+}
+
+// Samples near DBL_MAX: each side's median (the mean of two middle values) and the change must stay
+// finite, so the verdict comes from the data. Before, both medians overflowed to infinity, the change
+// became NaN, and a 6% slowdown of a lower-is-better metric was called an improvement.
+BOOST_AUTO_TEST_CASE(values_near_the_largest_double_keep_a_finite_median_and_the_right_verdict)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    std::vector<double> base, head;
+    for (int i = 0; i < 10; ++i) {
+        base.push_back(1.6e308 + i * 0.015e308 / 0.9);  // 1.6e308 to 1.75e308
+        head.push_back(1.76e308 + i * 0.003e308 / 0.9);  // 1.76e308 to 1.79e308
+    }
+    record(db, {"c1"}, {}, samples("latency", base));
+    record(db, {"c2"}, {}, samples("latency", head));
+    const auto r = compare(options(db, "commit:c1", "commit:c2"));
+    const auto& latency = row(r, "latency");
+    BOOST_TEST_REQUIRE(latency.base_median.has_value());
+    BOOST_TEST(std::isfinite(*latency.base_median));
+    BOOST_TEST(std::isfinite(*latency.head_median));
+    BOOST_TEST_REQUIRE(latency.change_percent.has_value());
+    BOOST_TEST(*latency.change_percent > 5.0);
+    BOOST_TEST(*latency.change_percent < 7.0);
+    BOOST_TEST(latency.verdict == Verdict::regression);
+    const auto tool = run_compare(dir, "--db " + test::shell_quote(db.string()) + " commit:c1 commit:c2 --format csv");
+    BOOST_TEST(tool.exit_code == 4, tool.out << tool.err);
+
+    // Medians of opposite signs: head - base overflows, the change (1.7 - -1.7) / 1.7 does not.
+    record(db, {"c3"}, {}, samples("latency", std::vector<double>(10, -1.7e308)));
+    record(db, {"c4"}, {}, samples("latency", std::vector<double>(10, 1.7e308)));
+    const auto opposite = row(compare(options(db, "commit:c3", "commit:c4")), "latency");
+    BOOST_TEST_REQUIRE(opposite.change_percent.has_value());
+    BOOST_TEST(*opposite.change_percent == 200.0);
+    BOOST_TEST(opposite.verdict == Verdict::regression);
+}
+
+// The library refuses what the tool refuses: a threshold that is not a finite percentage >= 0 would
+// let every change through (NaN) or none (infinity), and the JSON output cannot write it.
+BOOST_AUTO_TEST_CASE(a_threshold_must_be_a_finite_percentage)
+{
+    TempDir dir;
+    const auto db = dir / "b.db";
+    record(db, {"c1"}, {}, samples("t", {1, 2, 3}));
+    record(db, {"c2"}, {}, samples("t", {1, 2, 3}));
+    for (const double bad : {std::nan(""), std::numeric_limits<double>::infinity(), -1.0}) {
+        auto o = options(db, "commit:c1", "commit:c2");
+        o.threshold_percent = bad;
+        BOOST_CHECK_THROW(compare(o), InvalidArgument);
+        o = options(db, "commit:c1", "commit:c2");
+        o.thresholds = {{"t", bad}};
+        BOOST_CHECK_THROW(compare(o), InvalidArgument);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(history_mode_judges_one_new_result_against_the_base_runs)

@@ -23,12 +23,8 @@ std::string script_json(std::string_view text)
     return out;
 }
 
-std::string plot(double value)
-{
-    std::string out;
-    append_plot_number(out, value);
-    return out;
-}
+// A plot value as the page writes it (a number of a chart's data JSON).
+std::string plot(double value) { return benchstore::json::text(benchstore::json::Value(plot_value(value))); }
 
 } // namespace
 
@@ -70,6 +66,20 @@ BOOST_AUTO_TEST_CASE(short_commit_and_readable_time)
     BOOST_TEST(short_commit("1a2b3c4d5e6f") == "1a2b3c4");
     BOOST_TEST(short_commit("abc") == "abc");
     BOOST_TEST(readable_time("2026-11-30T20:25:56.123456") == "2026-11-30 20:25:56");
+}
+
+// Headings show at most a few dozen characters of a name, cut between characters, never inside one.
+BOOST_AUTO_TEST_CASE(long_names_are_shortened_for_headings_with_the_whole_on_hover)
+{
+    BOOST_TEST(shortened("acme/widgets", 12) == "acme/widgets");
+    BOOST_TEST(shortened("acme/widgets", 11) == "acme/widge…");
+    BOOST_TEST(shortened("\xc3\xa9\xc3\xa9\xc3\xa9", 2) == "\xc3\xa9…");  // é é é
+    std::string out;
+    append_heading_html(out, "a<b", 3);
+    BOOST_TEST(out == "a&lt;b");
+    out.clear();
+    append_heading_html(out, "a<bcd", 3);
+    BOOST_TEST(out == "<span title=\"a&lt;bcd\">a&lt;…</span>");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

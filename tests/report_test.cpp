@@ -219,6 +219,114 @@ BOOST_AUTO_TEST_CASE(device_series_are_reduced_keeping_peaks_and_gpu_lines_only_
     BOOST_TEST(data["cpu-only"].find("CPU %") != std::string::npos);
 }
 
+// The text a reader sees in an HTML fragment: tags dropped.
+std::string visible_text(const std::string& html)
+{
+    std::string out;
+    bool in_tag = false;
+    for (const char c : html) {
+        if (c == '<') in_tag = true;
+        else if (c == '>') in_tag = false;
+        else if (!in_tag) out += c;
+    }
+    return out;
+}
+
+// Every [open, close) fragment of dom.
+std::vector<std::string> fragments(const std::string& dom, const std::string& open, const std::string& close)
+{
+    std::vector<std::string> out;
+    for (auto at = dom.find(open); at != std::string::npos; at = dom.find(open, at + 1)) {
+        const auto end = dom.find(close, at);
+        if (end == std::string::npos) break;
+        out.push_back(dom.substr(at, end - at));
+    }
+    return out;
+}
+
+// The rows of r in which a chart line or marker is drawn: from the first to the last, in pixels.
+int drawn_height(const test::PngImage& image, const Rect& r)
+{
+    int top = -1, bottom = -1;
+    for (int y = std::max(r.y, 0); y < std::min(r.y + r.h, image.height()); ++y)
+        for (int x = std::max(r.x, 0); x < std::min(r.x + r.w, image.width()); ++x) {
+            const auto p = image.at(x, y);
+            if (std::max({p.r, p.g, p.b}) - std::min({p.r, p.g, p.b}) <= 60) continue;
+            if (top < 0) top = y;
+            bottom = y;
+            break;
+        }
+    return top < 0 ? 0 : bottom - top + 1;
+}
+
+// A metric that changed by 0.003% across three commits must look flat, not like a cliff: a trend
+// chart's height spans at least a tenth of the values it shows, so only changes of that order fill it.
+// A 50% step still fills the chart. The page says what a chart's height means.
+BOOST_AUTO_TEST_CASE(trend_charts_show_noise_flat_and_real_changes_tall)
+{
+    TempDir dir("report");
+    const auto db = dir / "b.db";
+    const std::vector<std::pair<double, double>> values{{0.75002, 1.0}, {0.75004, 1.25}, {0.75003, 1.5}};
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        auto rec = create_global_metrics_recorder("acme/widgets", "main", "c0ffee" + std::to_string(i), "msg", db);
+        rec.collect_model_measurements(rec.initialise_benchmark({}), {{"a_noise_secs", values[i].first},
+                                                                     {"b_step_secs", values[i].second}});
+    }
+    const auto r = report_tool(dir, "--db " + q(db) + " --out " + q(dir / "r.html"));
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    const std::string dom = check_rendered(dir, dir / "r.html", 2);
+    const auto captions = fragments(dom, "<figcaption>", "</figcaption>");
+    BOOST_TEST_REQUIRE(captions.size() == 2u);
+    BOOST_TEST(captions[0].find("a_noise_secs") != std::string::npos, captions[0]);
+    const auto rects = chart_rects(dom);
+    const test::PngImage image(dir / "page.png");
+    const int noise = drawn_height(image, rects[0]), step = drawn_height(image, rects[1]);
+    BOOST_TEST_MESSAGE("drawn heights: noise " << noise << " px, step " << step << " px of " << rects[0].h);
+    BOOST_TEST(noise < rects[0].h / 8, "a 0.003% change drawn " << noise << " px tall of " << rects[0].h);
+    BOOST_TEST(step > rects[1].h / 2, "a 50% change drawn " << step << " px tall of " << rects[1].h);
+    BOOST_TEST(dom.find("spans at least 10%") != std::string::npos, "the page says what a chart's height means");
+}
+
+// A 10 KB repository name (and long branch, metric, module and metadata) must not fill the header,
+// the <title> or a chart's caption: headings show the start and "…", the whole name on hover (a
+// title attribute); the benchmark table keeps it whole.
+BOOST_AUTO_TEST_CASE(long_names_are_shortened_in_headings_and_kept_whole_in_the_table)
+{
+    TempDir dir("report");
+    const auto db = dir / "b.db";
+    const std::string repository = "acme/" + std::string(10240, 'r'), branch(5000, 'b'), metric(5000, 'm');
+    {
+        RecorderOptions o;
+        o.db_path = db;
+        o.repository = repository;
+        o.branch = branch;
+        o.commit_id = "c0ffee1";
+        o.module = std::string(3000, 'u');
+        MetricsRecorder rec(o);
+        const auto id = rec.initialise_benchmark({{"model", std::string(3000, 'd')}});
+        rec.collect_model_measurements(id, {{metric, 1.0}});
+        rec.collect_device_measurements(id, 50, 100);
+    }
+    const auto r = report_tool(dir, "--db " + q(db) + " --out " + q(dir / "r.html"));
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    const std::string dom = check_rendered(dir, dir / "r.html", 2);
+
+    const auto titles = fragments(dom, "<title>", "</title>");
+    BOOST_TEST_REQUIRE(titles.size() == 1u);
+    BOOST_TEST(titles[0].size() < 200u, titles[0].size() << " characters of <title>");
+    BOOST_TEST(titles[0].find("acme/rrr") != std::string::npos, titles[0]);
+    const auto header = fragments(dom, "<header class=\"page\">", "</header>");
+    BOOST_TEST_REQUIRE(header.size() == 1u);
+    BOOST_TEST(visible_text(header[0]).size() < 1500u, visible_text(header[0]).size() << " characters in the header");
+    BOOST_TEST(header[0].find("title=\"" + repository + "\"") != std::string::npos, "the whole name on hover");
+    BOOST_TEST(header[0].find("title=\"" + branch + "\"") != std::string::npos, "the whole branch on hover");
+    for (const auto& caption : fragments(dom, "<figcaption>", "</figcaption>"))
+        BOOST_TEST(visible_text(caption).size() < 400u, visible_text(caption).size() << " characters in a caption");
+    // The table holds the whole text.
+    BOOST_TEST(dom.find(">" + repository + " · " + branch + "<") != std::string::npos);
+    BOOST_TEST(dom.find(">" + std::string(3000, 'u') + "<") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(report_tool_cli)
@@ -250,10 +358,37 @@ BOOST_AUTO_TEST_CASE(bad_input_is_a_one_line_error_and_writes_nothing)
     check_error(dir, report_tool(dir, "--db " + q(db) + out + " --benchmark 0190a000-0000-7000-8000-000000000000"), 1,
                 "unknown benchmark id");
     check_error(dir, report_tool(dir, "--db " + q(db) + " --out " + q(dir / "no/such/folder/r.html")), 1, "folder");
-    check_error(dir, report_tool(dir, "--db " + q(db) + out + " --max-points 2"), 1, "max_points_per_series");
+    check_error(dir, report_tool(dir, "--db " + q(db) + out + " --max-points 2"), 2, "--max-points must be a whole number from 4 to 4294967295, got '2'");
     check_error(dir, report_tool(dir, "--db " + q(db) + out + " --bogus"), 2, "bogus");
     check_error(dir, report_tool(dir, "--db " + q(db) + out + " stray"), 2, "stray");
     BOOST_TEST(!fs::exists(dir / "r.html"));
+}
+
+// A measurements value that is not a JSON object of finite numbers (a store edited by hand): the report
+// names the row, in the same words as export (one reader of the column), instead of SQLite's
+// "malformed JSON".
+BOOST_AUTO_TEST_CASE(a_malformed_measurements_row_is_named)
+{
+    TempDir dir("report");
+    const auto db = dir / "b.db";
+    {
+        auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc", "msg", db);
+        const auto id = rec.initialise_benchmark({});
+        rec.collect_model_measurements(id, {{"t", 1.5}});
+        rec.collect_model_measurements(id, {{"t", 2.5}});
+    }
+    const std::string row = "model_measurements row 2 is not a JSON object of finite numbers";
+    for (const char* bad : {R"({"t": nope})", R"({"t": "fast"})"}) {
+        SQLite::Database(db.string(), SQLite::OPEN_READWRITE)
+            .exec("UPDATE model_measurements SET measurements = '" + std::string(bad) + "' WHERE id = 2");
+        check_error(dir, report_tool(dir, "--db " + q(db) + " --out " + q(dir / "r.html")), 1, row);
+        const auto exported = test::run_command(shell_quote(bin + "/tools/benchstore-export") + " --db " + q(db) +
+                                                    " --out " + q(dir / "csv"),
+                                                dir.path());
+        BOOST_TEST(exported.exit_code == 1);
+        BOOST_TEST(exported.err.find(row) != std::string::npos, exported.err);
+        BOOST_TEST(!fs::exists(dir / "r.html"));
+    }
 }
 
 BOOST_AUTO_TEST_CASE(never_replaces_an_existing_page)
@@ -311,9 +446,15 @@ BOOST_AUTO_TEST_CASE(compare_needs_two_valid_sides)
     auto r = report_tool(dir, "--db " + q(db) + out + " --compare commit:abc");
     BOOST_TEST(r.exit_code == 2);
     BOOST_TEST(r.err.find("--compare needs two sides") != std::string::npos, r.err);
+    // A malformed side is bad usage, as in benchstore-compare; a side that selects nothing is an error.
     r = report_tool(dir, "--db " + q(db) + out + " --compare nonsense commit:abc");
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.rfind("benchstore-report: error: --compare side 'nonsense' is not commit:SHA, run:ID or "
+                           "branch:NAME", 0) == 0u, r.err);
+    r = report_tool(dir, "--db " + q(db) + out + " --compare branch:nope commit:abc");
     BOOST_TEST(r.exit_code == 1);
     BOOST_TEST(r.err.rfind("benchstore-report: error: ", 0) == 0u, r.err);
+    BOOST_TEST(r.err.find("no benchmarks for branch 'nope'") != std::string::npos, r.err);
     BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1, r.err);
     BOOST_TEST(!fs::exists(dir / "r.html"));
 }

@@ -170,4 +170,19 @@ BOOST_AUTO_TEST_CASE(sample_std_is_exact_on_ill_conditioned_data)
     BOOST_TEST(std::abs(*stats::sample_std(v) - exact) / exact < 1e-14);
 }
 
+// (lower + upper) / 2 overflows to infinity when both middle values are near DBL_MAX (or -DBL_MAX):
+// the median of values that are all finite is finite, and where the sum does not overflow it is
+// numpy's (the same rounding).
+BOOST_AUTO_TEST_CASE(median_of_values_near_the_largest_double_does_not_overflow)
+{
+    const std::vector<double> huge{1.6e308, 1.7e308, 1.75e308, 1.65e308};
+    BOOST_TEST(stats::median(huge) == 1.675e308);
+    const std::vector<double> negative{-1.7e308, -1.75e308};
+    BOOST_TEST(stats::median(negative) == -1.725e308);
+    const std::vector<double> extremes{-1.79e308, 1.79e308};
+    BOOST_TEST(stats::median(extremes) == 0.0);
+    const std::vector<double> ordinary{0.1, 0.2};
+    BOOST_TEST(stats::median(ordinary) == (0.1 + 0.2) / 2.0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -12,8 +12,8 @@
 #include "benchstore/sqlite_migrations.hpp"
 #include "benchstore/store.hpp"
 #include "benchstore/timestamp.hpp"
-#include "benchstore/utf8.hpp"
-#include "benchstore/uuid.hpp"
+#include "core/utf8.hpp"
+#include "core/uuid.hpp"
 #include "store/sqlite_store.hpp"
 #include "support/temp_dir.hpp"
 

@@ -12,7 +12,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include "benchstore/sync.hpp"
-#include "benchstore/uuid.hpp"
+#include "core/uuid.hpp"
 #include "support/postgres_server.hpp"
 #include "support/sync_fixture.hpp"
 #include "support/temp_dir.hpp"
@@ -337,6 +337,58 @@ BOOST_AUTO_TEST_CASE(refuses_unadoptable_shapes_naming_table_and_column_and_chan
             BOOST_TEST(contains(r.err, "nothing was changed"), r.err);
             BOOST_TEST(schema_of(name) == before, c.message);
         }
+    }
+}
+
+// Adoption compares the kind of benchmark id, not its spelling: VARCHAR(36) in benchmarks, text in
+// device_measurements and VARCHAR(64) in model_measurements are all text, which benchstore writes
+// alike (the UUID's lowercase text), so such a mix is adopted and synced. uuid in one table beside
+// text in another is refused: one id would need two forms.
+BOOST_AUTO_TEST_CASE(benchmark_ids_of_mixed_text_types_are_adopted_but_uuid_beside_text_is_refused)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    const auto store = dir / "b.db";
+    add_rows(store, StoreShape{2, 10, 1}, 9);
+    const auto replace_first = [](std::string& text, const std::string& from, const std::string& to) {
+        const auto at = text.find(from);
+        BOOST_TEST_REQUIRE(at != std::string::npos, from);
+        text.replace(at, from.size(), to);
+    };
+
+    std::string mixed = hf_schema("VARCHAR(36)");
+    replace_first(mixed, "benchmark_id VARCHAR(36) REFERENCES", "benchmark_id text REFERENCES");         // device
+    replace_first(mixed, "benchmark_id VARCHAR(36) REFERENCES", "benchmark_id VARCHAR(64) REFERENCES");  // model
+    const auto adopted = pg.create_database();
+    const auto conninfo = pg.conninfo(adopted);
+    pg.query(adopted, mixed);
+    insert_hf_rows(adopted, 2, false);
+    const auto before = old_rows(adopted);
+    const auto first = run_sync(cli(store, conninfo));
+    BOOST_TEST_REQUIRE(first.status == 0, first.err);
+    BOOST_TEST(contains(first.out, "(existing database adopted)"), first.out);
+    BOOST_TEST(compare_with_server({store}, conninfo, {}, ServerRows::from_benchstore) == "");
+    BOOST_TEST(old_rows(adopted) == before);
+    BOOST_TEST(pg.query(adopted, "SELECT string_agg(format_type(atttypid, atttypmod), ',' ORDER BY attrelid::regclass::text) "
+                                 "FROM pg_attribute WHERE attname = 'benchmark_id' AND attrelid IN ('benchmarks'::regclass, "
+                                 "'device_measurements'::regclass, 'model_measurements'::regclass)") ==
+               "character varying(36),text,character varying(64)");
+
+    std::string split = hf_schema("uuid");
+    replace_first(split, "benchmark_id uuid REFERENCES benchmarks (benchmark_id)", "benchmark_id VARCHAR(36)");
+    const auto refused = pg.create_database();
+    pg.query(refused, split);
+    const auto schema_before = schema_of(refused);
+    for (const bool dry : {true, false}) {
+        auto args = cli(store, pg.conninfo(refused));
+        if (dry) args.push_back("--dry-run");
+        const auto r = run_sync(args);
+        BOOST_TEST(r.status == 1, r.err);
+        BOOST_TEST(line_count(r.err) == 1u, r.err);
+        BOOST_TEST(contains(r.err, "device_measurements.benchmark_id is character varying(36) but "
+                                   "benchmarks.benchmark_id is uuid"), r.err);
+        BOOST_TEST(contains(r.err, "nothing was changed"), r.err);
+        BOOST_TEST(schema_of(refused) == schema_before);
     }
 }
 

@@ -13,6 +13,7 @@
 
 #include "benchstore/compare.hpp"
 #include "cli/cli.hpp"
+#include "cli/number_options.hpp"
 #include "cli/selection_options.hpp"
 
 namespace {
@@ -29,28 +30,16 @@ const benchstore::cli::Program program{
 // The selection options compare takes; they narrow both sides alike (CompareOptions::filter).
 const std::vector<std::string> filter_options{"repository", "since", "until", "status"};
 
-double parse_number(const std::string& text, const std::string& what)
-{
-    std::size_t used = 0;
-    double v = 0;
-    try {
-        v = std::stod(text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used == 0 || used != text.size()) throw UsageError(what + " '" + text + "' is not a number");
-    return v;
-}
-
+// --threshold PCT or REGEX=PCT, PCT a number >= 0 (a NaN or negative one would never, or always, let
+// a change through).
 void add_threshold(benchstore::CompareOptions& o, const std::string& text)
 {
     const auto eq = text.rfind('=');
-    if (eq == std::string::npos) {
-        o.threshold_percent = parse_number(text, "--threshold");
-        return;
-    }
-    if (eq == 0) throw UsageError("--threshold '" + text + "' has an empty REGEX (expected PCT or REGEX=PCT)");
-    o.thresholds.push_back({text.substr(0, eq), parse_number(text.substr(eq + 1), "--threshold percentage")});
+    const auto percent = benchstore::cli::finite_number(eq == std::string::npos ? text : text.substr(eq + 1));
+    if (eq == 0 || !percent || *percent < 0)
+        throw UsageError("--threshold must be PCT or REGEX=PCT with PCT a number >= 0, got '" + text + "'");
+    if (eq == std::string::npos) o.threshold_percent = *percent;
+    else o.thresholds.push_back({text.substr(0, eq), *percent});
 }
 
 benchstore::CompareFormat parse_format(const std::string& f)
@@ -79,13 +68,6 @@ benchstore::Colour pick_colour(const std::string& c)
     return isatty(STDOUT_FILENO) && !(no_color && *no_color) ? benchstore::Colour::always : benchstore::Colour::never;
 }
 
-void require_side(const std::string& spec)
-{
-    for (const char* kind : {"commit:", "run:", "branch:"})
-        if (spec.rfind(kind, 0) == 0 && spec.size() > std::string(kind).size()) return;
-    throw UsageError("side '" + spec + "' is not commit:SHA, run:ID or branch:NAME");
-}
-
 int run(int argc, char** argv)
 {
     cxxopts::Options cli(program.name, "Compare the benchmarks of BASE and HEAD in a benchstore store: medians, change, "
@@ -95,7 +77,7 @@ int run(int argc, char** argv)
     cli.positional_help("BASE HEAD");
     cli.add_options()
         ("db", "store file to read", cxxopts::value<std::string>()->default_value("benchmarks.db"), "FILE")
-        ("last", "runs a branch: side takes, newest first", cxxopts::value<std::size_t>()->default_value("10"), "N")
+        ("last", "runs a branch: side takes, newest first", cxxopts::value<std::string>()->default_value("10"), "N")
         ("alpha", "significance level", cxxopts::value<std::string>()->default_value("0.05"), "A")
         ("threshold", "minimum change in percent for a verdict (default 5), or REGEX=PCT for metrics matching "
                       "REGEX (repeatable, first match wins)", cxxopts::value<std::vector<std::string>>(), "PCT")
@@ -118,17 +100,17 @@ int run(int argc, char** argv)
     const auto sides = args.count("sides") ? args["sides"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (sides.size() != 2)
         throw UsageError("expected 2 arguments BASE HEAD, got " + std::to_string(sides.size()));
-    require_side(sides[0]);
-    require_side(sides[1]);
+    benchstore::cli::require_side("side", sides[0]);
+    benchstore::cli::require_side("side", sides[1]);
 
     benchstore::CompareOptions o;
     o.db_path = args["db"].as<std::string>();
     o.base = sides[0];
     o.head = sides[1];
-    o.last = args["last"].as<std::size_t>();
-    if (o.last < 1) throw UsageError("--last must be at least 1");
-    o.alpha = parse_number(args["alpha"].as<std::string>(), "--alpha");
-    if (!(o.alpha > 0 && o.alpha < 1)) throw UsageError("--alpha must be between 0 and 1");
+    o.last = benchstore::cli::whole_number_option("--last", args["last"].as<std::string>(), 1);
+    const auto alpha = args["alpha"].as<std::string>();
+    o.alpha = benchstore::cli::number_option("--alpha", alpha);
+    if (!(o.alpha > 0 && o.alpha < 1)) throw UsageError("--alpha must be between 0 and 1, got '" + alpha + "'");
     if (args.count("threshold"))
         for (const auto& t : args["threshold"].as<std::vector<std::string>>()) add_threshold(o, t);
     if (args.count("higher-is-better")) o.higher_is_better = args["higher-is-better"].as<std::string>();

@@ -3,6 +3,7 @@
 // (0 written, 1 error, 2 bad usage).
 #include <exception>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 
 #include "benchstore/report.hpp"
 #include "cli/cli.hpp"
+#include "cli/number_options.hpp"
 #include "cli/selection_options.hpp"
 
 namespace {
@@ -53,9 +55,9 @@ int run(int argc, char** argv)
     benchstore::cli::add_selection_options(cli);
     cli.add_options()
         ("max-points", "device points drawn per line (at least 4)",
-         cxxopts::value<std::uint32_t>()->default_value("500"), "N")
+         cxxopts::value<std::string>()->default_value("500"), "N")
         ("max-device-charts", "benchmarks (the newest) that get a device chart",
-         cxxopts::value<std::uint32_t>()->default_value("50"), "N");
+         cxxopts::value<std::string>()->default_value("50"), "N");
     cli.custom_help("[OPTION...] [--compare BASE HEAD]   (sides as benchstore-compare takes them: commit:SHA, "
                     "run:ID, branch:NAME; the comparison table comes first on the page)");
 
@@ -63,8 +65,15 @@ int run(int argc, char** argv)
     if (!parsed) return benchstore::cli::exit_success;
     const auto& args = *parsed;
     benchstore::ReportOptions options;
-    options.max_points_per_series = args["max-points"].as<std::uint32_t>();
-    options.max_device_charts = args["max-device-charts"].as<std::uint32_t>();
+    constexpr std::uint32_t most = std::numeric_limits<std::uint32_t>::max();
+    options.max_points_per_series = static_cast<std::uint32_t>(
+        benchstore::cli::whole_number_option("--max-points", args["max-points"].as<std::string>(), 4, most));
+    options.max_device_charts = static_cast<std::uint32_t>(
+        benchstore::cli::whole_number_option("--max-device-charts", args["max-device-charts"].as<std::string>(), 0, most));
+    if (!compare_base.empty()) {
+        benchstore::cli::require_side("--compare side", compare_base);
+        benchstore::cli::require_side("--compare side", compare_head);
+    }
     options.compare_base = compare_base;
     options.compare_head = compare_head;
     options.db_path = args["db"].as<std::string>();

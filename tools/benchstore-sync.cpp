@@ -11,6 +11,7 @@
 #include "benchstore/logger.hpp"
 #include "benchstore/sync.hpp"
 #include "cli/cli.hpp"
+#include "cli/number_options.hpp"
 
 namespace {
 
@@ -58,12 +59,12 @@ int run(int argc, char** argv)
         ("db", "store file to read", cxxopts::value<std::string>(), "FILE")
         ("dsn", "libpq connection string or URI (default: libpq environment, dbname=metrics)",
          cxxopts::value<std::string>()->default_value(""), "CONNINFO")
-        ("batch-rows", "rows per batch (one transaction each)", cxxopts::value<long long>()->default_value("50000"), "N")
+        ("batch-rows", "rows per batch (one transaction each)", cxxopts::value<std::string>()->default_value("50000"), "N")
         ("dry-run", "print what would be sent; change nothing")
-        ("watch", "sync again every SECONDS until SIGINT/SIGTERM; each line starts with its time", cxxopts::value<double>(), "SECONDS")
+        ("watch", "sync again every SECONDS until SIGINT/SIGTERM; each line starts with its time", cxxopts::value<std::string>(), "SECONDS")
         ("new-source-id", "give this (copied) file a new source id, then send everything it holds")
         ("statement-timeout", "seconds any one server statement may take; sync waits 5 s more for a reply, then "
-                              "drops the connection (exit 3)", cxxopts::value<long long>()->default_value("300"), "SECONDS");
+                              "drops the connection (exit 3)", cxxopts::value<std::string>()->default_value("300"), "SECONDS");
     const auto parsed = benchstore::cli::parse(program, cli, argc, argv);
     if (!parsed) return benchstore::sync_exit_success;
     const auto& args = *parsed;
@@ -72,18 +73,16 @@ int run(int argc, char** argv)
     if (!args.count("db")) throw UsageError("--db FILE is required");
     options.db_path = args["db"].as<std::string>();
     options.conninfo = args["dsn"].as<std::string>();
-    options.batch_rows = args["batch-rows"].as<long long>();
-    if (options.batch_rows < 1) throw UsageError("--batch-rows must be at least 1");
+    options.batch_rows = static_cast<long long>(
+        benchstore::cli::whole_number_option("--batch-rows", args["batch-rows"].as<std::string>(), 1));
     options.dry_run = args.count("dry-run") ? benchstore::DryRun::yes : benchstore::DryRun::no;
     options.new_source_id = args.count("new-source-id") > 0;
     options.show_progress = benchstore::ShowProgress::on_terminal;
-    const long long timeout = args["statement-timeout"].as<long long>();
-    if (timeout < 1 || timeout > benchstore::max_statement_timeout.count())
-        throw UsageError("--statement-timeout SECONDS must be between 1 and " +
-                         std::to_string(benchstore::max_statement_timeout.count()));
-    options.statement_timeout = std::chrono::seconds(timeout);
+    options.statement_timeout = std::chrono::seconds(benchstore::cli::whole_number_option(
+        "--statement-timeout", args["statement-timeout"].as<std::string>(), 1,
+        static_cast<std::uint64_t>(benchstore::max_statement_timeout.count())));
     if (args.count("watch")) {
-        watch = args["watch"].as<double>();
+        watch = benchstore::cli::number_option("--watch", args["watch"].as<std::string>());
         // !(a <= b) also refuses NaN; the upper bound keeps the interval's arithmetic in range.
         if (!(watch > 0) || !(watch <= static_cast<double>(benchstore::max_watch_interval.count())))
             throw UsageError("--watch SECONDS must be more than 0 and at most " +

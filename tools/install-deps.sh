@@ -10,8 +10,10 @@
 #           tests render pages in headless chromium and read its PNG screenshots with zlib
 #   .deb:   dpkg-dev (dpkg-shlibdeps computes its Depends) and file, which cpack runs
 #           (tools/package.sh and the packaging tests)
-#   import: nlohmann-json3-dev (the one JSON library), libre2-dev (user-given patterns),
-#           libbenchmark-dev and python3-pytest-benchmark (real result files for the import tests)
+#   import: nlohmann-json3-dev (the one JSON library), libbenchmark-dev and python3-pytest-benchmark
+#           (real result files for the import tests)
+#   compare: libre2-dev (RE2: user-given patterns, --higher-is-better and --threshold REGEX=PCT, match
+#           in linear time; std::regex backtracks and can run for hours)
 # Runs apt-get through sudo when not root. Installs only what is missing. PostgreSQL is asked for by what
 # the tools run, not by metapackage: a server (any version's bin/postgres under /usr/lib/postgresql) and
 # psql; whichever version is installed will do. When installing something missing makes apt upgrade an

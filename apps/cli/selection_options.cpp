@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "cli/cli.hpp"
+
 namespace benchstore::cli {
 
 const std::vector<std::string>& selection_option_names()
@@ -38,11 +40,31 @@ void add_selection_options(cxxopts::Options& cli, const std::vector<std::string>
             "STATUS");
 }
 
+namespace {
+
+// An empty value selects nothing in particular, so it would select everything: --repository "$REPO"
+// with REPO unset must not export every repository.
+void refuse_empty(const char* name, const std::string& value)
+{
+    if (value.empty())
+        throw UsageError(std::string("--") + name + " is empty: give a value, or leave the option out to select all");
+}
+
+} // namespace
+
 benchstore::Selection read_selection(const cxxopts::ParseResult& args)
 {
-    const auto text = [&](const char* name) { return args.count(name) ? args[name].as<std::string>() : std::string(); };
+    const auto text = [&](const char* name) {
+        if (!args.count(name)) return std::string();
+        auto value = args[name].as<std::string>();
+        refuse_empty(name, value);
+        return value;
+    };
     benchstore::Selection sel;
-    if (args.count("benchmark")) sel.benchmark_ids = args["benchmark"].as<std::vector<std::string>>();
+    if (args.count("benchmark")) {
+        sel.benchmark_ids = args["benchmark"].as<std::vector<std::string>>();
+        for (const auto& id : *sel.benchmark_ids) refuse_empty("benchmark", id);
+    }
     sel.run_id = text("run-id");
     sel.repository = text("repository");
     sel.branch = text("branch");
@@ -51,6 +73,13 @@ benchstore::Selection read_selection(const cxxopts::ParseResult& args)
     sel.until = text("until");
     sel.status = text("status");
     return sel;
+}
+
+void require_side(const std::string& what, const std::string& spec)
+{
+    for (const std::string kind : {"commit:", "run:", "branch:"})
+        if (spec.rfind(kind, 0) == 0 && spec.size() > kind.size()) return;
+    throw UsageError(what + " '" + spec + "' is not commit:SHA, run:ID or branch:NAME");
 }
 
 } // namespace benchstore::cli

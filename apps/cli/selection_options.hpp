@@ -22,8 +22,16 @@ const std::vector<std::string>& selection_option_names();
 void add_selection_options(cxxopts::Options& cli, const std::vector<std::string>& names = selection_option_names());
 
 // The Selection the parsed options ask for. An option that was not given, or not added, leaves its
-// criterion open. Values are not checked here: the library rejects a bad time or status
-// (benchstore::InvalidArgument). Throws only what cxxopts throws for a value of the wrong type.
+// criterion open. An empty value is refused (UsageError): it would select everything, as an unset
+// variable in a script does. Other values are not checked here: the library rejects a bad time or
+// status (benchstore::InvalidArgument). Otherwise throws only what cxxopts throws for a value of the
+// wrong type.
 benchstore::Selection read_selection(const cxxopts::ParseResult& args);
+
+// A comparison side as benchstore-compare's BASE and HEAD and benchstore-report's --compare take it:
+// commit:SHA, run:ID or branch:NAME with a value. Else UsageError "WHAT 'SPEC' is not commit:SHA,
+// run:ID or branch:NAME" (what: "side", "--compare side"). Whether it selects anything is the
+// library's to say.
+void require_side(const std::string& what, const std::string& spec);
 
 } // namespace benchstore::cli

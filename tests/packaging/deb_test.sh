@@ -39,7 +39,7 @@ for path in ./usr/bin/benchstore-run ./usr/bin/benchstore-export ./usr/bin/bench
             ./usr/lib/cmake/benchstore/benchstoreConfig.cmake ./usr/lib/cmake/benchstore/benchstoreConfigVersion.cmake \
             ./usr/lib/cmake/benchstore/benchstoreTargets.cmake ./usr/lib/pkgconfig/benchstore.pc \
             ./usr/lib/benchstore/benches/mock_benchmark.so ./usr/lib/benchstore/benches/matmul_benchmark.so \
-            ./usr/lib/benchstore/benches/sort_benchmark.so; do
+            ./usr/lib/benchstore/benches/sort_benchmark.so ./usr/share/benchstore/grafana-dashboard.json; do
     expect_contains "$contents" "$path" "package contents"
 done
 

@@ -18,7 +18,7 @@
 #include <libpq-fe.h>
 
 #include "benchstore/timestamp.hpp"
-#include "benchstore/uuid.hpp"
+#include "core/uuid.hpp"
 #include "store/sqlite_store.hpp"
 #include "support/postgres_server.hpp"
 

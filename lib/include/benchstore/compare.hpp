@@ -45,8 +45,8 @@
 
 namespace benchstore {
 
-// Metric names that are higher-is-better by default (ECMAScript regex, case-insensitive, searched
-// anywhere in the name): throughput, per-second rates, FLOP rates.
+// Metric names that are higher-is-better by default (an RE2 regular expression, case-insensitive,
+// searched anywhere in the name): throughput, per-second rates, FLOP rates.
 inline constexpr const char* default_higher_is_better =
     "throughput|per_sec|per_second|_per_s$|/s$|_ps$|tokens_per|samples_per|items_per|ops_per|qps|[gtmk]?flops|bandwidth";
 
@@ -66,8 +66,8 @@ enum class HostPolicy {
     warn     // compare anyway; the result says so loudly (hosts_differ, a warning)
 };
 
-// One per-metric threshold: metrics whose name matches pattern (ECMAScript regex, searched) use
-// percent instead of the global threshold. The first matching entry wins.
+// One per-metric threshold: metrics whose name matches pattern (RE2 syntax, case-insensitive,
+// searched) use percent instead of the global threshold. The first matching entry wins.
 struct MetricThreshold {
     std::string pattern;
     double percent = 5.0;
@@ -83,7 +83,7 @@ struct CompareOptions {
     double alpha = 0.05;                              // significance level, in (0, 1)
     double threshold_percent = 5.0;                   // minimum |change| for a verdict, >= 0
     std::vector<MetricThreshold> thresholds;          // per-metric overrides, first match wins
-    std::string higher_is_better;                     // extra regex; empty = only the default pattern
+    std::string higher_is_better;                     // extra regex (RE2); empty = only the default pattern
     FdrControl fdr = FdrControl::benjamini_hochberg;
     HostPolicy hosts = HostPolicy::refuse;
     CompareMode mode = CompareMode::automatic;
@@ -140,7 +140,7 @@ struct CompareResult {
     std::size_t regressions = 0;
     std::size_t improvements = 0;
     bool hosts_differ = false;                  // the sides' host sets differ (only with HostPolicy::warn)
-    std::vector<std::string> warnings;          // one line each: hosts, low samples, empty sides
+    std::vector<std::string> warnings;          // one line each: hosts, low samples
 };
 
 // The two sides ran on different hosts and HostPolicy::refuse was in force.

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <regex>
 
+#include "compare/metric_pattern.hpp"
 #include "compare/samples.hpp"
 #include "compare/side_selection.hpp"
 #include "stats/history.hpp"
@@ -22,32 +22,39 @@ using comparison::head_side;
 
 constexpr std::size_t reliable_samples = 9;  // Google Benchmark's compare.py warns below this
 
-std::regex make_regex(const std::string& pattern, const char* what)
+// (head - base) / |base| * 100; unset when base is 0 and head is not. For medians of opposite signs
+// near DBL_MAX, head - base overflows: head / |base| - sign(base) is the same quotient without it.
+// Unset, never NaN, so that no verdict can take a direction from an undefined change.
+std::optional<double> change_percent(double base, double head)
 {
-    try {
-        return std::regex(pattern, std::regex::ECMAScript | std::regex::icase);
-    } catch (const std::regex_error& e) {
-        throw InvalidArgument(std::string(what) + " '" + pattern + "' is not a valid regular expression: " + e.what());
-    }
+    if (base == 0) return head == 0 ? std::optional<double>(0.0) : std::nullopt;
+    const double difference = head - base;
+    const double ratio = std::isfinite(difference) ? difference / std::fabs(base)
+                                                   : head / std::fabs(base) - std::copysign(1.0, base);
+    const double percent = ratio * 100;
+    if (std::isnan(percent)) return std::nullopt;
+    return percent;
 }
 
 void validate(const CompareOptions& o)
 {
     if (o.base.empty() || o.head.empty()) throw InvalidArgument("both sides, BASE and HEAD, are required");
     if (!(o.alpha > 0 && o.alpha < 1)) throw InvalidArgument("alpha must be between 0 and 1 (exclusive)");
-    if (!(o.threshold_percent >= 0)) throw InvalidArgument("threshold must be a percentage >= 0");
+    const auto percentage = [](double p) { return std::isfinite(p) && p >= 0; };
+    if (!percentage(o.threshold_percent)) throw InvalidArgument("threshold must be a finite percentage >= 0");
     for (const auto& t : o.thresholds)
-        if (!(t.percent >= 0)) throw InvalidArgument("threshold for '" + t.pattern + "' must be a percentage >= 0");
+        if (!percentage(t.percent))
+            throw InvalidArgument("threshold for '" + t.pattern + "' must be a finite percentage >= 0");
     if (o.last < 1) throw InvalidArgument("--last must be at least 1");
 }
 
 class Judge {
 public:
     explicit Judge(const CompareOptions& o)
-        : m_options(o), m_default_higher(make_regex(default_higher_is_better, "higher-is-better pattern"))
+        : m_options(o), m_default_higher(default_higher_is_better, "higher-is-better pattern")
     {
-        if (!o.higher_is_better.empty()) m_higher = make_regex(o.higher_is_better, "--higher-is-better");
-        for (const auto& t : o.thresholds) m_thresholds.emplace_back(make_regex(t.pattern, "--threshold"), t.percent);
+        if (!o.higher_is_better.empty()) m_higher.emplace(o.higher_is_better, "--higher-is-better");
+        for (const auto& t : o.thresholds) m_thresholds.emplace_back(comparison::MetricPattern(t.pattern, "--threshold"), t.percent);
     }
 
     MetricComparison measure(const comparison::IdentitySamples& id, const std::string& metric) const
@@ -57,8 +64,7 @@ public:
         r.module = id.module;
         r.metadata = id.metadata;
         r.metric = metric;
-        r.higher_is_better = std::regex_search(metric, m_default_higher) ||
-                             (m_higher && std::regex_search(metric, *m_higher));
+        r.higher_is_better = m_default_higher.found_in(metric) || (m_higher && m_higher->found_in(metric));
         r.threshold_percent = threshold_for(metric);
         const auto& v = id.values.at(metric);
         const auto& base = v[base_side];
@@ -67,10 +73,7 @@ public:
         r.head_count = head.size();
         if (!base.empty()) r.base_median = stats::median(base);
         if (!head.empty()) r.head_median = stats::median(head);
-        if (r.base_median && r.head_median) {
-            if (*r.base_median != 0) r.change_percent = (*r.head_median - *r.base_median) / std::fabs(*r.base_median) * 100;
-            else if (*r.head_median == 0) r.change_percent = 0.0;
-        }
+        if (r.base_median && r.head_median) r.change_percent = change_percent(*r.base_median, *r.head_median);
         if (base.empty() || head.empty()) return r;  // too few samples
 
         const bool history = m_options.mode == CompareMode::history ||
@@ -111,7 +114,8 @@ public:
         r.verdict = Verdict::no_change;
         if (!(p < m_options.alpha) || !r.change_percent) return;
         const double change = *r.change_percent;
-        if (std::fabs(change) < r.threshold_percent || change == 0) return;
+        // Written so that an undefined (NaN) change fails it: no direction comes from one.
+        if (!(std::fabs(change) >= r.threshold_percent) || change == 0) return;
         const bool worse = r.higher_is_better ? change < 0 : change > 0;
         r.verdict = worse ? Verdict::regression : Verdict::improvement;
     }
@@ -120,14 +124,14 @@ private:
     double threshold_for(const std::string& metric) const
     {
         for (const auto& [re, percent] : m_thresholds)
-            if (std::regex_search(metric, re)) return percent;
+            if (re.found_in(metric)) return percent;
         return m_options.threshold_percent;
     }
 
     const CompareOptions& m_options;
-    std::regex m_default_higher;
-    std::optional<std::regex> m_higher;
-    std::vector<std::pair<std::regex, double>> m_thresholds;
+    comparison::MetricPattern m_default_higher;
+    std::optional<comparison::MetricPattern> m_higher;
+    std::vector<std::pair<comparison::MetricPattern, double>> m_thresholds;
 };
 
 void check_hosts(const CompareOptions& options, CompareResult& result)
@@ -187,8 +191,6 @@ CompareResult compare(const CompareOptions& options)
     result.alpha = options.alpha;
     result.fdr = options.fdr;
     check_hosts(options, result);
-    if (result.base.benchmarks == 0)
-        result.warnings.push_back("base " + options.base + " selects no benchmarks (besides head's)");
 
     for (const auto& identity : samples.identities) {
         const bool on_base = identity.benchmarks[base_side] > 0, on_head = identity.benchmarks[head_side] > 0;

@@ -5,7 +5,8 @@
 #include <vector>
 
 #include "benchstore/compare.hpp"
-#include "benchstore/json_text.hpp"
+#include "core/control_characters.hpp"
+#include "core/json.hpp"
 
 namespace benchstore {
 namespace {
@@ -20,7 +21,7 @@ std::string printf_text(const char* format, double value)
 std::string number(const std::optional<double>& v) { return v ? printf_text("%.6g", *v) : "-"; }
 std::string p_text(const std::optional<double>& v) { return v ? printf_text("%.2g", *v) : "-"; }
 std::string change_text(const std::optional<double>& v) { return v ? printf_text("%+.1f%%", *v) : "-"; }
-std::string exact_number(const std::optional<double>& v) { return v && std::isfinite(*v) ? format_double(*v) : ""; }
+std::string exact_number(const std::optional<double>& v) { return v && std::isfinite(*v) ? json::shortest_number(*v) : ""; }
 
 const char* method_text(TestMethod m)
 {
@@ -77,7 +78,7 @@ std::vector<std::string> header_cells(const CompareResult& r)
 
 std::vector<std::string> row_cells(const CompareResult& res, const MetricComparison& r)
 {
-    std::vector<std::string> c{r.metric + (r.higher_is_better ? " (higher is better)" : ""),
+    std::vector<std::string> c{escape_control_characters(r.metric) + (r.higher_is_better ? " (higher is better)" : ""),
                                std::to_string(r.base_count),
                                std::to_string(r.head_count),
                                number(r.base_median),
@@ -89,19 +90,23 @@ std::vector<std::string> row_cells(const CompareResult& res, const MetricCompari
     return c;
 }
 
+// Store text (names, commits, hosts) and the sides as given reach the terminal escaped: only the
+// table's own colours are escape sequences (core/control_characters.hpp).
 std::string table(const CompareResult& res, Colour colour)
 {
-    std::string out = side_line("base", res.base) + "\n" + side_line("head", res.head) + "\n";
+    const auto shown = [](std::string_view text) { return escape_control_characters(text); };
+    std::string out = shown(side_line("base", res.base)) + "\n" + shown(side_line("head", res.head)) + "\n";
     if (!res.base.hosts.empty()) {
         out += "hosts:";
-        for (const auto& h : res.base.hosts) out += " " + h;
+        for (const auto& h : res.base.hosts) out += " " + shown(h);
         if (res.hosts_differ) {
             out += " | head:";
-            for (const auto& h : res.head.hosts) out += " " + h;
+            for (const auto& h : res.head.hosts) out += " " + shown(h);
         }
         out += "\n";
     }
-    for (const auto& w : res.warnings) out += (colour == Colour::always ? "\x1b[1;33m" + w + "\x1b[0m" : w) + "\n";
+    for (const auto& w : res.warnings)
+        out += (colour == Colour::always ? "\x1b[1;33m" + shown(w) + "\x1b[0m" : shown(w)) + "\n";
 
     const auto header = header_cells(res);
     std::vector<std::size_t> width(header.size());
@@ -126,7 +131,7 @@ std::string table(const CompareResult& res, Colour colour)
     for (const auto& r : res.rows) {
         if (r.identity != current) {
             current = r.identity;
-            out += "\n" + current + "\n" + line(header, "", "");
+            out += "\n" + shown(current) + "\n" + line(header, "", "");
         }
         const char* start = "";
         if (colour == Colour::always && r.verdict == Verdict::regression) start = "\x1b[1;31m";
@@ -134,18 +139,18 @@ std::string table(const CompareResult& res, Colour colour)
         out += line(row_cells(res, r), start, *start ? "\x1b[0m" : "");
     }
     if (!res.base_only.empty() || !res.head_only.empty()) out += "\n";
-    for (const auto& id : res.base_only) out += "only in base: " + id + "\n";
-    for (const auto& id : res.head_only) out += "only in head: " + id + "\n";
+    for (const auto& id : res.base_only) out += "only in base: " + shown(id) + "\n";
+    for (const auto& id : res.head_only) out += "only in head: " + shown(id) + "\n";
     out += "\n" + totals_line(res) + "; a verdict needs p < alpha and a change of at least the threshold\n";
     return out;
 }
 
+// Control characters escaped (a newline would end the table row), then the cell separator.
 std::string markdown_cell(const std::string& text)
 {
     std::string out;
-    for (char c : text) {
+    for (char c : escape_control_characters(text)) {
         if (c == '|') out += "\\|";
-        else if (c == '\n' || c == '\r') out += ' ';
         else out += c;
     }
     return out;
@@ -199,7 +204,7 @@ std::string csv(const CompareResult& res)
                std::to_string(r.base_count) + "," + std::to_string(r.head_count) + "," + exact_number(r.base_median) +
                "," + exact_number(r.head_median) + "," + exact_number(r.change_percent) + "," +
                exact_number(r.p_value) + "," + exact_number(r.adjusted_p_value) + "," + method_text(r.method) + "," +
-               format_double(r.threshold_percent) + "," + verdict + "," + (r.low_samples ? "true" : "false") + "\n";
+               json::shortest_number(r.threshold_percent) + "," + verdict + "," + (r.low_samples ? "true" : "false") + "\n";
     }
     for (const auto* list : {&res.base_only, &res.head_only})
         for (const auto& id : *list)
@@ -207,80 +212,51 @@ std::string csv(const CompareResult& res)
     return out;
 }
 
-void json_number(std::string& out, const std::optional<double>& v)
+json::Value json_number(const std::optional<double>& v) { return v && std::isfinite(*v) ? json::Value(*v) : json::Value(); }
+
+json::Value json_side(const CompareSide& s)
 {
-    out += v && std::isfinite(*v) ? format_double(*v) : "null";
+    return {{"spec", s.spec}, {"benchmarks", s.benchmarks}, {"runs", s.runs}, {"commits", s.commits}, {"hosts", s.hosts}};
 }
 
-void json_strings(std::string& out, const std::vector<std::string>& list)
+json::Value json_row(const MetricComparison& r)
 {
-    out += '[';
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        if (i) out += ',';
-        append_json_string(out, list[i]);
-    }
-    out += ']';
+    return {{"identity", r.identity},
+            {"module", r.module},
+            {"metadata", r.metadata},
+            {"metric", r.metric},
+            {"higher_is_better", r.higher_is_better},
+            {"base_count", r.base_count},
+            {"head_count", r.head_count},
+            {"base_median", json_number(r.base_median)},
+            {"head_median", json_number(r.head_median)},
+            {"change_percent", json_number(r.change_percent)},
+            {"p_value", json_number(r.p_value)},
+            {"p_value_adjusted", json_number(r.adjusted_p_value)},
+            {"z", json_number(r.z)},
+            {"method", method_text(r.method)},
+            {"threshold_percent", r.threshold_percent},
+            {"verdict", verdict_text(r.verdict)},
+            {"low_samples", r.low_samples}};
 }
 
-void json_side(std::string& out, const CompareSide& s)
+std::string json_text(const CompareResult& res)
 {
-    out += "{\"spec\":";
-    append_json_string(out, s.spec);
-    out += ",\"benchmarks\":" + std::to_string(s.benchmarks) + ",\"runs\":";
-    json_strings(out, s.runs);
-    out += ",\"commits\":";
-    json_strings(out, s.commits);
-    out += ",\"hosts\":";
-    json_strings(out, s.hosts);
-    out += '}';
-}
-
-std::string json(const CompareResult& res)
-{
-    std::string out = "{\"base\":";
-    json_side(out, res.base);
-    out += ",\"head\":";
-    json_side(out, res.head);
-    out += ",\"alpha\":" + format_double(res.alpha);
-    out += ",\"fdr\":";
-    append_json_string(out, res.fdr == FdrControl::benjamini_hochberg ? "benjamini-hochberg" : "none");
-    out += ",\"comparisons\":" + std::to_string(res.comparisons);
-    out += ",\"regressions\":" + std::to_string(res.regressions);
-    out += ",\"improvements\":" + std::to_string(res.improvements);
-    out += ",\"hosts_differ\":" + std::string(res.hosts_differ ? "true" : "false");
-    out += ",\"warnings\":";
-    json_strings(out, res.warnings);
-    out += ",\"only_base\":";
-    json_strings(out, res.base_only);
-    out += ",\"only_head\":";
-    json_strings(out, res.head_only);
-    out += ",\"rows\":[";
-    for (std::size_t i = 0; i < res.rows.size(); ++i) {
-        const auto& r = res.rows[i];
-        out += i ? ",{" : "{";
-        const std::pair<const char*, std::string> texts[] = {
-            {"identity", r.identity}, {"module", r.module}, {"metadata", r.metadata}, {"metric", r.metric}};
-        for (const auto& [name, value] : texts) {
-            out += std::string(name == texts[0].first ? "\"" : ",\"") + name + "\":";
-            append_json_string(out, value);
-        }
-        out += ",\"higher_is_better\":" + std::string(r.higher_is_better ? "true" : "false");
-        out += ",\"base_count\":" + std::to_string(r.base_count) + ",\"head_count\":" + std::to_string(r.head_count);
-        const std::pair<const char*, std::optional<double>> numbers[] = {
-            {"base_median", r.base_median}, {"head_median", r.head_median}, {"change_percent", r.change_percent},
-            {"p_value", r.p_value},         {"p_value_adjusted", r.adjusted_p_value}, {"z", r.z}};
-        for (const auto& [name, value] : numbers) {
-            out += std::string(",\"") + name + "\":";
-            json_number(out, value);
-        }
-        out += ",\"method\":";
-        append_json_string(out, method_text(r.method));
-        out += ",\"threshold_percent\":" + format_double(r.threshold_percent);
-        out += ",\"verdict\":";
-        append_json_string(out, verdict_text(r.verdict));
-        out += ",\"low_samples\":" + std::string(r.low_samples ? "true" : "false") + "}";
-    }
-    return out + "]}\n";
+    json::Value rows = json::Value::array();
+    for (const auto& r : res.rows) rows.push_back(json_row(r));
+    const json::Value out = {{"base", json_side(res.base)},
+                             {"head", json_side(res.head)},
+                             {"alpha", res.alpha},
+                             {"fdr", res.fdr == FdrControl::benjamini_hochberg ? "benjamini-hochberg" : "none"},
+                             {"comparisons", res.comparisons},
+                             {"regressions", res.regressions},
+                             {"improvements", res.improvements},
+                             {"hosts_differ", res.hosts_differ},
+                             {"warnings", res.warnings},
+                             {"only_base", res.base_only},
+                             {"only_head", res.head_only},
+                             {"rows", std::move(rows)}};
+    return json::text(out) + "\n";
 }
 
 } // namespace
@@ -291,7 +267,7 @@ std::string format_comparison(const CompareResult& result, CompareFormat format,
     case CompareFormat::table: return table(result, colour);
     case CompareFormat::markdown: return markdown(result);
     case CompareFormat::csv: return csv(result);
-    case CompareFormat::json: return json(result);
+    case CompareFormat::json: return json_text(result);
     }
     return table(result, colour);
 }

@@ -81,9 +81,7 @@ private:
         const auto ref = q.column("benchmark_ref"), measurements = q.column("measurements"), id = q.column("id");
         std::vector<store::MeasurementField> fields;
         while (q.step()) {
-            if (!store::parse_measurements(q.text(measurements), fields))
-                throw StoreError(m_db.getFilename() + ": model_measurements row " + std::to_string(q.integer(id)) +
-                                 " is not a JSON object of finite numbers");
+            store::read_measurements(q.text(measurements), q.integer(id), m_db.getFilename(), fields);
             auto& identity = m_samples.identities[m_identity_of.at(q.integer(ref))];
             for (const auto& f : fields) identity.add(f.name, side, f.value);
         }

@@ -1,7 +1,7 @@
 #include "compare/side_selection.hpp"
 
 #include "benchstore/error.hpp"
-#include "benchstore/json_text.hpp"
+#include "core/json.hpp"
 #include "store/query.hpp"
 #include "store/selection.hpp"
 
@@ -90,15 +90,14 @@ std::vector<std::int64_t> select_side(SQLite::Database& db, const SideSpec& spec
                               std::to_string(last),
                           run_params);
         const auto key = runs.column("run_key");
-        std::string keys = "[";
-        while (runs.step()) {
-            if (keys.size() > 1) keys.push_back(',');
-            append_json_string(keys, runs.text(key));
-        }
-        keys.push_back(']');
+        json::Value keys = json::Value::array();
+        while (runs.step()) keys.push_back(std::string(runs.text(key)));
+        if (keys.empty())  // as resolve_prefix: a side that selects nothing is an error, never an empty side
+            throw InvalidArgument("no benchmarks for branch '" + spec.value + "' in " + db.getFilename() +
+                                  (exclude.empty() ? "" : " besides the other side's"));
         side_condition = "b.branch = ? AND coalesce(b.run_id, b.benchmark_id) IN (SELECT value FROM json_each(?))";
         params.push_back(spec.value);
-        params.push_back(keys);
+        params.push_back(json::text(keys));
         break;
     }
     }

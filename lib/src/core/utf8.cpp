@@ -1,4 +1,4 @@
-#include "benchstore/utf8.hpp"
+#include "core/utf8.hpp"
 
 #include <cstdint>
 

@@ -1,4 +1,4 @@
-#include "benchstore/uuid.hpp"
+#include "core/uuid.hpp"
 
 #include <sys/random.h>
 

@@ -84,9 +84,7 @@ public:
 
     void parse(std::string_view json, std::int64_t row_id)
     {
-        if (!store::parse_measurements(json, m_fields))
-            throw StoreError(m_db.getFilename() + ": model_measurements row " + std::to_string(row_id) +
-                             " is not a JSON object of finite numbers");
+        store::read_measurements(json, row_id, m_db.getFilename(), m_fields);
     }
 
     std::string model_query(const char* leading_columns) const

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "benchstore/json_text.hpp"
+#include "core/json.hpp"
 
 namespace benchstore::monitor {
 namespace {

@@ -10,9 +10,9 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "benchstore/error.hpp"
-#include "benchstore/json_text.hpp"
-#include "benchstore/utf8.hpp"
-#include "benchstore/uuid.hpp"
+#include "core/json.hpp"
+#include "core/utf8.hpp"
+#include "core/uuid.hpp"
 #include "monitor/host_fingerprint.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/transaction.hpp"

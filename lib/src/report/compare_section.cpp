@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "benchstore/json_text.hpp"
 #include "report/html_text.hpp"
 #include "report/page_sections.hpp"
 

@@ -54,10 +54,10 @@ public:
     void begin(const BenchmarkInfo& b) override
     {
         m_caption.clear();
-        append_html(m_caption, b.module.empty() ? std::string_view("(no module)") : b.module);
+        append_heading_html(m_caption, b.module.empty() ? std::string_view("(no module)") : b.module);
         if (!b.metadata.empty()) {
             m_caption += " · ";
-            append_html(m_caption, b.metadata);
+            append_heading_html(m_caption, b.metadata);
         }
         m_caption += "<span class=\"sub\"><code>";
         append_html(m_caption, short_commit(b.commit_id));
@@ -91,27 +91,18 @@ public:
     {
         m_buf.clear();
         open_chart_figure(m_buf, "device", m_caption);
-        m_buf += "{\"series\":[";
-        bool first = true;
+        json::Value series = json::Value::array();
         for (std::size_t i = 0; i < series_specs.size(); ++i) {
             const auto& points = m_series[i].finish();
             if (!m_series[i].has_values()) continue;
-            if (!first) m_buf += ',';
-            first = false;
-            m_buf += "{\"name\":\"";
-            m_buf += series_specs[i].name;
-            m_buf += "\",\"axis\":\"";
-            m_buf += series_specs[i].axis;
-            m_buf += "\",\"points\":[";
-            for (std::size_t j = 0; j < points.size(); ++j) {
-                if (j > 0) m_buf += ',';
-                append_plot_number(m_buf, points[j].x);
-                m_buf += ',';
-                append_plot_number(m_buf, points[j].y);
+            json::Value xy = json::Value::array();
+            for (const auto& point : points) {
+                xy.push_back(plot_value(point.x));
+                xy.push_back(plot_value(point.y));
             }
-            m_buf += "]}";
+            series.push_back({{"name", series_specs[i].name}, {"axis", series_specs[i].axis}, {"points", std::move(xy)}});
         }
-        m_buf += "]}";
+        append_script_value(m_buf, json::Value{{"series", std::move(series)}});
         close_chart_figure(m_buf);
         m_out.write(m_buf);
         ++m_charts;

@@ -24,14 +24,23 @@ std::string html(std::string_view text)
     return out;
 }
 
+// The header's lists: each name shortened (the whole of it on hover; the table below has it too).
 std::string joined(const std::vector<std::string>& items)
 {
     std::string out;
     for (const auto& item : items) {
         if (!out.empty()) out += ", ";
-        append_html(out, item);
+        append_heading_html(out, item);
     }
     return out.empty() ? "—" : out;
+}
+
+// The <title>: a tab or a window list shows a line at most, and a title cannot hover.
+std::string title_text(const std::vector<std::string>& repositories)
+{
+    std::string names;
+    for (const auto& name : repositories) names += (names.empty() ? "" : ", ") + shortened(name);
+    return html(shortened(names, 2 * heading_chars));
 }
 
 void overview_item(std::string& out, const char* term, const std::string& value_html)
@@ -74,7 +83,7 @@ void write_page_head(PageFile& out, const Overview& o, const std::string& source
     std::string s = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                     "<meta name=\"generator\" content=\"benchstore-report\">\n<title>Benchmark report";
-    if (!o.repositories.empty()) s += " — " + joined(o.repositories);
+    if (!o.repositories.empty()) s += " — " + title_text(o.repositories);
     s += "</title>\n";
     s += error_recorder;
     s += "<style>\n";

@@ -5,6 +5,7 @@
 #include "benchstore/error.hpp"
 #include "report/report_source.hpp"
 #include "store/benchmark_rows.hpp"
+#include "store/measurements_table.hpp"
 #include "store/query.hpp"
 #include "store/selection.hpp"
 #include "store/sqlite_store.hpp"
@@ -60,6 +61,7 @@ public:
         : m_sel(store::compile_selection(selection)), m_db(store::open_store(path, store::OpenMode::read_only))
     {
         guarded([&] {
+            store::register_measurements_table(m_db);
             m_snapshot.emplace(m_db, store::TransactionKind::read);
             store::require_known_ids(m_db, m_sel);  // also the first read, which fixes the snapshot
         });
@@ -109,11 +111,11 @@ public:
         guarded([&] {
             // SQLite sorts in bounded memory (spilling to temporary files), so this streams too.
             Query q(m_db,
-                    "SELECT j.key AS metric, coalesce(b.module, '') AS module, " + metadata_label("b.metadata") +
+                    "SELECT j.name AS metric, coalesce(b.module, '') AS module, " + metadata_label("b.metadata") +
                         " AS metadata_label, b.commit_id AS commit_id, m.time AS time, j.value AS value "
                         "FROM benchmarks b JOIN model_measurements m ON m.benchmark_ref = b.id "
-                        "JOIN json_each(m.measurements) j WHERE (" + m_sel.condition +
-                        ") AND j.type IN ('integer', 'real') ORDER BY metric, module, metadata_label, m.time, m.id",
+                        "JOIN benchstore_measurements(m.measurements, m.id) j WHERE " + m_sel.condition +
+                        " ORDER BY metric, module, metadata_label, m.time, m.id",
                     m_sel.params);
             const Column metric = q.column("metric"), module = q.column("module"), label = q.column("metadata_label"),
                          commit = q.column("commit_id"), time = q.column("time"), value = q.column("value");

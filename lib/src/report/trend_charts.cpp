@@ -1,7 +1,8 @@
 // The trend charts: per model metric, its values across commits, one line per benchmark identity
 // (module + metadata). The source delivers the points grouped by metric and identity, in time order,
-// so each chart is written as its points arrive.
-#include "benchstore/json_text.hpp"
+// so each chart is written as its points arrive. A chart may hold millions of points, so its frame
+// ({"metric":…,"lines":[{"label":…,"points":[…]}]}) is written around the values, each written by
+// the JSON library, instead of building the chart as one value.
 #include "report/html_text.hpp"
 #include "report/page_sections.hpp"
 
@@ -22,7 +23,10 @@ std::uint64_t write_trend_charts(PageFile& out, ReportSource& source)
 {
     out.write("<section id=\"trends\">\n<h2>Model measurements across commits</h2>\n"
               "<p class=\"note\">One chart per measurement; one line per benchmark (module and metadata), "
-              "commits in the order they were first measured, labelled with their short id.</p>\n");
+              "commits in the order they were first measured, labelled with their short id. A chart's height "
+              "spans at least 10% of the values it shows (more when they differ more), so a line that looks "
+              "flat changed by less than that; a 5% change (compare's default threshold) rises about half the "
+              "height. Hovering a point gives its change in percent from the line's first commit.</p>\n");
     std::uint64_t charts = 0;
     bool line_open = false;
     std::string metric, module, metadata, buf;
@@ -39,7 +43,7 @@ std::uint64_t write_trend_charts(PageFile& out, ReportSource& source)
             ++charts;
             metric = p.metric;
             std::string caption;
-            append_html(caption, p.metric);
+            append_heading_html(caption, p.metric);
             open_chart_figure(buf, "trend", caption);
             buf += "{\"metric\":";
             append_script_json(buf, p.metric);
@@ -57,11 +61,7 @@ std::uint64_t write_trend_charts(PageFile& out, ReportSource& source)
         } else {
             buf += ',';
         }
-        buf += '[';
-        append_script_json(buf, p.commit_id);
-        buf += ',';
-        append_script_json(buf, p.time);
-        buf += ',' + format_double(p.value) + ']';
+        append_script_value(buf, json::Value::array({std::string(p.commit_id), std::string(p.time), p.value}));
         out.write(buf);
     });
     buf.clear();

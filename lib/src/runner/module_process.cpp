@@ -15,7 +15,7 @@
 
 #include "benchstore/benchmark_module.hpp"
 #include "benchstore/error.hpp"
-#include "benchstore/json_text.hpp"
+#include "core/json.hpp"
 #include "benchstore/logger.hpp"
 #include "runner/python_child.hpp"
 
@@ -147,7 +147,7 @@ void drain(int fd, std::string& out)
 std::string seconds_text(std::chrono::milliseconds d)
 {
     if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000);
-    return format_double(static_cast<double>(d.count()) / 1000.0);
+    return json::shortest_number(static_cast<double>(d.count()) / 1000.0);
 }
 
 std::string signal_text(int sig)

@@ -10,6 +10,7 @@
 
 #include "benchstore/error.hpp"
 #include "benchstore/timestamp.hpp"
+#include "store/run_rows.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace benchstore::runner {
@@ -77,28 +78,21 @@ void record_run(const std::filesystem::path& db, const std::string& run_id, cons
 
 std::vector<OrphanedBenchmark> orphaned_benchmarks(const std::filesystem::path& db, const std::string& host)
 {
+    std::vector<store::RunningBenchmark> running;
     try {
         auto conn = store::open_store(db, store::OpenMode::read_only);
-        SQLite::Statement st(conn, "SELECT b.benchmark_id, r.run_id, r.boot_id, r.pid, r.pid_start "
-                                   "FROM benchmarks AS b JOIN runs AS r ON r.run_id = b.run_id "
-                                   "WHERE b.status = 'running' AND r.host = ? ORDER BY b.id");
-        st.bind(1, host);
-        std::map<std::string, bool> alive;  // per run: /proc is read once
-        std::vector<OrphanedBenchmark> out;
-        while (st.executeStep()) {
-            const std::string run_id = st.getColumn(1).getString();
-            auto it = alive.find(run_id);
-            if (it == alive.end()) {
-                const ProcessIdentity runner{st.getColumn(2).getString(), st.getColumn(3).getInt64(),
-                                             st.getColumn(4).getInt64()};
-                it = alive.emplace(run_id, is_alive(runner)).first;
-            }
-            if (!it->second) out.push_back({st.getColumn(0).getString(), run_id});
-        }
-        return out;
+        running = store::running_benchmarks_of_host(conn, host);
     } catch (const SQLite::Exception& e) {
         throw StoreError(db.string() + ": cannot read the store's runs: " + e.what());
     }
+    std::map<std::string, bool> alive;  // per run: /proc is read once
+    std::vector<OrphanedBenchmark> out;
+    for (auto& b : running) {
+        auto it = alive.find(b.run_id);
+        if (it == alive.end()) it = alive.emplace(b.run_id, is_alive({b.boot_id, b.pid, b.pid_start})).first;
+        if (!it->second) out.push_back({std::move(b.benchmark_id), b.run_id});
+    }
+    return out;
 }
 
 } // namespace benchstore::runner

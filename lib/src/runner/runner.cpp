@@ -13,7 +13,7 @@
 #include "benchstore/export.hpp"
 #include "benchstore/logger.hpp"
 #include "benchstore/metrics_recorder.hpp"
-#include "benchstore/uuid.hpp"
+#include "core/uuid.hpp"
 #include "runner/module_process.hpp"
 #include "runner/run_ledger.hpp"
 #include "runner/run_registry.hpp"

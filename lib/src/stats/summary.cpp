@@ -41,7 +41,9 @@ double median(std::span<const double> values)
     const double upper = v[mid];
     if (v.size() % 2 == 1) return upper;
     const double lower = *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid));
-    return (lower + upper) / 2.0;  // as numpy rounds it
+    // As numpy rounds it; where the sum overflows (both near DBL_MAX), halving first cannot.
+    const double mid_sum = lower + upper;
+    return std::isfinite(mid_sum) ? mid_sum / 2.0 : lower / 2.0 + upper / 2.0;
 }
 
 } // namespace benchstore::stats

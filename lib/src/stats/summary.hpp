@@ -51,7 +51,8 @@ double mean(std::span<const double> values);
 // summary computes it; nullopt for fewer than two values.
 std::optional<double> sample_std(std::span<const double> values);
 
-// Median as numpy computes it (the mean of the two middle values for an even count); NaN when empty.
+// Median as numpy computes it (the mean of the two middle values for an even count), but finite where
+// numpy's overflows (two middle values near DBL_MAX); NaN when empty.
 double median(std::span<const double> values);
 
 } // namespace benchstore::stats

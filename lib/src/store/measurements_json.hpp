@@ -1,8 +1,12 @@
 #pragma once
-// Reading a model_measurements.measurements value: a JSON object of name -> number, in recorded
-// order. The numbers are taken from the JSON text itself (never through SQLite's own text-to-double
-// conversion) and rewritten as the shortest text that reads back to the same double, so the CSV
-// carries exactly the recorded values. Shared by export (text) and compare (values).
+// The one reader of the model_measurements.measurements column: a JSON object of name -> finite
+// number, in recorded order. Export, compare and sync call it directly; the report reads it through
+// SQL as the table-valued function benchstore_measurements (store/measurements_table.hpp), which calls
+// it too. Parsed by nlohmann-json's SAX interface (core/json.hpp): no document is built, and one
+// vector of fields is reused from row to row. The numbers are taken from the JSON text itself (never
+// through SQLite's own text-to-double conversion) and rewritten as the shortest text that reads back
+// to the same double, so the CSV carries exactly the recorded values.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,7 +20,15 @@ struct MeasurementField {
 };
 
 // Parses json into fields (cleared first; reuse one vector across rows). Returns false when json
-// is not an object whose values are all finite numbers.
+// is not an object whose values are all finite numbers (or not valid UTF-8 JSON).
 bool parse_measurements(std::string_view json, std::vector<MeasurementField>& fields);
+
+// The error every reader reports for a row parse_measurements refuses, naming the store file and the
+// row: "FILE: model_measurements row ID is not a JSON object of finite numbers".
+std::string malformed_measurements_message(const std::string& file, std::int64_t row_id);
+
+// parse_measurements, throwing StoreError(malformed_measurements_message(...)) for a malformed row.
+void read_measurements(std::string_view json, std::int64_t row_id, const std::string& file,
+                       std::vector<MeasurementField>& fields);
 
 } // namespace benchstore::store

@@ -56,7 +56,10 @@ public:
     // Advances to the next row; false at the end. Throws StoreError.
     bool step();
 
-    bool is_null(Column c) const { return sqlite3_column_type(m_stmt.get(), c.m_index) == SQLITE_NULL; }
+    bool is_null(Column c) const { return type(c) == SQLITE_NULL; }
+    // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL: what the row holds, whatever
+    // the column's declared type (a hand edit can put text in a REAL column).
+    int type(Column c) const { return sqlite3_column_type(m_stmt.get(), c.m_index); }
     double real(Column c) const { return sqlite3_column_double(m_stmt.get(), c.m_index); }
     std::int64_t integer(Column c) const { return sqlite3_column_int64(m_stmt.get(), c.m_index); }
     // Empty for NULL; valid until the next step().

@@ -1,7 +1,7 @@
 #include "store/selection.hpp"
 
 #include "benchstore/error.hpp"
-#include "benchstore/json_text.hpp"
+#include "core/json.hpp"
 #include "benchstore/timestamp.hpp"
 #include "store/query.hpp"
 
@@ -30,12 +30,9 @@ SelectionSql compile_selection(const Selection& selection)
 {
     SelectionSql sql;
     if (selection.benchmark_ids) {
-        sql.ids_json = "[";
-        for (const auto& id : *selection.benchmark_ids) {
-            if (sql.ids_json.size() > 1) sql.ids_json.push_back(',');
-            append_json_string(sql.ids_json, lower_ascii(id));
-        }
-        sql.ids_json.push_back(']');
+        json::Value ids = json::Value::array();
+        for (const auto& id : *selection.benchmark_ids) ids.push_back(lower_ascii(id));
+        sql.ids_json = json::text(ids);
         add(sql, "b.benchmark_id IN (SELECT value FROM json_each(?))", sql.ids_json);
     }
     if (!selection.run_id.empty()) add(sql, "b.run_id = ?", selection.run_id);

@@ -13,7 +13,8 @@
 #include "benchstore/store.hpp"
 #include "benchstore/sqlite_migrations.hpp"
 #include "benchstore/timestamp.hpp"
-#include "benchstore/uuid.hpp"
+#include "core/uuid.hpp"
+#include "store/store_info.hpp"
 
 namespace benchstore {
 namespace store {
@@ -191,9 +192,9 @@ std::string read_source_id(const std::filesystem::path& db_path)
 {
     auto db = store::open_store(db_path, store::OpenMode::read_only);
     try {
-        SQLite::Statement q(db, "SELECT value AS source_id FROM store_info WHERE key = 'source_id'");
-        if (!q.executeStep()) throw StoreError(db_path.string() + ": store has no source id");
-        return q.getColumn("source_id").getString();
+        const auto id = store::read_source_id(db);
+        if (!id) throw StoreError(db_path.string() + ": store has no source id");
+        return *id;
     } catch (const SQLite::Exception& e) {
         throw StoreError(db_path.string() + ": cannot read store info: " + e.what());
     }

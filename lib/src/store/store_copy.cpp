@@ -5,6 +5,7 @@
 #include "benchstore/error.hpp"
 #include "core/atomic_file.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/store_info.hpp"
 
 namespace benchstore {
 
@@ -23,7 +24,7 @@ StoreCopyResult copy_store(const std::filesystem::path& from, const std::filesys
     StoreCopyResult result;
     try {
         db.exec("BEGIN");  // one snapshot for the counts and the copy
-        result.source_id = db.execAndGet("SELECT value FROM store_info WHERE key = 'source_id'").getString();
+        result.source_id = store::read_source_id(db).value_or("");
         result.benchmarks = static_cast<std::uint64_t>(db.execAndGet("SELECT count(*) FROM benchmarks").getInt64());
         db.exec("COMMIT");
         // VACUUM INTO reads one consistent snapshot of the WAL store, however busy its writers are.

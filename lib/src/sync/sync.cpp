@@ -10,9 +10,10 @@
 #include <sqlite3.h>
 
 #include "benchstore/error.hpp"
-#include "benchstore/uuid.hpp"
+#include "core/uuid.hpp"
 #include "core/progress_line.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/store_info.hpp"
 #include "sync/partition_upkeep.hpp"
 #include "sync/pg_adopt.hpp"
 #include "sync/pg_connection.hpp"
@@ -32,9 +33,9 @@ double seconds_since(Clock::time_point start)
 
 std::string read_store_source_id(SQLite::Database& db, const std::filesystem::path& path)
 {
-    SQLite::Statement q(db, "SELECT value AS source_id FROM store_info WHERE key = 'source_id'");
-    if (!q.executeStep()) throw StoreError(path.string() + ": store has no source id");
-    const std::string id = q.getColumn("source_id").getString();
+    const auto stored = store::read_source_id(db);
+    if (!stored) throw StoreError(path.string() + ": store has no source id");
+    const std::string& id = *stored;
     if (!is_uuid(id)) throw StoreError(path.string() + ": source id '" + id + "' is not a UUID");
     return id;
 }
@@ -113,6 +114,13 @@ bool says_busy(const std::string& message)
     throw StoreError(message);
 }
 
+// The read layer (store::Query) reports SQLite's message, not its code: a locked store is told by it.
+[[noreturn]] void rethrow_as_busy_when_busy(const StoreError& e)
+{
+    if (says_busy(e.what()) && dynamic_cast<const StoreBusyError*>(&e) == nullptr) throw StoreBusyError(e.what());
+    throw;
+}
+
 // Sync reads stores; it never creates or adopts one. open_store(read_write) turns an empty or
 // foreign-but-table-less SQLite file (user_version 0) into a new store, so look first, read-only
 // (which also works on a store the user cannot write, and leaves no -wal/-shm files beside it).
@@ -123,8 +131,7 @@ void refuse_non_store(const std::filesystem::path& path)
     } catch (const NewerSchemaError&) {
         throw;
     } catch (const StoreError& e) {
-        if (says_busy(e.what())) throw StoreBusyError(e.what());
-        throw;
+        rethrow_as_busy_when_busy(e);
     }
 }
 
@@ -145,8 +152,7 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
         } catch (const NewerSchemaError&) {
             throw;
         } catch (const StoreError& e) {
-            if (says_busy(e.what())) throw StoreBusyError(e.what());
-            throw;
+            rethrow_as_busy_when_busy(e);
         }
     }();
     std::string source_id;
@@ -160,6 +166,8 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
         targets = pgsync::read_targets(db);
     } catch (const SQLite::Exception& e) {
         throw_store_error(options.db_path, e);
+    } catch (const StoreError& e) {
+        rethrow_as_busy_when_busy(e);
     }
 
     pgsync::PgConnection conn(options.conninfo, options.statement_timeout);
@@ -215,6 +223,8 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
         }
     } catch (const SQLite::Exception& e) {
         throw_store_error(options.db_path, e);
+    } catch (const StoreError& e) {
+        rethrow_as_busy_when_busy(e);
     }
     result.seconds = seconds_since(start);
     return result;

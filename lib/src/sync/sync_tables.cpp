@@ -1,8 +1,10 @@
 #include "sync/sync_tables.hpp"
 
-#include <SQLiteCpp/Statement.h>
+#include <array>
+#include <memory>
 
 #include "store/measurements_json.hpp"
+#include "store/query.hpp"
 #include "store/transaction.hpp"
 #include "sync/copy_binary.hpp"
 
@@ -22,9 +24,9 @@ bool put_uuid(CopyRowWriter& w, const std::string& text, BatchRow& r)
     return true;
 }
 
-bool put_time(CopyRowWriter& w, const SQLite::Column& c, BatchRow& r, bool nullable)
+bool put_time(CopyRowWriter& w, const store::Query& q, store::Column c, BatchRow& r, bool nullable)
 {
-    if (c.isNull()) {
+    if (q.is_null(c)) {
         if (!nullable) {
             r.reject = "time is NULL";
             return false;
@@ -32,33 +34,35 @@ bool put_time(CopyRowWriter& w, const SQLite::Column& c, BatchRow& r, bool nulla
         w.add_null();
         return true;
     }
-    const auto t = parse_pg_timestamp(c.getString());
+    const std::string text(q.text(c));
+    const auto t = parse_pg_timestamp(text);
     if (!t) {
-        r.reject = "time '" + c.getString() + "' is not an ISO 8601 timestamp";
+        r.reject = "time '" + text + "' is not an ISO 8601 timestamp";
         return false;
     }
     w.add_timestamp(*t);
     return true;
 }
 
-void put_text(CopyRowWriter& w, const SQLite::Column& c)
+void put_text(CopyRowWriter& w, const store::Query& q, store::Column c)
 {
-    if (c.isNull()) w.add_null();
-    else w.add_text({static_cast<const char*>(c.getBlob()), static_cast<std::size_t>(c.getBytes())});
+    if (q.is_null(c)) w.add_null();
+    else w.add_text(q.text(c));
 }
 
 // SQLite keeps whatever a hand edit wrote: text in a REAL column ("abc") would read as 0. A row
 // holding one is rejected instead of sent as a number nobody measured.
-bool is_number_or_null(const SQLite::Column& c)
+bool is_number_or_null(const store::Query& q, store::Column c)
 {
-    return c.isNull() || c.isInteger() || c.isFloat();
+    const int type = q.type(c);
+    return type == SQLITE_NULL || type == SQLITE_INTEGER || type == SQLITE_FLOAT;
 }
 
-std::string quoted_excerpt(const SQLite::Column& c)
+std::string quoted_excerpt(const store::Query& q, store::Column c)
 {
-    if (c.isBlob()) return "a blob";
+    if (q.type(c) == SQLITE_BLOB) return "a blob";
     std::string text = "'";  // appended: GCC 12 warns (wrongly) on "literal" + std::string&&
-    text.append(c.getString().substr(0, 40)).append("'");
+    text.append(q.text(c).substr(0, 40)).append("'");
     return text;
 }
 
@@ -77,100 +81,150 @@ void encode_row(std::string& out, BatchRow& r, int fields, Fn&& encode_fields)
     r.length = out.size() - start;
 }
 
-void encode_benchmark(SQLite::Statement& s, const std::string& benchmark_id, std::string& out, BatchRow& r)
-{
-    Fingerprint fp;
-    fp.add(benchmark_id);
-    fp.add(s.getColumn("created_at").getString());
-    r.fingerprint = fp.value();
-    encode_row(out, r, 16, [&](CopyRowWriter& w) {
-        if (!put_uuid(w, benchmark_id, r)) return false;
-        w.add_int8(r.id);
-        for (const char* c : {"repository", "branch", "commit_id", "commit_message"}) put_text(w, s.getColumn(c));
-        const auto metadata = s.getColumn("metadata");
-        w.add_jsonb({static_cast<const char*>(metadata.getBlob()), static_cast<std::size_t>(metadata.getBytes())});
-        if (!put_time(w, s.getColumn("created_at"), r, false)) return false;
-        for (const char* c : {"host", "run_id", "module", "status", "status_reason"}) put_text(w, s.getColumn(c));
-        if (!put_time(w, s.getColumn("finished_at"), r, true)) return false;
-        const auto seq = s.getColumn("status_seq");
-        w.add_int8(seq.isNull() ? 0 : seq.getInt64());
-        const auto host_info = s.getColumn("host_info");
-        if (host_info.isNull()) w.add_null();
-        else w.add_jsonb({static_cast<const char*>(host_info.getBlob()), static_cast<std::size_t>(host_info.getBytes())});
-        return true;
-    });
-}
-
-void encode_status_change(SQLite::Statement& s, const std::string& benchmark_id, std::string& out, BatchRow& r)
-{
-    Fingerprint fp;
-    fp.add(benchmark_id);
-    fp.add(s.getColumn("status").getString());
-    fp.add(s.getColumn("time").getString());
-    r.fingerprint = fp.value();
-    encode_row(out, r, 5, [&](CopyRowWriter& w) {
-        if (!put_uuid(w, benchmark_id, r)) return false;
-        w.add_int8(r.id);
-        put_text(w, s.getColumn("status"));
-        put_text(w, s.getColumn("status_reason"));
-        return put_time(w, s.getColumn("time"), r, false);
-    });
-}
-
-void encode_device(SQLite::Statement& s, const std::string& benchmark_id, std::string& out, BatchRow& r)
-{
-    static const char* const names[] = {"cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes"};
-    // The fingerprint reads every value as the store gives it (text as 0), as it always has: the
-    // server keeps fingerprints from earlier syncs.
-    Fingerprint fp;
-    fp.add(benchmark_id);
-    for (const char* name : names) {
-        const auto column = s.getColumn(name);
-        if (column.isNull()) fp.add("");
-        else fp.add_double(column.getDouble());
+class BenchmarkEncoder final : public RowEncoder {
+public:
+    explicit BenchmarkEncoder(const store::Query& q)
+        : m_texts{q.column("repository"), q.column("branch"), q.column("commit_id"), q.column("commit_message")},
+          m_metadata(q.column("metadata")), m_created_at(q.column("created_at")),
+          m_run_texts{q.column("host"), q.column("run_id"), q.column("module"), q.column("status"),
+                      q.column("status_reason")},
+          m_finished_at(q.column("finished_at")), m_status_seq(q.column("status_seq")), m_host_info(q.column("host_info"))
+    {
     }
-    fp.add(s.getColumn("time").getString());
-    r.fingerprint = fp.value();
-    encode_row(out, r, 7, [&](CopyRowWriter& w) {
-        if (!put_uuid(w, benchmark_id, r)) return false;
-        w.add_int8(r.id);
-        for (const char* name : names) {
-            const auto column = s.getColumn(name);
-            if (!is_number_or_null(column)) {
-                r.reject = std::string(name) + " is " + quoted_excerpt(column) + ", not a number";
+
+    void encode(const store::Query& q, const std::string& benchmark_id, std::string& out, BatchRow& r) const override
+    {
+        Fingerprint fp;
+        fp.add(benchmark_id);
+        fp.add(q.text(m_created_at));
+        r.fingerprint = fp.value();
+        encode_row(out, r, 16, [&](CopyRowWriter& w) {
+            if (!put_uuid(w, benchmark_id, r)) return false;
+            w.add_int8(r.id);
+            for (const store::Column c : m_texts) put_text(w, q, c);
+            w.add_jsonb(q.text(m_metadata));
+            if (!put_time(w, q, m_created_at, r, false)) return false;
+            for (const store::Column c : m_run_texts) put_text(w, q, c);
+            if (!put_time(w, q, m_finished_at, r, true)) return false;
+            w.add_int8(q.is_null(m_status_seq) ? 0 : q.integer(m_status_seq));
+            if (q.is_null(m_host_info)) w.add_null();
+            else w.add_jsonb(q.text(m_host_info));
+            return true;
+        });
+    }
+
+private:
+    std::array<store::Column, 4> m_texts;
+    store::Column m_metadata, m_created_at;
+    std::array<store::Column, 5> m_run_texts;
+    store::Column m_finished_at, m_status_seq, m_host_info;
+};
+
+class StatusChangeEncoder final : public RowEncoder {
+public:
+    explicit StatusChangeEncoder(const store::Query& q)
+        : m_status(q.column("status")), m_reason(q.column("status_reason")), m_time(q.column("time"))
+    {
+    }
+
+    void encode(const store::Query& q, const std::string& benchmark_id, std::string& out, BatchRow& r) const override
+    {
+        Fingerprint fp;
+        fp.add(benchmark_id);
+        fp.add(q.text(m_status));
+        fp.add(q.text(m_time));
+        r.fingerprint = fp.value();
+        encode_row(out, r, 5, [&](CopyRowWriter& w) {
+            if (!put_uuid(w, benchmark_id, r)) return false;
+            w.add_int8(r.id);
+            put_text(w, q, m_status);
+            put_text(w, q, m_reason);
+            return put_time(w, q, m_time, r, false);
+        });
+    }
+
+private:
+    store::Column m_status, m_reason, m_time;
+};
+
+class DeviceEncoder final : public RowEncoder {
+public:
+    static constexpr std::array<const char*, 4> names{"cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes"};
+
+    explicit DeviceEncoder(const store::Query& q) : m_time(q.column("time"))
+    {
+        for (std::size_t i = 0; i < names.size(); ++i) m_values[i] = q.column(names[i]);
+    }
+
+    void encode(const store::Query& q, const std::string& benchmark_id, std::string& out, BatchRow& r) const override
+    {
+        // The fingerprint reads every value as the store gives it (text as 0), as it always has: the
+        // server keeps fingerprints from earlier syncs.
+        Fingerprint fp;
+        fp.add(benchmark_id);
+        for (const store::Column c : m_values) {
+            if (q.is_null(c)) fp.add("");
+            else fp.add_double(q.real(c));
+        }
+        fp.add(q.text(m_time));
+        r.fingerprint = fp.value();
+        encode_row(out, r, 7, [&](CopyRowWriter& w) {
+            if (!put_uuid(w, benchmark_id, r)) return false;
+            w.add_int8(r.id);
+            for (std::size_t i = 0; i < names.size(); ++i) {
+                const store::Column c = m_values[i];
+                if (!is_number_or_null(q, c)) {
+                    r.reject = std::string(names[i]) + " is " + quoted_excerpt(q, c) + ", not a number";
+                    return false;
+                }
+                if (q.is_null(c)) w.add_null();
+                else w.add_float8(q.real(c));
+            }
+            return put_time(w, q, m_time, r, false);
+        });
+    }
+
+private:
+    std::array<store::Column, 4> m_values;
+    store::Column m_time;
+};
+
+class ModelEncoder final : public RowEncoder {
+public:
+    explicit ModelEncoder(const store::Query& q) : m_measurements(q.column("measurements")), m_time(q.column("time")) {}
+
+    void encode(const store::Query& q, const std::string& benchmark_id, std::string& out, BatchRow& r) const override
+    {
+        const std::string_view json = q.text(m_measurements);
+        Fingerprint fp;
+        fp.add(benchmark_id);
+        fp.add(json);
+        fp.add(q.text(m_time));
+        r.fingerprint = fp.value();
+        encode_row(out, r, 4, [&](CopyRowWriter& w) {
+            if (!put_uuid(w, benchmark_id, r)) return false;
+            // The server would take any JSON ([1,2], "x", {"a":"b"}); dashboards and export read
+            // an object of names to numbers, as the recorder writes it.
+            if (!store::parse_measurements(json, m_fields)) {
+                r.reject = "measurements '";
+                r.reject.append(json.substr(0, 60)).append("' is not a JSON object of numbers");
                 return false;
             }
-            if (column.isNull()) w.add_null();
-            else w.add_float8(column.getDouble());
-        }
-        return put_time(w, s.getColumn("time"), r, false);
-    });
-}
+            w.add_int8(r.id);
+            w.add_jsonb(json);
+            return put_time(w, q, m_time, r, false);
+        });
+    }
 
-void encode_model(SQLite::Statement& s, const std::string& benchmark_id, std::string& out, BatchRow& r)
+private:
+    store::Column m_measurements, m_time;
+    mutable std::vector<store::MeasurementField> m_fields;  // reused from row to row
+};
+
+template <typename Encoder>
+std::unique_ptr<RowEncoder> make_encoder(const store::Query& q)
 {
-    const auto measurements = s.getColumn("measurements");
-    const std::string_view json(static_cast<const char*>(measurements.getBlob()),
-                                static_cast<std::size_t>(measurements.getBytes()));
-    Fingerprint fp;
-    fp.add(benchmark_id);
-    fp.add(json);
-    fp.add(s.getColumn("time").getString());
-    r.fingerprint = fp.value();
-    encode_row(out, r, 4, [&](CopyRowWriter& w) {
-        if (!put_uuid(w, benchmark_id, r)) return false;
-        // The server would take any JSON ([1,2], "x", {"a":"b"}); dashboards and export read
-        // an object of names to numbers, as the recorder writes it.
-        thread_local std::vector<store::MeasurementField> fields;
-        if (!store::parse_measurements(json, fields)) {
-            r.reject = "measurements '";
-            r.reject.append(json.substr(0, 60)).append("' is not a JSON object of numbers");
-            return false;
-        }
-        w.add_int8(r.id);
-        w.add_jsonb(json);
-        return put_time(w, s.getColumn("time"), r, false);
-    });
+    return std::make_unique<Encoder>(q);
 }
 
 std::string range_sql(const std::string& select, const std::string& from, const std::string& alias)
@@ -223,7 +277,7 @@ std::vector<TableSpec> make_specs()
         "AND (s.repository, s.branch, s.commit_id, s.commit_message, s.metadata, s.created_at) IS NOT DISTINCT FROM "
         "(b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, b.created_at)",
         false,
-        encode_benchmark});
+        make_encoder<BenchmarkEncoder>});
     specs.push_back(TableSpec{
         "benchmark_status_changes",
         range_sql("c.id AS id, b.benchmark_id AS benchmark_id, c.status AS status, c.status_reason AS status_reason, "
@@ -243,7 +297,7 @@ std::vector<TableSpec> make_specs()
         "SELECT count(*) FROM stage_status_changes s JOIN benchmarks b USING (benchmark_id) "
         "WHERE b.status_seq >= s.local_id",
         true,
-        encode_status_change});
+        make_encoder<StatusChangeEncoder>});
     specs.push_back(TableSpec{
         "device_measurements",
         range_sql("d.id AS id, b.benchmark_id AS benchmark_id, d.cpu_util AS cpu_util, d.mem_megabytes AS mem_megabytes, "
@@ -263,7 +317,7 @@ std::vector<TableSpec> make_specs()
         "WHERE (s.cpu_util, s.mem_megabytes, s.gpu_util, s.gpu_mem_megabytes, s.time) IS NOT DISTINCT FROM "
         "(d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time)",
         false,
-        encode_device});
+        make_encoder<DeviceEncoder>});
     specs.push_back(TableSpec{
         "model_measurements",
         range_sql("m.id AS id, b.benchmark_id AS benchmark_id, m.measurements AS measurements, m.time AS time",
@@ -279,7 +333,7 @@ std::vector<TableSpec> make_specs()
         "SELECT count(*) FROM stage_model_measurements s JOIN model_measurements m USING (benchmark_id, local_id) "
         "WHERE (s.measurements, s.time) IS NOT DISTINCT FROM (m.measurements, m.time)",
         false,
-        encode_model});
+        make_encoder<ModelEncoder>});
     return specs;
 }
 
@@ -295,19 +349,17 @@ Batch read_batch(SQLite::Database& db, const TableSpec& spec, std::int64_t after
                  std::int64_t limit)
 {
     Batch batch;
-    SQLite::Statement q(db, spec.select_sql);
-    q.bind(1, static_cast<int64_t>(after));
-    q.bind(2, static_cast<int64_t>(up_to));
-    q.bind(3, static_cast<int64_t>(limit));
+    store::Query q(db, spec.select_sql, {std::to_string(after), std::to_string(up_to), std::to_string(limit)});
+    const store::Column id = q.column("id"), benchmark = q.column("benchmark_id");
+    const auto encoder = spec.encoder(q);
     batch.rows.reserve(static_cast<std::size_t>(std::min<std::int64_t>(limit, 1 << 20)));
-    while (q.executeStep()) {
+    while (q.step()) {
         BatchRow row;
-        row.id = q.getColumn("id").getInt64();
-        const auto benchmark = q.getColumn("benchmark_id");
-        const std::string_view text(static_cast<const char*>(benchmark.getBlob()), static_cast<std::size_t>(benchmark.getBytes()));
+        row.id = q.integer(id);
+        const std::string_view text = q.text(benchmark);
         if (batch.benchmark_ids.empty() || batch.benchmark_ids.back() != text) batch.benchmark_ids.emplace_back(text);
         row.benchmark = static_cast<std::uint32_t>(batch.benchmark_ids.size() - 1);
-        spec.encode(q, batch.benchmark_ids.back(), batch.data, row);
+        encoder->encode(q, batch.benchmark_ids.back(), batch.data, row);
         batch.rows.push_back(std::move(row));
     }
     return batch;
@@ -324,24 +376,20 @@ std::vector<std::int64_t> read_targets(SQLite::Database& db)
 {
     std::vector<std::int64_t> targets;
     store::with_read_transaction(db, [&] {
-        for (const auto& spec : table_specs())
-            targets.push_back(db.execAndGet("SELECT coalesce(max(id), 0) FROM " + spec.name).getInt64());
+        for (const auto& spec : table_specs()) targets.push_back(max_id(db, spec));
     });
     return targets;
 }
 
 std::int64_t max_id(SQLite::Database& db, const TableSpec& spec)
 {
-    return db.execAndGet("SELECT coalesce(max(id), 0) FROM " + spec.name).getInt64();
+    return store::query_integer(db, "SELECT coalesce(max(id), 0) AS max_id FROM " + spec.name, {});
 }
 
 std::int64_t count_rows(SQLite::Database& db, const TableSpec& spec, std::int64_t after, std::int64_t up_to)
 {
-    SQLite::Statement q(db, "SELECT count(*) AS n FROM " + spec.name + " WHERE id > ? AND id <= ?");
-    q.bind(1, static_cast<int64_t>(after));
-    q.bind(2, static_cast<int64_t>(up_to));
-    q.executeStep();
-    return q.getColumn("n").getInt64();
+    return store::query_integer(db, "SELECT count(*) AS n FROM " + spec.name + " WHERE id > ? AND id <= ?",
+                                {std::to_string(after), std::to_string(up_to)});
 }
 
 } // namespace benchstore::pgsync

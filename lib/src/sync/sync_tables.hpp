@@ -3,11 +3,14 @@
 // local id order, by id range), encoded for binary COPY into a session staging table, applied to
 // the real table idempotently, and checked against rows the server already holds. Internal.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <SQLiteCpp/Database.h>
+
+#include "store/query.hpp"
 
 namespace benchstore::pgsync {
 
@@ -30,6 +33,15 @@ struct Batch {
     const std::string& benchmark_id(const BatchRow& row) const { return benchmark_ids[row.benchmark]; }
 };
 
+// Encodes the rows of one batch's query: resolves the columns it reads by name once, then each row.
+class RowEncoder {
+public:
+    virtual ~RowEncoder() = default;
+    // Sets r's fingerprint, and appends the row's COPY bytes to out or sets r.reject.
+    virtual void encode(const store::Query& row, const std::string& benchmark_id, std::string& out,
+                        BatchRow& r) const = 0;
+};
+
 struct TableSpec {
     std::string name;          // the store table, also the key in sync_state
     std::string select_sql;    // three parameters: id after, id up to, limit
@@ -42,7 +54,7 @@ struct TableSpec {
     // true: SyncTableResult::sent counts the rows delivered (the apply statement's count means
     // something else, as for status changes); false: sent = rows inserted, skipped = the rest.
     bool counts_staged_as_sent;
-    void (*encode)(SQLite::Statement& row, const std::string& benchmark_id, std::string& out, BatchRow& batch_row);
+    std::unique_ptr<RowEncoder> (*encoder)(const store::Query& select);  // for a query of select_sql
 };
 
 // In the order they must be sent (benchmarks before the rows that refer to them).

@@ -3,7 +3,7 @@
 #include <future>
 #include <utility>
 
-#include "benchstore/utf8.hpp"
+#include "core/utf8.hpp"
 #include "sync/copy_binary.hpp"
 #include "sync/pg_adopt.hpp"
 

@@ -48,6 +48,36 @@
     return { position: 'bottom', labels: { usePointStyle: true, boxWidth: 28, padding: 12 } };
   }
 
+  // A trend chart's height spans at least this fraction of the largest value it shows (centred on
+  // the values), so that noise looks flat: scaled to the data alone, a change of 0.003% filled the
+  // whole height. Larger changes widen the axis to fit, as usual. Said in the page (trend_charts.cpp).
+  var minimumTrendSpan = 0.10;
+
+  function trendAxis(datasets) {
+    var lo = Infinity, hi = -Infinity;
+    datasets.forEach(function (d) {
+      d.data.forEach(function (p) { if (p.y !== null) { lo = Math.min(lo, p.y); hi = Math.max(hi, p.y); } });
+    });
+    var axis = { grace: '5%', title: { display: true, text: 'value (height ≥ 10% of it)' } };
+    var span = minimumTrendSpan * Math.max(Math.abs(lo), Math.abs(hi));
+    if (!(hi - lo < span)) return axis;  // a real change, no data, or all zero: scaled to the data
+    var middle = (lo + hi) / 2;
+    axis.min = middle - span / 2;
+    axis.max = middle + span / 2;
+    if (lo >= 0 && axis.min < 0) { axis.max -= axis.min; axis.min = 0; }  // never below 0 for positive values
+    if (hi <= 0 && axis.max > 0) { axis.min -= axis.max; axis.max = 0; }
+    delete axis.grace;
+    return axis;
+  }
+
+  // "+0.003%": a point's change from its line's first point, for the tooltip.
+  function changeText(first, value) {
+    if (first === 0 || first === null || first === undefined) return '';
+    var percent = (value - first) / Math.abs(first) * 100;
+    var digits = Math.abs(percent) >= 1 ? 1 : Math.abs(percent) >= 0.01 ? 3 : 5;
+    return ' (' + (percent >= 0 ? '+' : '') + percent.toFixed(digits) + '% from the first commit)';
+  }
+
   // One line per benchmark identity; the x axis is the commits in the order they were first measured.
   function trend(canvas, data) {
     var first = new Map();
@@ -73,12 +103,15 @@
         scales: {
           x: { type: 'category', title: { display: true, text: 'commit (oldest first)' },
                ticks: { callback: function (v) { return String(this.getLabelForValue(v)).slice(0, 7); } } },
-          y: { grace: '5%' }
+          y: trendAxis(datasets)
         },
         plugins: {
           legend: legend(),
           tooltip: { callbacks: {
-            title: function (items) { return items.length ? String(items[0].raw.x).slice(0, 7) + '  ' + items[0].raw.time : ''; }
+            title: function (items) { return items.length ? String(items[0].raw.x).slice(0, 7) + '  ' + items[0].raw.time : ''; },
+            label: function (item) {
+              return item.dataset.label + ': ' + item.formattedValue + changeText(item.dataset.data[0].y, item.raw.y);
+            }
           } }
         }
       }
