@@ -1,4 +1,5 @@
 # Script mode helper for embed_sql.cmake: writes one header holding every migration, in file order.
+include("${CMAKE_CURRENT_LIST_DIR}/embed_write_header.cmake")
 string(REPLACE "|" ";" FILES "${FILES}")
 set(body "// Generated from schema/ by cmake/embed_sql.cmake. Do not edit.\n#pragma once\n#include <array>\n#include <string_view>\n\nnamespace benchstore::${NAMESPACE} {\n\n")
 string(APPEND body "// One entry per numbered migration file; entry i moves the schema from version i to i + 1.\n")
@@ -10,6 +11,4 @@ foreach(f IN LISTS FILES)
   string(APPEND body "    // ${name}\n    R\"benchstore_sql(${sql})benchstore_sql\",\n")
 endforeach()
 string(APPEND body "};\n\n} // namespace benchstore::${NAMESPACE}\n")
-file(WRITE "${OUT}.tmp" "${body}")
-file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
-file(REMOVE "${OUT}.tmp")
+benchstore_write_header("${OUT}" "${body}")

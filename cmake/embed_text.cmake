@@ -9,22 +9,16 @@
 # Text that is inlined into an HTML <script> or <style> element must not hold "</script", "</style"
 # or "<!--" (the HTML parser would end or change the element there), nor the raw-string delimiter:
 # the build fails naming the file rather than embed such text.
+include("${CMAKE_CURRENT_LIST_DIR}/embed_files.cmake")
+
 function(benchstore_embed_text)
   cmake_parse_arguments(ARG "" "TARGET;HEADER;NAMESPACE" "FILES" ${ARGN})
-  set(out "${CMAKE_BINARY_DIR}/generated/benchstore/${ARG_HEADER}.hpp")
   set(deps)
   foreach(entry IN LISTS ARG_FILES)
     string(REGEX REPLACE "^[^=]*=" "" file "${entry}")
     list(APPEND deps "${file}")
   endforeach()
-  string(REPLACE ";" "|" files_arg "${ARG_FILES}")
-  add_custom_command(
-    OUTPUT "${out}"
-    COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DNAMESPACE=${ARG_NAMESPACE} "-DFILES=${files_arg}"
-            -P "${PROJECT_SOURCE_DIR}/cmake/embed_text_run.cmake"
-    DEPENDS ${deps} "${PROJECT_SOURCE_DIR}/cmake/embed_text_run.cmake"
-    COMMENT "Embedding ${ARG_HEADER}"
-    VERBATIM)
-  target_sources(${ARG_TARGET} PRIVATE "${out}")
-  target_include_directories(${ARG_TARGET} PRIVATE "${CMAKE_BINARY_DIR}/generated")
+  benchstore_embed_files(TARGET ${ARG_TARGET} OUT "${CMAKE_BINARY_DIR}/generated/benchstore/${ARG_HEADER}.hpp"
+                         SCRIPT embed_text_run.cmake NAMESPACE ${ARG_NAMESPACE} ENTRIES ${ARG_FILES}
+                         DEPENDS ${deps} COMMENT "Embedding ${ARG_HEADER}")
 endfunction()

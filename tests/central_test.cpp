@@ -279,7 +279,8 @@ BOOST_AUTO_TEST_CASE(conversion_survives_kill_9_with_a_sync_going_on_and_keeps_e
     auto progress = [&] {
         auto r = holder.exec("SELECT next_block, blocks FROM benchstore_partition_conversions "
                              "WHERE table_name = 'device_measurements'");
-        return r.rows() == 1 ? std::make_pair(r.integer(0, 0), r.integer(0, 1)) : std::make_pair(0LL, 0LL);
+        return r.rows() == 1 ? std::make_pair(r.integer(0, "next_block"), r.integer(0, "blocks"))
+                             : std::make_pair(0LL, 0LL);
     };
     int converter_status = 0;
     while (progress().first == 0 && std::chrono::steady_clock::now() < deadline &&
@@ -291,9 +292,9 @@ BOOST_AUTO_TEST_CASE(conversion_survives_kill_9_with_a_sync_going_on_and_keeps_e
     const auto [copied, blocks] = progress();
     BOOST_TEST_REQUIRE(copied > 0, read_text(log.string() + ".err"));
     BOOST_TEST_REQUIRE(copied < blocks);  // mid-way
-    while (holder.exec("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE "
+    while (holder.exec("SELECT count(*) AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE "
                        "'%benchstore_partition_conversions%FOR UPDATE%' AND pid <> pg_backend_pid()")
-                   .integer(0, 0) == 0 &&
+                   .integer(0, "waiting") == 0 &&
            std::chrono::steady_clock::now() < deadline)
         std::this_thread::yield();
     // Meanwhile rows may not be changed, only added.

@@ -357,11 +357,27 @@ BOOST_AUTO_TEST_CASE(reads_measurement_json_exactly)
     BOOST_TEST(f[1].number == "-0");
     BOOST_TEST(f[2].number == "1e-04");  // shortest text, as std::to_chars writes it
     BOOST_TEST(f[3].number == "1.2345678901234568e+29");
+    // As the recorder writes them: integral values without a fraction, and -0.0 as "-0".
+    BOOST_TEST(store::parse_measurements(R"({"n":100,"z":-0,"m":-7,"u":18446744073709551615})", f));
+    BOOST_REQUIRE_EQUAL(f.size(), 4u);
+    BOOST_TEST(f[0].number == "100");
+    BOOST_TEST(f[1].number == "-0");
+    BOOST_TEST(std::signbit(f[1].value));
+    BOOST_TEST(f[2].number == "-7");
+    BOOST_TEST(f[3].number == "18446744073709551616");  // the nearest double, shortest text
+    // One vector reused across rows of different shapes holds only the last row's fields.
+    BOOST_TEST(store::parse_measurements(R"({"x":1.5})", f));
+    BOOST_REQUIRE_EQUAL(f.size(), 1u);
+    BOOST_TEST(f[0].name == "x");
+    BOOST_TEST(f[0].number == "1.5");
     BOOST_TEST(store::parse_measurements("{}", f));
     BOOST_TEST(f.empty());
     for (const char* bad : {"", "[]", "{\"a\":\"1\"}", "{\"a\":NaN}", "{\"a\":1e999}", "{\"a\":1,}", "{\"a\":1} x",
-                            "{\"a\":01}", "{\"a\":.5}", "{\"\\ud800\":1}", "{\"a\":true}"})
+                            "{\"a\":01}", "{\"a\":.5}", "{\"\\ud800\":1}", "{\"a\":true}", "{\"a\":{}}", "{\"a\":[1]}",
+                            "{\"a\":null}", "5", "\"a\"", "{\"a\xff\":1}"}) {
         BOOST_TEST(!store::parse_measurements(bad, f), bad);
+        BOOST_TEST(f.empty(), bad);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(malformed_measurements_are_a_store_error_naming_the_row)

@@ -85,6 +85,9 @@ std::map<std::string, std::string> queries()
     };
 }
 
+// The one value sql selects, named value.
+std::string value(PgConnection& db, const std::string& sql) { return db.exec(sql).text(0, "value"); }
+
 std::map<std::string, double> measure(PgConnection& db, int repeat, bool plans)
 {
     std::map<std::string, double> out;
@@ -93,7 +96,7 @@ std::map<std::string, double> measure(PgConnection& db, int repeat, bool plans)
         if (plans) {
             auto plan = db.exec("EXPLAIN (ANALYZE, BUFFERS) " + sql);
             std::printf("-- %s\n", name.c_str());
-            for (int i = 0; i < plan.rows(); ++i) std::printf("   %s\n", plan.text(i, 0).c_str());
+            for (int i = 0; i < plan.rows(); ++i) std::printf("   %s\n", plan.text(i, "QUERY PLAN").c_str());
         }
         std::vector<double> ms;
         for (int i = 0; i < repeat; ++i) {
@@ -160,8 +163,8 @@ int main(int argc, char** argv)
         auto t = Clock::now();
         fill(db, rows, per, days);
         std::printf("unpartitioned central database: %s device rows over %d days (%s with indexes), filled in %.1f s\n",
-                    db.exec("SELECT count(*) FROM device_measurements").text(0, 0).c_str(), days,
-                    db.exec("SELECT pg_size_pretty(pg_total_relation_size('device_measurements'))").text(0, 0).c_str(),
+                    value(db, "SELECT count(*) AS value FROM device_measurements").c_str(), days,
+                    value(db, "SELECT pg_size_pretty(pg_total_relation_size('device_measurements')) AS value").c_str(),
                     seconds_since(t));
         std::fflush(stdout);
         const auto before = measure(db, repeat, plans);
@@ -178,10 +181,10 @@ int main(int argc, char** argv)
                     "indexes, %s partitions\n",
                     convert_s, static_cast<long long>(steps.front().rows_copied),
                     static_cast<double>(steps.front().rows_copied) / convert_s, chunk,
-                    db.exec("SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid))) FROM pg_inherits WHERE "
-                            "inhparent = 'device_measurements'::regclass").text(0, 0).c_str(),
-                    db.exec("SELECT count(*) FROM pg_inherits WHERE inhparent = 'device_measurements'::regclass")
-                        .text(0, 0).c_str());
+                    value(db, "SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid))) AS value FROM pg_inherits "
+                              "WHERE inhparent = 'device_measurements'::regclass").c_str(),
+                    value(db, "SELECT count(*) AS value FROM pg_inherits "
+                              "WHERE inhparent = 'device_measurements'::regclass").c_str());
         std::fflush(stdout);
         const auto after = measure(db, repeat, plans);
         std::printf("\ndashboard queries, medians of %d (ms):\n  %-30s %12s %12s %8s\n", repeat, "query",
@@ -198,8 +201,9 @@ int main(int argc, char** argv)
         std::printf("partition upkeep as each sync runs it (both tables, nothing to create): median %.1f ms of %d "
                     "(with connecting)\n", median(upkeep), repeat);
 
-        const auto month_rows = db.exec("SELECT count(*) FROM device_measurements WHERE time < (now() AT TIME ZONE "
-                                        "'UTC') - interval '" + std::to_string(days - 30) + " days'").text(0, 0);
+        const auto month_rows = value(db, "SELECT count(*) AS value FROM device_measurements WHERE time < "
+                                          "(now() AT TIME ZONE 'UTC') - interval '" + std::to_string(days - 30) +
+                                          " days'");
         t = Clock::now();
         const auto kept = benchstore::apply_retention(options, std::chrono::hours(24 * (days - 30)));
         const double retention_s = seconds_since(t);
@@ -208,7 +212,7 @@ int main(int argc, char** argv)
         std::printf("retention of the oldest 30 days (%s device rows older than the cut): %.3f s, %d partitions "
                     "dropped, %s device rows left\n",
                     month_rows.c_str(), retention_s, dropped,
-                    db.exec("SELECT count(*) FROM device_measurements").text(0, 0).c_str());
+                    value(db, "SELECT count(*) AS value FROM device_measurements").c_str());
     } catch (const std::exception& e) {
         std::cerr << "benchstore-speed-central: error: " << e.what() << "\n";
         rc = 1;

@@ -71,7 +71,19 @@ void measure(const fs::path& work, long rows, int benchmarks, int repeat)
     remove_store(db);
 }
 
-int run(int argc, char** argv)
+int run(const cxxopts::ParseResult& args)
+{
+    const int benchmarks = args["benchmarks"].as<int>(), repeat = args["repeat"].as<int>();
+    if (benchmarks < 1 || repeat < 1) throw std::invalid_argument("--benchmarks and --repeat must be at least 1");
+    const WorkFolder folder(args["dir"].as<std::string>());
+    if (args["small-rows"].as<long>() > 0) measure(folder.path(), args["small-rows"].as<long>(), benchmarks, repeat);
+    measure(folder.path(), args["rows"].as<long>(), benchmarks, repeat);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
 {
     cxxopts::Options cli("benchstore-speed-compare", "Time benchstore-compare against benchstore-export.");
     cli.add_options()
@@ -81,31 +93,6 @@ int run(int argc, char** argv)
         ("rows", "device rows in the store", cxxopts::value<long>()->default_value("10000000"))
         ("small-rows", "device rows of a first, smaller store (memory must not grow); 0 = skip",
          cxxopts::value<long>()->default_value("1000000"))
-        ("repeat", "repetitions", cxxopts::value<int>()->default_value("3"))
-        ("h,help", "show this help");
-    const auto args = cli.parse(argc, argv);
-    if (args.count("help")) {
-        std::cout << cli.help();
-        return 0;
-    }
-    const fs::path work = args["dir"].as<std::string>();
-    fs::create_directories(work);
-    const int benchmarks = args["benchmarks"].as<int>(), repeat = args["repeat"].as<int>();
-    if (benchmarks < 1 || repeat < 1) throw std::runtime_error("--benchmarks and --repeat must be at least 1");
-    if (args["small-rows"].as<long>() > 0) measure(work, args["small-rows"].as<long>(), benchmarks, repeat);
-    measure(work, args["rows"].as<long>(), benchmarks, repeat);
-    fs::remove_all(work);
-    return 0;
-}
-
-} // namespace
-
-int main(int argc, char** argv)
-{
-    try {
-        return run(argc, argv);
-    } catch (const std::exception& e) {
-        std::cerr << "benchstore-speed-compare: " << e.what() << "\n";
-        return 1;
-    }
+        ("repeat", "repetitions", cxxopts::value<int>()->default_value("3"));
+    return benchstore::speed::speed_main(cli, argc, argv, run);
 }

@@ -1,15 +1,21 @@
 // benchstore-speed-dashboard: the Grafana dashboard's queries (notes/hf-postgres-compat.md) over a
-// central database of --rows device rows (default 10,000,000), before and after the dashboard
-// indexes of schema/postgres/002_*.sql, in one run. Prints figures; it is a benchmark, not a test.
+// central database of --rows device rows (default 10,000,000) grown the way a fleet grows it: the
+// schema first (its time indexes created on empty tables), then the rows arriving by
+// benchstore-sync. Prints figures; it is a benchmark, not a test.
 //
-// It starts a throwaway PostgreSQL (tools/pg-test-server.sh, fsync on), applies migration 1 (the
-// schema before), fills it server-side with generate_series: --rows / --rows-per-benchmark
-// benchmarks spread evenly over one year (half of them on branch main, three GPU names), each
-// with its device rows 100 ms apart and two model rows, appended in time order as syncs append
-// them. Then, before and after the later migrations (+ ANALYZE), each query runs --repeat times
-// (client wall time, rows fetched as Grafana fetches them; medians), once more under
-// EXPLAIN (ANALYZE, BUFFERS) for the plan, and 100,000 appended device rows are timed (rolled
-// back) for the indexes' cost on loading. Everything is deleted at the end.
+// It starts a throwaway PostgreSQL (tools/pg-test-server.sh, fsync on) and builds a store file
+// (the sqlite3 CLI): --rows / --rows-per-benchmark benchmarks spread evenly over --days days (half
+// of them on branch main, three GPU names), each with its device rows 100 ms apart, in time order.
+// benchstore-sync of an empty store creates the schema; benchstore-sync of the store sends the rows
+// (timed); ANALYZE, as autovacuum would soon. Then each query runs --repeat times (client wall
+// time, rows fetched as Grafana fetches them; medians), once more under EXPLAIN (ANALYZE, BUFFERS)
+// for the plan, and 100,000 appended device rows are timed (rolled back) for the indexes' cost on
+// loading:
+//   1. right after the sync (no VACUUM, no manual summarising),
+//   2. the one-day queries with every BRIN range desummarised: what sync left before it kept the
+//      indexes summarised (issue 18),
+//   3. without the time indexes (dropped; schema version 1's shape).
+// Everything is deleted at the end.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -24,12 +30,14 @@
 #include <cxxopts.hpp>
 #include <libpq-fe.h>
 
+#include "benchstore/metrics_recorder.hpp"
+#include "speed_process.hpp"
 #include "speed_support.hpp"
 
 namespace {
 
-using benchstore::speed::capture;
 using benchstore::speed::median;
+using benchstore::speed::run_child;
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -64,26 +72,6 @@ private:
     std::unique_ptr<PGconn, decltype(&PQfinish)> m_conn;
 };
 
-std::string read_text(const fs::path& p)
-{
-    std::string s;
-    std::unique_ptr<FILE, decltype(&std::fclose)> f(std::fopen(p.c_str(), "rb"), &std::fclose);
-    if (!f) throw std::runtime_error("cannot read " + p.string());
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) s.append(buf, n);
-    return s;
-}
-
-std::vector<fs::path> migrations()
-{
-    std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(fs::path(BENCHSTORE_SOURCE_DIR) / "schema" / "postgres"))
-        if (e.path().extension() == ".sql") files.push_back(e.path());
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
 struct Query {
     std::string name;
     std::string sql;
@@ -93,7 +81,7 @@ struct Query {
 // commits, and for the time-range panels $__timeFilter(time) over one day.
 std::vector<Query> dashboard_queries()
 {
-    const std::string day = "BETWEEN '2025-07-02 00:00:00' AND '2025-07-03 00:00:00'";
+    const std::string day = "BETWEEN '2025-05-20 00:00:00' AND '2025-05-21 00:00:00'";
     return {
         {"variable branch", "SELECT DISTINCT branch FROM benchmarks"},
         {"variable gpu_name", "SELECT DISTINCT gpu_name FROM benchmarks"},
@@ -113,36 +101,42 @@ std::vector<Query> dashboard_queries()
         {"device series, one day", "SELECT d.cpu_util, d.time FROM benchmarks AS b JOIN device_measurements AS d ON "
                                    "b.benchmark_id = d.benchmark_id WHERE branch = 'main' AND d.time " + day},
         {"device rows, one day", "SELECT d.gpu_util, d.time FROM device_measurements AS d WHERE d.time " + day},
+        {"device per-minute, one day", "SELECT date_trunc('minute', time) AS time, avg(cpu_util), avg(gpu_util), "
+                                       "avg(gpu_mem_megabytes) FROM device_measurements WHERE time " + day +
+                                       " GROUP BY 1 ORDER BY 1"},
         {"model rows, one day", "SELECT CAST(m.measurements->'model_load_time' AS double precision), m.time FROM "
                                 "model_measurements AS m WHERE m.time " + day},
     };
 }
 
-void fill(Db& db, long long rows, long long per)
+// The store a fleet's machines would have recorded (as one file, as a merged store would hold
+// them): benchmarks at even intervals over the days, each with per device rows 100 ms apart.
+void build_store(const fs::path& store, long long rows, long long per, int days)
 {
+    { benchstore::create_global_metrics_recorder("huggingface/transformers", "main", "c0ffee", "fleet", store); }
     const long long benchmarks = std::max(1LL, rows / per);
     const std::string nb = std::to_string(benchmarks), n = std::to_string(per);
-    // UUID v7 shape: the first 48 bits are the creation time in milliseconds.
-    db.exec("INSERT INTO benchmarks (benchmark_id, repository, branch, commit_id, commit_message, metadata, created_at, "
-            "host, status, status_seq, source_id, local_id) "
-            "SELECT (lpad(to_hex((extract(epoch FROM t) * 1000)::bigint), 12, '0') || '7' || lpad(to_hex(k % 4096), 3, "
-            "'0') || '8' || lpad(to_hex(k), 15, '0'))::uuid, 'huggingface/transformers', CASE WHEN k % 2 = 0 THEN "
-            "'main' ELSE 'feature-' || (k % 97) END, md5(k::text), 'commit ' || k, jsonb_build_object('gpu_name', "
-            "(ARRAY['NVIDIA A100', 'NVIDIA H100', 'NVIDIA A10G'])[1 + k % 3], 'model_id', 'meta-llama/Llama-2-7b-hf'), "
-            "t, 'host-' || k % 8, 'completed', 0, '00000000-0000-4000-8000-000000000001', k "
-            "FROM generate_series(1, " + nb + ") k, LATERAL (SELECT timestamp '2025-01-01' + k * interval '365 days' / " +
-            nb + ") x(t)");
-    // LATERAL keeps benchmarks as the outer loop: rows go in benchmark by benchmark, in time order.
-    db.exec("INSERT INTO device_measurements (benchmark_id, cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time, "
-            "local_id) SELECT b.benchmark_id, (i * 7 % 1000) / 10.0, 1000 + (i % 500) * 0.5, CASE WHEN i % 3 = 0 THEN "
-            "NULL ELSE (i % 100) * 1.0 END, CASE WHEN i % 3 = 0 THEN NULL ELSE 2000 + (i % 1000) * 0.25 END, "
-            "b.created_at + i * interval '100 milliseconds', (b.local_id - 1) * " + n + " + i FROM benchmarks b "
-            "CROSS JOIN LATERAL generate_series(1, " + n + " + 0 * b.local_id) i");
-    db.exec("INSERT INTO model_measurements (benchmark_id, measurements, time, local_id) SELECT b.benchmark_id, "
-            "jsonb_build_object('model_load_time', 1 + (b.local_id % 10) / 10.0, 'time_to_first_token_secs', 0.05), "
-            "b.created_at + (" + n + " / 10 + j) * interval '1 second', b.local_id * 2 + j FROM benchmarks b "
-            "CROSS JOIN LATERAL generate_series(0, 1 + 0 * b.local_id) j");
-    db.exec("VACUUM ANALYZE");
+    // 2025-04-01 00:00:00 UTC; UUID v7: the first 48 bits are the creation time in milliseconds.
+    const std::string start = "1743465600.0", span = std::to_string(days * 86400LL) + ".0";
+    const std::string sql =
+        "BEGIN; WITH RECURSIVE k(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM k WHERE x + 1 < " + nb + "), "
+        "t(x, s) AS (SELECT x, " + start + " + x * " + span + " / " + nb + " FROM k) "
+        "INSERT INTO benchmarks (benchmark_id, repository, branch, commit_id, commit_message, metadata, created_at, "
+        "host, status) SELECT substr(printf('%012x', CAST(s * 1000 AS INTEGER)), 1, 8) || '-' || "
+        "substr(printf('%012x', CAST(s * 1000 AS INTEGER)), 9, 4) || '-7' || printf('%03x', x % 4096) || '-8' || "
+        "printf('%03x', x % 4096) || '-' || printf('%012x', x), 'huggingface/transformers', CASE WHEN x % 2 = 0 "
+        "THEN 'main' ELSE 'feature-' || (x % 97) END, printf('%040x', x * 7919), 'commit ' || x, "
+        "json_object('gpu_name', CASE x % 3 WHEN 0 THEN 'NVIDIA A100' WHEN 1 THEN 'NVIDIA H100' ELSE 'NVIDIA A10G' "
+        "END, 'model_id', 'meta-llama/Llama-2-7b-hf'), strftime('%Y-%m-%dT%H:%M:%f', s, 'unixepoch'), "
+        "'host-' || (x % 8), 'completed' FROM t; "
+        "WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i + 1 < " + n + ") "
+        "INSERT INTO device_measurements (benchmark_ref, cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time) "
+        "SELECT b.id, (i * 7 % 1000) / 10.0, 1000 + (i % 500) * 0.5, CASE WHEN i % 3 = 0 THEN NULL ELSE (i % 100) * "
+        "1.0 END, CASE WHEN i % 3 = 0 THEN NULL ELSE 2000 + (i % 1000) * 0.25 END, strftime('%Y-%m-%dT%H:%M:%f', "
+        "(julianday(b.created_at) - 2440587.5) * 86400.0 + i / 10.0, 'unixepoch') FROM benchmarks b CROSS JOIN c; "
+        "INSERT INTO model_measurements (benchmark_ref, measurements, time) SELECT id, json_object('model_load_time', "
+        "1 + (id % 10) / 10.0, 'time_to_first_token_secs', 0.05), created_at FROM benchmarks; COMMIT;";
+    run_child({"sqlite3", store.string(), sql});
 }
 
 struct Phase {
@@ -151,11 +145,13 @@ struct Phase {
     double append_s = 0;
 };
 
-Phase measure(Db& db, const std::string& label, int repeat, long long per)
+// only_one_day: the queries over one day only, and no appending.
+Phase measure(Db& db, const std::string& label, int repeat, long long per, bool only_one_day = false)
 {
     Phase phase;
     std::printf("\n== %s ==\n", label.c_str());
     for (const auto& q : dashboard_queries()) {
+        if (only_one_day && q.name.find("one day") == std::string::npos) continue;
         // The plan first: it also warms the cache for the timed runs.
         const auto plan = db.exec("EXPLAIN (ANALYZE, BUFFERS) " + q.sql);
         std::vector<double> ms;
@@ -170,7 +166,7 @@ Phase measure(Db& db, const std::string& label, int repeat, long long per)
     // back. Under a benchmark id below every other, so that what the rollback leaves in the
     // primary key is never on the dashboard queries' way.
     std::vector<double> append;
-    for (int i = 0; i < repeat; ++i) {
+    for (int i = 0; i < repeat && !only_one_day; ++i) {
         db.exec("BEGIN");
         append.push_back(db.seconds("INSERT INTO device_measurements (benchmark_id, cpu_util, mem_megabytes, gpu_util, "
                                     "gpu_mem_megabytes, time, local_id) SELECT '00000000-0000-7000-8000-000000000000', 1, 2, 3, 4, "
@@ -180,87 +176,90 @@ Phase measure(Db& db, const std::string& label, int repeat, long long per)
         db.exec("ROLLBACK");
         db.exec("VACUUM device_measurements");
     }
-    phase.append_s = median(append);
+    if (!append.empty()) phase.append_s = median(append);
     return phase;
 }
 
 } // namespace
 
+int run(const cxxopts::ParseResult& a)
+{
+    const long long rows = a["rows"].as<long long>(), per = a["rows-per-benchmark"].as<long long>();
+    const int repeat = a["repeat"].as<int>(), days = a["days"].as<int>();
+    if (rows < 1 || per < 1 || repeat < 1 || days < 1)
+        throw std::invalid_argument("--rows, --rows-per-benchmark, --days and --repeat must be positive");
+    if (days < 51) throw std::invalid_argument("--days must be at least 51: the one-day panels read day 50");
+    const fs::path dir = a["dir"].as<std::string>();
+    const fs::path sync_exe = fs::path(BENCHSTORE_BINARY_DIR) / "tools" / "benchstore-sync";
+    const benchstore::speed::ThrowawayServer server(dir);
+    const std::string& conninfo = server.conninfo();
+    Db(conninfo + " dbname=postgres").exec("CREATE DATABASE dashboard");
+    const std::string dsn = conninfo + " dbname=dashboard";
+    auto t0 = Clock::now();
+    const fs::path store = dir / "fleet.db", empty = dir / "empty.db";
+    build_store(store, rows, per, days);
+    std::printf("store: %lld device rows over %d days, built in %.1f s\n", rows, days,
+                std::chrono::duration<double>(Clock::now() - t0).count());
+    // The schema first: its indexes are created on empty tables, as on a new central database.
+    { benchstore::create_global_metrics_recorder("r", "b", "c", "m", empty); }
+    run_child({sync_exe.string(), "--db", empty.string(), "--dsn", dsn});
+    t0 = Clock::now();
+    run_child({sync_exe.string(), "--db", store.string(), "--dsn", dsn});
+    const double sync_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    Db db(dsn);
+    t0 = Clock::now();
+    db.exec("ANALYZE");
+    const double analyze_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::printf("central database: %s device rows (%s), %s benchmarks; benchstore-sync %.1f s (%.0f rows/s), "
+                "ANALYZE %.1f s\n",
+                db.exec("SELECT count(*) FROM device_measurements").front().c_str(),
+                db.exec("SELECT pg_size_pretty(pg_total_relation_size('device_measurements'))").front().c_str(),
+                db.exec("SELECT count(*) FROM benchmarks").front().c_str(), sync_s, rows / sync_s, analyze_s);
+    const std::string version = db.exec("SELECT max(version) FROM benchstore_schema_version").front();
+    const auto after = measure(db, "right after the sync, schema version " + version + " (indexes first)", repeat, per);
+
+    // What sync left before it kept the ranges summarised: every range unsummarised.
+    const std::string ranges = "SELECT count(brin_desummarize_range(i::regclass, b)) FROM unnest(ARRAY["
+                               "'device_measurements_time_brin', 'model_measurements_time_brin']) i, "
+                               "LATERAL generate_series(0, pg_relation_size(CASE i WHEN 'device_measurements_time_brin' "
+                               "THEN 'device_measurements' ELSE 'model_measurements' END) / 8192, 128) b";
+    db.exec(ranges);
+    const auto unsummarised = measure(db, "the same, every BRIN range unsummarised (sync before issue 18)", repeat,
+                                      per, true);
+    db.exec("SELECT brin_summarize_new_values('device_measurements_time_brin'), "
+            "brin_summarize_new_values('model_measurements_time_brin')");
+
+    db.exec("DROP INDEX device_measurements_time_brin, model_measurements_time_brin");
+    db.exec("ANALYZE");
+    const auto before = measure(db, "without the time indexes (schema version 1's shape)", repeat, per);
+
+    std::printf("\n%lld device rows over %d days, grown by sync; medians of %d, client wall time (rows fetched):\n",
+                rows, days, repeat);
+    std::printf("  %-28s %12s %14s %12s %8s %9s\n", "query", "no index ms", "unsummarised", "after ms", "ratio",
+                "rows");
+    for (const auto& q : dashboard_queries()) {
+        const double b = before.median_ms.at(q.name), a = after.median_ms.at(q.name);
+        const auto u = unsummarised.median_ms.find(q.name);
+        char unsum[32] = "";
+        if (u != unsummarised.median_ms.end()) std::snprintf(unsum, sizeof unsum, "%.2f", u->second);
+        std::printf("  %-28s %12.2f %14s %12.2f %8.1f %9zu\n", q.name.c_str(), b, unsum, a, b / a,
+                    after.rows.at(q.name));
+    }
+    std::printf("  appending 100000 device rows: %.3f s without the time indexes, %.3f s with them (ratio %.2f)\n",
+                before.append_s, after.append_s, after.append_s / before.append_s);
+    return 0;
+}
+
 int main(int argc, char** argv)
 {
     cxxopts::Options cli("benchstore-speed-dashboard",
-                         "the dashboard's queries over a large central database, before and after its indexes");
+                         "the dashboard's queries over a large central database grown by sync into the indexed schema");
     cli.add_options()
         ("rows", "device rows", cxxopts::value<long long>()->default_value("10000000"))
         ("rows-per-benchmark", "device rows per benchmark", cxxopts::value<long long>()->default_value("1000"))
+        ("days", "days the benchmarks are spread over", cxxopts::value<int>()->default_value("100"))
         ("repeat", "runs of each query per phase", cxxopts::value<int>()->default_value("5"))
         ("dir", "work folder (deleted at the end)",
-         cxxopts::value<std::string>()->default_value("/tmp/benchstore-speed-dashboard"))
-        ("h,help", "help");
-    long long rows, per;
-    int repeat;
-    fs::path dir;
-    try {
-        auto a = cli.parse(argc, argv);
-        if (a.count("help")) {
-            std::cout << cli.help();
-            return 0;
-        }
-        rows = a["rows"].as<long long>();
-        per = a["rows-per-benchmark"].as<long long>();
-        repeat = a["repeat"].as<int>();
-        dir = a["dir"].as<std::string>();
-        if (rows < 1 || per < 1 || repeat < 1) throw std::invalid_argument("--rows, --rows-per-benchmark and --repeat must be positive");
-    } catch (const std::exception& e) {
-        std::cerr << "benchstore-speed-dashboard: error: " << e.what() << "\n";
-        return 2;
-    }
-    const fs::path server_script = fs::path(BENCHSTORE_SOURCE_DIR) / "tools" / "pg-test-server.sh";
-    const fs::path pg = dir / "pg";
-    int rc = 0;
-    try {
-        fs::remove_all(dir);
-        fs::create_directories(dir);
-        const std::string conninfo = capture("'" + server_script.string() + "' start '" + pg.string() + "'");
-        Db(conninfo + " dbname=postgres").exec("CREATE DATABASE dashboard");
-        Db db(conninfo + " dbname=dashboard");
-        const auto files = migrations();
-        db.exec(read_text(files.front()));
-        auto t0 = Clock::now();
-        fill(db, rows, per);
-        std::printf("central database: %s device rows (%s), %s benchmarks, filled in %.1f s\n",
-                    db.exec("SELECT count(*) FROM device_measurements").front().c_str(),
-                    db.exec("SELECT pg_size_pretty(pg_total_relation_size('device_measurements'))").front().c_str(),
-                    db.exec("SELECT count(*) FROM benchmarks").front().c_str(),
-                    std::chrono::duration<double>(Clock::now() - t0).count());
-        const auto before = measure(db, "before: schema version 1 (primary keys, benchmarks(branch))", repeat, per);
-
-        t0 = Clock::now();
-        for (std::size_t i = 1; i < files.size(); ++i) db.exec(read_text(files[i]));
-        db.exec("ANALYZE");
-        const double index_s = std::chrono::duration<double>(Clock::now() - t0).count();
-        const auto after = measure(db, "after: schema version " + std::to_string(files.size()), repeat, per);
-
-        std::printf("\n%s device rows, medians of %d, client wall time (rows fetched):\n", std::to_string(rows).c_str(),
-                    repeat);
-        std::printf("  %-26s %12s %12s %8s %9s\n", "query", "before ms", "after ms", "ratio", "rows");
-        for (const auto& q : dashboard_queries()) {
-            const double b = before.median_ms.at(q.name), a = after.median_ms.at(q.name);
-            std::printf("  %-26s %12.2f %12.2f %8.1f %9zu\n", q.name.c_str(), b, a, b / a, after.rows.at(q.name));
-        }
-        std::printf("  migrations 2..%zu on this database: %.1f s; index sizes: %s\n", files.size(), index_s,
-                    db.exec("SELECT string_agg(indexrelid::regclass || ' ' || pg_size_pretty(pg_relation_size("
-                            "indexrelid)), ', ') FROM pg_index WHERE indexrelid::regclass::text LIKE '%brin'")
-                        .front()
-                        .c_str());
-        std::printf("  appending 100000 device rows: %.3f s before, %.3f s after (ratio %.2f)\n", before.append_s,
-                    after.append_s, after.append_s / before.append_s);
-    } catch (const std::exception& e) {
-        std::cerr << "benchstore-speed-dashboard: error: " << e.what() << "\n";
-        rc = 1;
-    }
-    if (std::system(("'" + server_script.string() + "' stop '" + pg.string() + "'").c_str()) != 0) rc = 1;
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-    return rc;
+         cxxopts::value<std::string>()->default_value("/tmp/benchstore-speed-dashboard"));
+    return benchstore::speed::speed_main(cli, argc, argv, run);
 }

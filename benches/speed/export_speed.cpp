@@ -68,26 +68,12 @@ void report(const char* title, long rows, const Figures& f, double build_s, cons
     std::fflush(stdout);
 }
 
-int run(int argc, char** argv)
+int run(const cxxopts::ParseResult& args)
 {
-    cxxopts::Options cli("benchstore-speed-export", "Time benchstore-export against sqlite3 -csv.");
-    cli.add_options()
-        ("dir", "work folder (created; files deleted after)", cxxopts::value<std::string>()->default_value("/tmp/benchstore-speed-export"))
-        ("benchmarks", "benchmarks in each store", cxxopts::value<int>()->default_value("100"))
-        ("rows", "device rows for the speed run", cxxopts::value<long>()->default_value("1000000"))
-        ("repeat", "repetitions for the speed run", cxxopts::value<int>()->default_value("5"))
-        ("memory-rows", "device rows for the memory run; 0 = skip", cxxopts::value<long>()->default_value("10000000"))
-        ("memory-repeat", "repetitions for the memory run", cxxopts::value<int>()->default_value("3"))
-        ("h,help", "show this help");
-    const auto args = cli.parse(argc, argv);
-    if (args.count("help")) {
-        std::cout << cli.help();
-        return 0;
-    }
-    const fs::path work = args["dir"].as<std::string>();
+    const WorkFolder folder(args["dir"].as<std::string>());
+    const fs::path& work = folder.path();
     const fs::path export_tool = fs::path(BENCHSTORE_BINARY_DIR) / "tools" / "benchstore-export";
     const int benchmarks = args["benchmarks"].as<int>();
-    fs::create_directories(work);
     const fs::path db = work / "bench.db";
 
     struct Size {
@@ -97,21 +83,15 @@ int run(int argc, char** argv)
     };
     const Size sizes[] = {{"speed", args["rows"].as<long>(), args["repeat"].as<int>()},
                           {"memory", args["memory-rows"].as<long>(), args["memory-repeat"].as<int>()}};
-    try {
-        for (const auto& size : sizes) {
-            if (size.rows <= 0 || size.repeat <= 0) continue;
-            remove_store(db);
-            const auto start = Clock::now();
-            build_store(db, benchmarks, size.rows, "export");
-            const double build_s = std::chrono::duration<double>(Clock::now() - start).count();
-            const Figures f = measure(work, db, export_tool, size.repeat);
-            report(size.title, size.rows, f, build_s, db);
-        }
-    } catch (...) {
-        fs::remove_all(work);
-        throw;
+    for (const auto& size : sizes) {
+        if (size.rows <= 0 || size.repeat <= 0) continue;
+        remove_store(db);
+        const auto start = Clock::now();
+        build_store(db, benchmarks, size.rows, "export");
+        const double build_s = std::chrono::duration<double>(Clock::now() - start).count();
+        const Figures f = measure(work, db, export_tool, size.repeat);
+        report(size.title, size.rows, f, build_s, db);
     }
-    fs::remove_all(work);
     return 0;
 }
 
@@ -119,10 +99,13 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    try {
-        return run(argc, argv);
-    } catch (const std::exception& e) {
-        std::cerr << "benchstore-speed-export: error: " << e.what() << "\n";
-        return 1;
-    }
+    cxxopts::Options cli("benchstore-speed-export", "Time benchstore-export against sqlite3 -csv.");
+    cli.add_options()
+        ("dir", "work folder (created; files deleted after)", cxxopts::value<std::string>()->default_value("/tmp/benchstore-speed-export"))
+        ("benchmarks", "benchmarks in each store", cxxopts::value<int>()->default_value("100"))
+        ("rows", "device rows for the speed run", cxxopts::value<long>()->default_value("1000000"))
+        ("repeat", "repetitions for the speed run", cxxopts::value<int>()->default_value("5"))
+        ("memory-rows", "device rows for the memory run; 0 = skip", cxxopts::value<long>()->default_value("10000000"))
+        ("memory-repeat", "repetitions for the memory run", cxxopts::value<int>()->default_value("3"));
+    return benchstore::speed::speed_main(cli, argc, argv, run);
 }

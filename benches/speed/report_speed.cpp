@@ -94,7 +94,28 @@ void large_page(const fs::path& work, const fs::path& db, long rows, int draw_re
     std::fflush(stdout);
 }
 
-int run(int argc, char** argv)
+int run(const cxxopts::ParseResult& args)
+{
+    const WorkFolder folder(args["dir"].as<std::string>());
+    const fs::path& work = folder.path();
+    const int benchmarks = args["benchmarks"].as<int>();
+    const fs::path db = work / "bench.db";
+    for (const bool large : {false, true}) {
+        const long rows = args[large ? "page-rows" : "rows"].as<long>();
+        if (rows <= 0) continue;
+        remove_store(db);
+        const auto start = Clock::now();
+        build_store(db, benchmarks, rows, "report");
+        const double build_s = std::chrono::duration<double>(Clock::now() - start).count();
+        if (large) large_page(work, db, rows, args["draw-repeat"].as<int>(), build_s);
+        else against_export(work, db, rows, args["repeat"].as<int>(), build_s);
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
 {
     cxxopts::Options cli("benchstore-speed-report", "Time benchstore-report against benchstore-export; page size "
                                                      "and browser draw time of a large store's page.");
@@ -105,44 +126,6 @@ int run(int argc, char** argv)
         ("rows", "device rows for the run against export", cxxopts::value<long>()->default_value("1000000"))
         ("repeat", "repetitions against export", cxxopts::value<int>()->default_value("5"))
         ("page-rows", "device rows for the large page; 0 = skip", cxxopts::value<long>()->default_value("10000000"))
-        ("draw-repeat", "browser loads of the large page", cxxopts::value<int>()->default_value("3"))
-        ("h,help", "show this help");
-    const auto args = cli.parse(argc, argv);
-    if (args.count("help")) {
-        std::cout << cli.help();
-        return 0;
-    }
-    const fs::path work = args["dir"].as<std::string>();
-    const int benchmarks = args["benchmarks"].as<int>();
-    fs::create_directories(work);
-    const fs::path db = work / "bench.db";
-    try {
-        for (const bool large : {false, true}) {
-            const long rows = args[large ? "page-rows" : "rows"].as<long>();
-            if (rows <= 0) continue;
-            remove_store(db);
-            const auto start = Clock::now();
-            build_store(db, benchmarks, rows, "report");
-            const double build_s = std::chrono::duration<double>(Clock::now() - start).count();
-            if (large) large_page(work, db, rows, args["draw-repeat"].as<int>(), build_s);
-            else against_export(work, db, rows, args["repeat"].as<int>(), build_s);
-        }
-    } catch (...) {
-        fs::remove_all(work);
-        throw;
-    }
-    fs::remove_all(work);
-    return 0;
-}
-
-} // namespace
-
-int main(int argc, char** argv)
-{
-    try {
-        return run(argc, argv);
-    } catch (const std::exception& e) {
-        std::cerr << "benchstore-speed-report: error: " << e.what() << "\n";
-        return 1;
-    }
+        ("draw-repeat", "browser loads of the large page", cxxopts::value<int>()->default_value("3"));
+    return benchstore::speed::speed_main(cli, argc, argv, run);
 }

@@ -1,5 +1,6 @@
 #pragma once
-// Shared by the speed programs that time benchstore's tools as child processes (export, report):
+// Shared by the speed programs that time benchstore's tools as child processes (export, report,
+// compare, sync):
 // running a child with its wall time and peak RSS, and building a store of a given size through the
 // recorder's batch API. Header-only; each program is one source file. median() and capture() are in
 // speed_support.hpp.
@@ -34,14 +35,32 @@ struct Run {
 
 inline const fs::path gnu_time = "/usr/bin/time";
 
+// A work folder made for one run and deleted when it goes away, also when the run fails.
+class WorkFolder {
+public:
+    explicit WorkFolder(fs::path path) : m_path(std::move(path)) { fs::create_directories(m_path); }
+    ~WorkFolder()
+    {
+        std::error_code ec;
+        fs::remove_all(m_path, ec);
+    }
+    WorkFolder(const WorkFolder&) = delete;
+    WorkFolder& operator=(const WorkFolder&) = delete;
+    const fs::path& path() const { return m_path; }
+
+private:
+    fs::path m_path;
+};
+
 // Runs argv as a child with stdout to stdout_path; throws if it exits with a status not in ok_status
 // (only 0 unless told; benchstore-compare exits 4 when it finds a regression). The peak RSS comes
 // from GNU time where it is installed: a child spawned straight from this process would count this
 // process's own resident memory (Linux keeps the high-water mark of the memory it replaces at exec).
-inline Run run_child(std::vector<std::string> argv, const fs::path& stdout_path,
+inline Run run_child(std::vector<std::string> argv, const fs::path& stdout_path = "/dev/null",
                      const std::vector<int>& ok_status = {0})
 {
-    const fs::path rss_file = stdout_path.string() + ".rss";
+    const fs::path rss_file = fs::temp_directory_path() / ("benchstore-speed-" + std::to_string(getpid()) + ".rss");
+    const std::string command = argv.front() + (argv.size() > 1 ? " ... " + argv.back().substr(0, 200) : "");
     const bool use_time = fs::exists(gnu_time);
     if (use_time) argv.insert(argv.begin(), {gnu_time.string(), "-f", "%M", "-o", rss_file.string()});
     std::vector<char*> args;
@@ -60,8 +79,12 @@ inline Run run_child(std::vector<std::string> argv, const fs::path& stdout_path,
     if (wait4(pid, &status, 0, &usage) < 0) throw std::runtime_error("wait4 failed for " + argv[0]);
     const auto stop = Clock::now();
     if (!WIFEXITED(status) ||
-        std::find(ok_status.begin(), ok_status.end(), WEXITSTATUS(status)) == ok_status.end())
-        throw std::runtime_error(argv.back() + " failed");
+        std::find(ok_status.begin(), ok_status.end(), WEXITSTATUS(status)) == ok_status.end()) {
+        fs::remove(rss_file);
+        throw std::runtime_error(command + " failed (" +
+                                 (WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
+                                                    : "signal " + std::to_string(WTERMSIG(status))) + ")");
+    }
     double peak_kib = static_cast<double>(usage.ru_maxrss);
     if (use_time) {
         std::ifstream in(rss_file);

@@ -64,7 +64,8 @@ std::vector<CentralTable> central_tables(const CentralOptions& options)
     look.dry_run = DryRun::yes;
     auto conn = open_central(look);
     const bool has_conversions =
-        conn.exec("SELECT to_regclass('benchstore_partition_conversions') IS NOT NULL").text(0, 0) == "t";
+        conn.exec("SELECT to_regclass('benchstore_partition_conversions') IS NOT NULL AS present").text(0, "present") ==
+        "t";
     std::vector<CentralTable> out;
     for (const auto& name : central::measurement_tables()) {
         CentralTable table;
@@ -73,7 +74,8 @@ std::vector<CentralTable> central_tables(const CentralOptions& options)
         if (table.partitioned) {
             for (const auto& p : central::partitions_of(conn, name)) {
                 CentralPartition row{p.name, p.from, p.to, p.is_default, p.estimated_rows, p.bytes};
-                if (p.is_default) row.rows = conn.exec("SELECT count(*) FROM " + central::ident(p.name)).integer(0, 0);
+                if (p.is_default)
+                    row.rows = conn.exec("SELECT count(*) AS n FROM " + central::ident(p.name)).integer(0, "n");
                 table.partitions.push_back(std::move(row));
             }
         }
@@ -83,8 +85,8 @@ std::vector<CentralTable> central_tables(const CentralOptions& options)
                                {name});
             if (r.rows() == 1) {
                 table.converting = true;
-                table.converted_blocks = r.integer(0, 0);
-                table.blocks_to_convert = r.integer(0, 1);
+                table.converted_blocks = r.integer(0, "next_block");
+                table.blocks_to_convert = r.integer(0, "blocks");
             }
         }
         out.push_back(std::move(table));
@@ -122,9 +124,9 @@ RetentionResult apply_retention(const CentralOptions& options, std::chrono::seco
     auto conn = open_central(options);
     RetentionResult result;
     result.cut = conn.exec("SELECT to_char(now() AT TIME ZONE 'UTC' - make_interval(secs => $1::bigint), "
-                           "'YYYY-MM-DD HH24:MI:SS.US')",
+                           "'YYYY-MM-DD HH24:MI:SS.US') AS cut",
                            {std::to_string(older_than.count())})
-                     .text(0, 0);
+                     .text(0, "cut");
     // Check every table before changing any.
     for (const auto& table : central::measurement_tables()) central::require_partitioned(conn, table);
     for (const auto& table : central::measurement_tables())

@@ -25,13 +25,17 @@ struct Progress {
 std::optional<Progress> read_progress(PgConnection& conn, const std::string& table, bool for_update = false)
 {
     // A dry run on a database whose schema predates the table (nothing was migrated).
-    if (conn.exec("SELECT to_regclass('benchstore_partition_conversions') IS NULL").text(0, 0) == "t") return std::nullopt;
-    auto r = conn.exec("SELECT twin_name, boundary_id, blocks, next_block, filenode, finished_at IS NOT NULL "
+    if (conn.exec("SELECT to_regclass('benchstore_partition_conversions') IS NULL AS missing").text(0, "missing") ==
+        "t")
+        return std::nullopt;
+    auto r = conn.exec("SELECT twin_name, boundary_id, blocks, next_block, filenode, "
+                       "finished_at IS NOT NULL AS finished "
                        "FROM benchstore_partition_conversions WHERE table_name = $1" +
                            std::string(for_update ? " FOR UPDATE" : ""),
                        {table});
     if (r.rows() == 0) return std::nullopt;
-    return Progress{r.text(0, 0), r.integer(0, 1), r.integer(0, 2), r.integer(0, 3), r.text(0, 4), r.text(0, 5) == "t"};
+    return Progress{r.text(0, "twin_name"),  r.integer(0, "boundary_id"), r.integer(0, "blocks"),
+                    r.integer(0, "next_block"), r.text(0, "filenode"),       r.text(0, "finished") == "t"};
 }
 
 std::string mirror_function(const std::string& table) { return "benchstore_convert_mirror_" + table; }
@@ -104,11 +108,12 @@ std::int64_t copy_chunk(PgConnection& conn, const std::string& table, const Prog
 void prepare_chunk(PgConnection& conn, const std::string& table, const Progress& p, std::int64_t end,
                    const CentralOptions& options)
 {
-    auto span = conn.exec("SELECT min(\"time\")::text, max(\"time\")::text FROM " + ident(table) + " WHERE ctid >= '(" +
+    auto span = conn.exec("SELECT min(\"time\")::text AS first, max(\"time\")::text AS last FROM " + ident(table) +
+                          " WHERE ctid >= '(" +
                           std::to_string(p.next_block) + ",0)'::tid AND ctid < '(" + std::to_string(end) + ",0)'::tid");
-    if (span.is_null(0, 0)) return;
+    if (span.is_null(0, "first")) return;
     try {
-        ensure_partitions(conn, p.twin, table, span.text(0, 0), span.text(0, 1), options.lock_timeout);
+        ensure_partitions(conn, p.twin, table, span.text(0, "first"), span.text(0, "last"), options.lock_timeout);
     } catch (const PgStatementError& e) {
         if (e.sqlstate() != "55P03") throw;  // busy: the rows wait in the default partition, settled at the end
     }
@@ -156,18 +161,20 @@ ConversionStep convert_table(PgConnection& conn, const std::string& table, const
     if (options.dry_run == DryRun::yes) {
         if (!in_progress)
             if (const auto obstacles = conversion_obstacles(conn, table); !obstacles.empty()) refuse(table, obstacles);
-        auto size = conn.exec("SELECT greatest(reltuples, 0)::bigint, pg_relation_size(oid) / "
-                              "current_setting('block_size')::bigint FROM pg_class WHERE oid = to_regclass($1)",
+        auto size = conn.exec("SELECT greatest(reltuples, 0)::bigint AS estimated_rows, pg_relation_size(oid) / "
+                              "current_setting('block_size')::bigint AS blocks "
+                              "FROM pg_class WHERE oid = to_regclass($1)",
                               {table});
         step.state = ConversionStep::State::would_convert;
-        step.rows_copied = size.integer(0, 0);
-        step.blocks = in_progress ? p->blocks - p->next_block : size.integer(0, 1);
+        step.rows_copied = size.integer(0, "estimated_rows");
+        step.blocks = in_progress ? p->blocks - p->next_block : size.integer(0, "blocks");
         step.resumed = in_progress;
         return step;
     }
     // One converter per table; a session lock, so a killed converter's ends with its connection.
-    if (conn.exec("SELECT pg_try_advisory_lock(hashtextextended('benchstore conversion of ' || $1, 0))", {table})
-            .text(0, 0) != "t")
+    if (conn.exec("SELECT pg_try_advisory_lock(hashtextextended('benchstore conversion of ' || $1, 0)) AS locked",
+                  {table})
+            .text(0, "locked") != "t")
         throw ServerError("another benchstore-central is converting " + table + " right now; nothing was changed");
     if (!in_progress) {
         set_up(conn, table, table + "_converting", options);
@@ -180,7 +187,7 @@ ConversionStep convert_table(PgConnection& conn, const std::string& table, const
         }
     } else {
         step.resumed = true;
-        if (conn.exec("SELECT to_regclass($1) IS NOT NULL", {p->twin}).text(0, 0) != "t")
+        if (conn.exec("SELECT to_regclass($1) IS NOT NULL AS present", {p->twin}).text(0, "present") != "t")
             throw ServerError("the conversion of " + table + " recorded in benchstore_partition_conversions has lost its "
                               "table " + p->twin + "; delete that row to start over");
     }
@@ -192,7 +199,8 @@ ConversionStep convert_table(PgConnection& conn, const std::string& table, const
             step.seconds = std::chrono::duration<double>(Clock::now() - started).count();
             return step;
         }
-        if (conn.exec("SELECT pg_relation_filenode(to_regclass($1))::text", {table}).text(0, 0) != p->filenode)
+        if (conn.exec("SELECT pg_relation_filenode(to_regclass($1))::text AS filenode", {table}).text(0, "filenode") !=
+            p->filenode)
             throw ServerError(table + " was rewritten (VACUUM FULL, CLUSTER) during its conversion; its rows moved, so "
                               "the copy cannot go on: drop " + p->twin + " and the benchstore_partition_conversions row, "
                               "and start again");

@@ -11,7 +11,7 @@ using pgsync::PgTransaction;
 // Every partition of $1 with its bounds read back from the server's own text of them, in this
 // session's DateStyle both ways; MINVALUE/MAXVALUE read as NULL (open).
 const char* const bounds_sql =
-    "SELECT c.relname, b = 'DEFAULT' AS is_default, "
+    "SELECT c.relname AS name, b = 'DEFAULT' AS is_default, "
     "substring(b FROM $r$FROM \\('([^']*)'\\)$r$)::timestamp AS lo, "
     "substring(b FROM $r$TO \\('([^']*)'\\)$r$)::timestamp AS hi, "
     "greatest(c.reltuples, 0)::bigint AS estimated_rows, pg_total_relation_size(c.oid) AS bytes "
@@ -33,12 +33,13 @@ bool create_week_partition(PgConnection& conn, const std::string& parent, const 
     conn.exec("SET LOCAL lock_timeout = " + std::to_string(lock_timeout.count()));
     lock_partitions_of(conn, parent);
     const auto overlap =
-        conn.exec(std::string("SELECT count(*) FROM (") + bounds_sql +
+        conn.exec(std::string("SELECT count(*) AS n FROM (") + bounds_sql +
                       ") p WHERE NOT p.is_default AND coalesce(p.lo < $2::timestamp + interval '1 week', true) "
                       "AND coalesce(p.hi > $2::timestamp, true)",
                   {parent, week});
-    if (overlap.integer(0, 0) > 0) return false;
-    const std::string suffix = conn.exec("SELECT to_char($1::timestamp, 'YYYYMMDD')", {week}).text(0, 0);
+    if (overlap.integer(0, "n") > 0) return false;
+    const std::string suffix =
+        conn.exec("SELECT to_char($1::timestamp, 'YYYYMMDD') AS suffix", {week}).text(0, "suffix");
     const std::string name = base + "_p" + suffix;
     const std::string from = "timestamp '" + week + "'";
     const std::string to = "(timestamp '" + week + "' + interval '1 week')";
@@ -83,10 +84,11 @@ std::string ident(const std::string& name)
 
 bool is_partitioned(PgConnection& conn, const std::string& table)
 {
-    auto r = conn.exec("SELECT c.relkind, pg_get_partkeydef(c.oid) FROM pg_class c WHERE c.oid = to_regclass($1)",
+    auto r = conn.exec("SELECT c.relkind AS kind, pg_get_partkeydef(c.oid) AS partition_key FROM pg_class c "
+                       "WHERE c.oid = to_regclass($1)",
                        {table});
-    if (r.rows() == 0 || r.text(0, 0) != "p") return false;
-    const std::string key = r.text(0, 1);
+    if (r.rows() == 0 || r.text(0, "kind") != "p") return false;
+    const std::string key = r.text(0, "partition_key");
     if (key != "RANGE (\"time\")" && key != "RANGE (time)")
         throw ServerError(table + " is partitioned by " + key + ", not by RANGE (time); benchstore leaves its "
                           "partitions alone");
@@ -100,18 +102,19 @@ void lock_partitions_of(PgConnection& conn, const std::string& table)
 
 std::vector<Partition> partitions_of(PgConnection& conn, const std::string& parent)
 {
-    auto r = conn.exec(std::string("SELECT relname, is_default, to_char(lo, ") + stamp + "), to_char(hi, " + stamp +
-                           "), estimated_rows, bytes FROM (" + bounds_sql + ") p ORDER BY is_default, lo NULLS FIRST",
+    auto r = conn.exec(std::string("SELECT name, is_default, to_char(lo, ") + stamp + ") AS lo_text, to_char(hi, " +
+                           stamp + ") AS hi_text, estimated_rows, bytes FROM (" + bounds_sql +
+                           ") p ORDER BY is_default, lo NULLS FIRST",
                        {parent});
     std::vector<Partition> out;
     for (int i = 0; i < r.rows(); ++i) {
         Partition p;
-        p.name = r.text(i, 0);
-        p.is_default = r.text(i, 1) == "t";
-        if (!r.is_null(i, 2)) p.from = r.text(i, 2);
-        if (!r.is_null(i, 3)) p.to = r.text(i, 3);
-        p.estimated_rows = r.integer(i, 4);
-        p.bytes = r.integer(i, 5);
+        p.name = r.text(i, "name");
+        p.is_default = r.text(i, "is_default") == "t";
+        if (!r.is_null(i, "lo_text")) p.from = r.text(i, "lo_text");
+        if (!r.is_null(i, "hi_text")) p.to = r.text(i, "hi_text");
+        p.estimated_rows = r.integer(i, "estimated_rows");
+        p.bytes = r.integer(i, "bytes");
         out.push_back(std::move(p));
     }
     return out;
@@ -119,15 +122,15 @@ std::vector<Partition> partitions_of(PgConnection& conn, const std::string& pare
 
 std::string default_partition_of(PgConnection& conn, const std::string& parent)
 {
-    auto r = conn.exec(std::string("SELECT relname FROM (") + bounds_sql + ") p WHERE is_default", {parent});
-    return r.rows() == 0 ? std::string() : r.text(0, 0);
+    auto r = conn.exec(std::string("SELECT name FROM (") + bounds_sql + ") p WHERE is_default", {parent});
+    return r.rows() == 0 ? std::string() : r.text(0, "name");
 }
 
 PartitionWindow partition_window(PgConnection& conn)
 {
-    auto r = conn.exec(std::string("SELECT to_char(f, ") + stamp + "), to_char(l, " + stamp + ") FROM (" + window_sql +
-                       ") w(f, l)");
-    return {r.text(0, 0), r.text(0, 1)};
+    auto r = conn.exec(std::string("SELECT to_char(f, ") + stamp + ") AS first_week, to_char(l, " + stamp +
+                       ") AS last_week FROM (" + window_sql + ") w(f, l)");
+    return {r.text(0, "first_week"), r.text(0, "last_week")};
 }
 
 int ensure_partitions(PgConnection& conn, const std::string& parent, const std::string& base, const std::string& from,
@@ -142,7 +145,7 @@ int ensure_partitions(PgConnection& conn, const std::string& parent, const std::
                     "SELECT generate_series(lo, hi, interval '1 week') FROM e WHERE hi - lo <= interval '") +
             std::to_string(max_weeks_between * 7) + " days'), "
             "win(first_week, last_week) AS (" + window_sql + ") "
-            "SELECT to_char(week, " + stamp + ") FROM w, win "
+            "SELECT to_char(week, " + stamp + ") AS week_text FROM w, win "
             "WHERE week BETWEEN first_week AND last_week AND NOT EXISTS (SELECT 1 FROM (" +
             std::string(bounds_sql).replace(std::string(bounds_sql).find("$1"), 2, "$3") +
             ") p WHERE NOT p.is_default AND coalesce(p.lo < week + interval '1 week', true) "
@@ -150,15 +153,16 @@ int ensure_partitions(PgConnection& conn, const std::string& parent, const std::
         {from, to, parent});
     int created = 0;
     for (int i = 0; i < weeks.rows(); ++i)
-        if (create_week_partition(conn, parent, base, weeks.text(i, 0), lock_timeout)) ++created;
+        if (create_week_partition(conn, parent, base, weeks.text(i, "week_text"), lock_timeout)) ++created;
     return created;
 }
 
 int ensure_upcoming_partitions(PgConnection& conn, const std::string& parent, const std::string& base,
                                std::chrono::milliseconds lock_timeout)
 {
-    auto r = conn.exec("SELECT (now() AT TIME ZONE 'UTC')::text, (now() AT TIME ZONE 'UTC' + interval '1 week')::text");
-    return ensure_partitions(conn, parent, base, r.text(0, 0), r.text(0, 1), lock_timeout);
+    auto r = conn.exec("SELECT (now() AT TIME ZONE 'UTC')::text AS this_week, "
+                       "(now() AT TIME ZONE 'UTC' + interval '1 week')::text AS next_week");
+    return ensure_partitions(conn, parent, base, r.text(0, "this_week"), r.text(0, "next_week"), lock_timeout);
 }
 
 std::int64_t settle_default_partition(PgConnection& conn, const std::string& parent, const std::string& base,
@@ -166,22 +170,26 @@ std::int64_t settle_default_partition(PgConnection& conn, const std::string& par
 {
     const std::string fallback = default_partition_of(conn, parent);
     if (fallback.empty()) return 0;
-    if (conn.exec("SELECT EXISTS (SELECT 1 FROM " + ident(fallback) + ")").text(0, 0) != "t") return 0;
-    auto weeks = conn.exec(std::string("SELECT DISTINCT to_char(date_trunc('week', d.\"time\"), ") + stamp + ") FROM " +
+    if (conn.exec("SELECT EXISTS (SELECT 1 FROM " + ident(fallback) + ") AS has_rows").text(0, "has_rows") != "t")
+        return 0;
+    auto weeks = conn.exec(std::string("SELECT DISTINCT to_char(date_trunc('week', d.\"time\"), ") + stamp +
+                           ") AS week_text FROM " +
                            ident(fallback) + " d, (" + window_sql + ") win(first_week, last_week) " +
                            "WHERE d.\"time\" >= first_week AND d.\"time\" < last_week + interval '1 week' ORDER BY 1");
-    std::int64_t before = conn.exec("SELECT count(*) FROM " + ident(fallback)).integer(0, 0);
-    for (int i = 0; i < weeks.rows(); ++i) create_week_partition(conn, parent, base, weeks.text(i, 0), lock_timeout);
-    return before - conn.exec("SELECT count(*) FROM " + ident(fallback)).integer(0, 0);
+    const auto rows_left = [&] { return conn.exec("SELECT count(*) AS n FROM " + ident(fallback)).integer(0, "n"); };
+    const std::int64_t before = rows_left();
+    for (int i = 0; i < weeks.rows(); ++i)
+        create_week_partition(conn, parent, base, weeks.text(i, "week_text"), lock_timeout);
+    return before - rows_left();
 }
 
 std::string copied_columns(PgConnection& conn, const std::string& table)
 {
     return conn
-        .exec("SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute "
+        .exec("SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) AS columns FROM pg_attribute "
               "WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped AND attgenerated = ''",
               {table})
-        .text(0, 0);
+        .text(0, "columns");
 }
 
 } // namespace benchstore::central

@@ -60,8 +60,9 @@ std::vector<RetentionStep> retain_table(PgConnection& conn, const std::string& t
         step.to = p.to;
         if (p.is_default) {
             step.kind = RetentionStep::Kind::delete_from_default;
-            step.rows = conn.exec("SELECT count(*) FROM " + ident(p.name) + " WHERE \"time\" < $1::timestamp", {cut})
-                            .integer(0, 0);
+            step.rows =
+                conn.exec("SELECT count(*) AS n FROM " + ident(p.name) + " WHERE \"time\" < $1::timestamp", {cut})
+                    .integer(0, "n");
             if (step.rows > 0) steps.push_back(step);
             continue;
         }

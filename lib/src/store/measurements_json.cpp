@@ -23,10 +23,16 @@ public:
     }
     bool key(string_t& name) override
     {
-        m_fields.emplace_back();
-        m_fields.back().name = std::move(name);
+        // The entries of the previous row are reused, so rows of the same shape allocate nothing here.
+        if (m_used == m_fields.size()) m_fields.emplace_back();
+        MeasurementField& field = m_fields[m_used++];
+        field.name.assign(name);
+        field.number.clear();
         return true;
     }
+
+    // The number of fields read.
+    std::size_t used() const { return m_used; }
     bool end_object() override { return true; }
     // nlohmann reads a negative integer as number_integer, others as number_unsigned: so a 0 seen here
     // was written "-0" (the recorder writes -0.0 so), and keeps its sign.
@@ -45,15 +51,17 @@ public:
 private:
     bool number(double value)
     {
-        if (!std::isfinite(value) || m_fields.empty() || !m_fields.back().number.empty()) return false;
+        if (!std::isfinite(value) || m_used == 0 || !m_fields[m_used - 1].number.empty()) return false;
+        MeasurementField& field = m_fields[m_used - 1];
         char buf[32];
         const auto written = std::to_chars(buf, buf + sizeof buf, value);
-        m_fields.back().number.assign(buf, written.ptr);
-        m_fields.back().value = value;
+        field.number.assign(buf, written.ptr);
+        field.value = value;
         return true;
     }
 
     std::vector<MeasurementField>& m_fields;
+    std::size_t m_used = 0;
     bool m_opened = false;
 };
 
@@ -61,21 +69,22 @@ private:
 
 bool parse_measurements(std::string_view json, std::vector<MeasurementField>& fields)
 {
-    fields.clear();
     MeasurementsHandler handler(fields);
     // strict: nothing may follow the object. A top-level value other than an object fails in the handler.
-    return nlohmann::json::sax_parse(json.begin(), json.end(), &handler);
+    const bool ok = nlohmann::json::sax_parse(json.begin(), json.end(), &handler);
+    fields.resize(ok ? handler.used() : 0);
+    return ok;
 }
 
-std::string malformed_measurements_message(const std::string& file, std::int64_t row_id)
+std::string malformed_measurements_reason(std::int64_t row_id)
 {
-    return file + ": model_measurements row " + std::to_string(row_id) + " is not a JSON object of finite numbers";
+    return "model_measurements row " + std::to_string(row_id) + " is not a JSON object of finite numbers";
 }
 
 void read_measurements(std::string_view json, std::int64_t row_id, const std::string& file,
                        std::vector<MeasurementField>& fields)
 {
-    if (!parse_measurements(json, fields)) throw StoreError(malformed_measurements_message(file, row_id));
+    if (!parse_measurements(json, fields)) throw StoreError(file + ": " + malformed_measurements_reason(row_id));
 }
 
 } // namespace benchstore::store

@@ -19,15 +19,17 @@ struct MeasurementField {
     double value = 0;    // the value itself (finite)
 };
 
-// Parses json into fields (cleared first; reuse one vector across rows). Returns false when json
-// is not an object whose values are all finite numbers (or not valid UTF-8 JSON).
+// Parses json into fields, replacing what they held (reuse one vector across rows: its entries are
+// reused). Returns false, with fields empty, when json is not an object whose values are all finite
+// numbers (or not valid UTF-8 JSON).
 bool parse_measurements(std::string_view json, std::vector<MeasurementField>& fields);
 
-// The error every reader reports for a row parse_measurements refuses, naming the store file and the
-// row: "FILE: model_measurements row ID is not a JSON object of finite numbers".
-std::string malformed_measurements_message(const std::string& file, std::int64_t row_id);
+// What every reader reports for a row parse_measurements refuses, after the store file's name:
+// "model_measurements row ID is not a JSON object of finite numbers".
+std::string malformed_measurements_reason(std::int64_t row_id);
 
-// parse_measurements, throwing StoreError(malformed_measurements_message(...)) for a malformed row.
+// parse_measurements, throwing StoreError("FILE: " + malformed_measurements_reason(row_id)) for a
+// malformed row.
 void read_measurements(std::string_view json, std::int64_t row_id, const std::string& file,
                        std::vector<MeasurementField>& fields);
 

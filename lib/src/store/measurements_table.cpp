@@ -53,13 +53,13 @@ int best_index(sqlite3_vtab*, sqlite3_index_info* info)
     return SQLITE_OK;
 }
 
-int open(sqlite3_vtab*, sqlite3_vtab_cursor** cursor)
+int open_cursor(sqlite3_vtab*, sqlite3_vtab_cursor** cursor)
 {
     *cursor = new (std::nothrow) Cursor{};
     return *cursor ? SQLITE_OK : SQLITE_NOMEM;
 }
 
-int close(sqlite3_vtab_cursor* cursor)
+int close_cursor(sqlite3_vtab_cursor* cursor)
 {
     delete static_cast<Cursor*>(cursor);
     return SQLITE_OK;
@@ -75,9 +75,9 @@ int filter(sqlite3_vtab_cursor* base, int, const char*, int argc, sqlite3_value*
     if (parse_measurements(json, cursor->fields)) return SQLITE_OK;
     cursor->fields.clear();
     // The file is named by whoever reports the failed step (store::Query does).
-    std::string message = malformed_measurements_message("", sqlite3_value_int64(argv[1])).substr(2);
+    const std::string reason = malformed_measurements_reason(sqlite3_value_int64(argv[1]));
     sqlite3_free(base->pVtab->zErrMsg);
-    base->pVtab->zErrMsg = sqlite3_mprintf("%s", message.c_str());
+    base->pVtab->zErrMsg = sqlite3_mprintf("%s", reason.c_str());
     return SQLITE_ERROR;
 }
 
@@ -116,8 +116,8 @@ sqlite3_module make_module()
     m.xConnect = connect;
     m.xBestIndex = best_index;
     m.xDisconnect = disconnect;
-    m.xOpen = open;
-    m.xClose = close;
+    m.xOpen = open_cursor;
+    m.xClose = close_cursor;
     m.xFilter = filter;
     m.xNext = next;
     m.xEof = eof;

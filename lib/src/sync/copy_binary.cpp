@@ -99,6 +99,24 @@ void CopyRowWriter::add_uuid(const unsigned char (&bytes)[16])
     m_out.append(reinterpret_cast<const char*>(bytes), 16);
 }
 
+void append_row_with_text_uuid(std::string_view row, std::string& out)
+{
+    // The field count (2 bytes), the uuid's length (4) and its 16 bytes; the other fields follow.
+    constexpr std::size_t uuid_end = 2 + 4 + 16;
+    static const char hex[] = "0123456789abcdef";
+    out.append(row.substr(0, 2));
+    CopyRowWriter(out).add_text(std::string_view("------------------------------------", 36));
+    char* text = out.data() + out.size() - 36;
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) ++at;  // the dashes stay
+        const auto byte = static_cast<unsigned char>(row[6 + i]);
+        text[at++] = hex[byte >> 4];
+        text[at++] = hex[byte & 15];
+    }
+    out.append(row.substr(uuid_end));
+}
+
 void CopyRowWriter::add_timestamp(std::int64_t pg_micros)
 {
     put_u32(8);

@@ -33,6 +33,10 @@ private:
     std::string& m_out;
 };
 
+// Appends a row whose first field is a uuid with that field as its text (36 characters, lower
+// case, as uuid::text writes it): a row for a table whose benchmark_id is text or varchar.
+void append_row_with_text_uuid(std::string_view row, std::string& out);
+
 // "0190a1b2-...": 36 characters, hex and dashes, either case. nullopt when it is not a UUID.
 bool parse_uuid(std::string_view text, unsigned char (&bytes)[16]);
 

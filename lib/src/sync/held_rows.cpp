@@ -37,17 +37,12 @@ void TableSync::hold_orphans(Batch& batch)
     if (ids.empty()) return;
     // Compared in the column's own type, so its primary key index serves: uuid here, text (or
     // varchar) in a database that Hugging Face's tool created.
-    if (m_benchmark_id_type.empty())
-        m_benchmark_id_type = m_conn.exec("SELECT CASE WHEN atttypid = 'uuid'::regtype THEN 'uuid' ELSE 'text' END "
-                                          "FROM pg_attribute WHERE attrelid = 'benchmarks'::regclass "
-                                          "AND attname = 'benchmark_id'")
-                                  .text(0, 0);
-    auto missing = m_conn.exec("SELECT x FROM unnest($1::text[]) x WHERE NOT EXISTS (SELECT 1 FROM benchmarks b "
-                               "WHERE b.benchmark_id = x::" + m_benchmark_id_type + ")",
+    auto missing = m_conn.exec("SELECT x AS benchmark_id FROM unnest($1::text[]) x WHERE NOT EXISTS (SELECT 1 FROM benchmarks b "
+                               "WHERE b.benchmark_id = x::" + benchmark_id_type() + ")",
                                {"{" + ids + "}"});
     if (missing.rows() == 0) return;
     std::set<std::string> absent;
-    for (int i = 0; i < missing.rows(); ++i) absent.insert(lower(missing.text(i, 0)));
+    for (int i = 0; i < missing.rows(); ++i) absent.insert(lower(missing.text(i, "benchmark_id")));
     for (auto& row : batch.rows) {
         if (!row.reject.empty() || absent.count(lower(batch.benchmark_id(row))) == 0) continue;
         row.held = true;
@@ -65,7 +60,7 @@ void TableSync::reoffer_rejects()
                               "WHERE b.benchmark_id::text = lower(r.benchmark_id))) ORDER BY local_id",
                               {m_source_id, m_spec.name});
     std::vector<std::int64_t> ids;
-    for (int i = 0; i < listed.rows(); ++i) ids.push_back(listed.integer(i, 0));
+    for (int i = 0; i < listed.rows(); ++i) ids.push_back(listed.integer(i, "local_id"));
     // Runs of ids close together, read as one range each and filtered to the listed ones.
     for (std::size_t i = 0; i < ids.size();) {
         std::size_t j = i + 1;
@@ -111,6 +106,7 @@ void TableSync::resend(const Batch& batch, std::vector<std::size_t> rows)
                     "AND high_water_mark = $3",
                     {m_source_id, m_spec.name, std::to_string(last.id), std::to_string(last.fingerprint)});
         tx.commit();
+        if (m_brin) m_brin->after_commit(m_conn);
         if (m_spec.counts_staged_as_sent) {
             m_stats->sent += n;
         } else {

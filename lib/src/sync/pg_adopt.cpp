@@ -104,17 +104,19 @@ Table read_table(PgConnection& conn, const std::string& name)
 {
     auto kind = conn.exec("SELECT relkind FROM pg_class WHERE oid = to_regclass($1)", {name});
     if (kind.rows() == 0) refuse(conn, "table " + name + " is missing");
-    if (kind.text(0, 0) != "r") refuse(conn, name + " is not an ordinary table");
-    auto r = conn.exec("SELECT a.attname, t.typname, a.atttypmod, a.attnotnull, "
-                       "a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '', a.attgenerated <> '', "
-                       "format_type(a.atttypid, a.atttypmod) "
+    if (kind.text(0, "relkind") != "r") refuse(conn, name + " is not an ordinary table");
+    auto r = conn.exec("SELECT a.attname AS name, t.typname AS type, a.atttypmod AS type_modifier, "
+                       "a.attnotnull AS not_null, "
+                       "a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '' AS has_default, "
+                       "a.attgenerated <> '' AS generated, format_type(a.atttypid, a.atttypmod) AS declared "
                        "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
                        "WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped",
                        {name});
     Table table{name, {}};
     for (int i = 0; i < r.rows(); ++i)
-        table.columns[r.text(i, 0)] = Column{r.text(i, 1), static_cast<int>(r.integer(i, 2)), r.text(i, 3) == "t",
-                                             r.text(i, 4) == "t", r.text(i, 5) == "t", r.text(i, 6)};
+        table.columns[r.text(i, "name")] =
+            Column{r.text(i, "type"), static_cast<int>(r.integer(i, "type_modifier")), r.text(i, "not_null") == "t",
+                   r.text(i, "has_default") == "t", r.text(i, "generated") == "t", r.text(i, "declared")};
     return table;
 }
 
@@ -124,8 +126,8 @@ bool has_unique_benchmark_id(PgConnection& conn)
     return conn.exec("SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
                      "AND a.attnum = i.indkey[0] WHERE i.indrelid = to_regclass('benchmarks') AND i.indisunique "
                      "AND i.indnkeyatts = 1 AND i.indpred IS NULL AND i.indexprs IS NULL "
-                     "AND a.attname = 'benchmark_id')")
-               .text(0, 0) == "t";
+                     "AND a.attname = 'benchmark_id') AS found")
+               .text(0, "found") == "t";
 }
 
 void check_columns(const PgConnection& conn, const Table& table, std::vector<AdoptionStep>& steps)
@@ -220,8 +222,8 @@ std::vector<AdoptionStep> bookkeeping_tables()
 bool has_existing_tables(PgConnection& conn)
 {
     return conn.exec("SELECT to_regclass('benchmarks') IS NOT NULL OR to_regclass('device_measurements') IS NOT NULL "
-                     "OR to_regclass('model_measurements') IS NOT NULL")
-               .text(0, 0) == "t";
+                     "OR to_regclass('model_measurements') IS NOT NULL AS found")
+               .text(0, "found") == "t";
 }
 
 std::vector<AdoptionStep> plan_adoption(PgConnection& conn)
@@ -260,9 +262,9 @@ std::vector<AdoptionStep> plan_adoption(PgConnection& conn)
 
 IdColumn benchmark_id_column(PgConnection& conn)
 {
-    auto r = conn.exec("SELECT t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+    auto r = conn.exec("SELECT t.typname AS type FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
                        "WHERE a.attrelid = to_regclass('benchmarks') AND a.attname = 'benchmark_id'");
-    return r.rows() == 1 && r.text(0, 0) != "uuid" ? IdColumn::text : IdColumn::uuid;
+    return r.rows() == 1 && r.text(0, "type") != "uuid" ? IdColumn::text : IdColumn::uuid;
 }
 
 std::string stage_ddl(const TableSpec& spec, IdColumn id_column)

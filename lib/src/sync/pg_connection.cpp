@@ -111,9 +111,17 @@ std::chrono::seconds connect_limit(const std::vector<std::pair<std::string, std:
 
 } // namespace
 
-long long PgResult::integer(int row, int col) const
+int PgResult::index(const char* column) const
 {
-    return std::strtoll(PQgetvalue(m_result.get(), row, col), nullptr, 10);
+    // Quoted, so PQfnumber matches the name as written instead of folding it to lower case.
+    const int i = PQfnumber(m_result.get(), ("\"" + std::string(column) + "\"").c_str());
+    if (i < 0) throw ServerError(std::string("a server result has no column '") + column + "'");
+    return i;
+}
+
+long long PgResult::integer(int row, const char* column) const
+{
+    return std::strtoll(PQgetvalue(m_result.get(), row, index(column)), nullptr, 10);
 }
 
 long long PgResult::affected() const

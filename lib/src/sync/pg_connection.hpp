@@ -53,12 +53,19 @@ class PgResult {
 public:
     explicit PgResult(PgResultPtr r) : m_result(std::move(r)) {}
     int rows() const { return PQntuples(m_result.get()); }
-    bool is_null(int row, int col) const { return PQgetisnull(m_result.get(), row, col) != 0; }
-    std::string text(int row, int col) const { return PQgetvalue(m_result.get(), row, col); }
-    long long integer(int row, int col) const;
+    // Values are read by the result column's name (the SELECT's AS name; PQfnumber), never by
+    // position. An unknown name throws ServerError naming it (a programming error the first test finds).
+    bool is_null(int row, const char* column) const { return PQgetisnull(m_result.get(), row, index(column)) != 0; }
+    std::string text(int row, const char* column) const { return PQgetvalue(m_result.get(), row, index(column)); }
+    long long integer(int row, const char* column) const;
+    // No reads by position: text(0, 0) would otherwise compile, 0 being a null pointer.
+    bool is_null(int, int) const = delete;
+    std::string text(int, int) const = delete;
+    long long integer(int, int) const = delete;
     // Rows affected by INSERT/UPDATE/COPY (PQcmdTuples).
     long long affected() const;
 private:
+    int index(const char* column) const;
     PgResultPtr m_result;
 };
 

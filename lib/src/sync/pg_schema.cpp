@@ -16,9 +16,10 @@ int latest_server_schema_version() { return static_cast<int>(postgres_schema::mi
 
 int server_schema_version(PgConnection& conn)
 {
-    auto exists = conn.exec("SELECT to_regclass('benchstore_schema_version') IS NOT NULL");
-    if (exists.text(0, 0) != "t") return 0;
-    return static_cast<int>(conn.exec("SELECT coalesce(max(version), 0) FROM benchstore_schema_version").integer(0, 0));
+    auto exists = conn.exec("SELECT to_regclass('benchstore_schema_version') IS NOT NULL AS found");
+    if (exists.text(0, "found") != "t") return 0;
+    return static_cast<int>(
+        conn.exec("SELECT coalesce(max(version), 0) AS version FROM benchstore_schema_version").integer(0, "version"));
 }
 
 void refuse_newer_schema(const PgConnection& conn, int version)

@@ -273,7 +273,7 @@ std::vector<TableSpec> make_specs()
         "SELECT s.local_id, s.benchmark_id FROM stage_benchmarks s JOIN benchmarks b USING (benchmark_id) "
         "WHERE (s.repository, s.branch, s.commit_id, s.commit_message, s.metadata, s.created_at) IS DISTINCT FROM "
         "(b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, b.created_at) ORDER BY s.local_id LIMIT 1",
-        "SELECT count(*) FROM stage_benchmarks s JOIN benchmarks b USING (benchmark_id) WHERE s.local_id = b.local_id "
+        "SELECT count(*) AS present FROM stage_benchmarks s JOIN benchmarks b USING (benchmark_id) WHERE s.local_id = b.local_id "
         "AND (s.repository, s.branch, s.commit_id, s.commit_message, s.metadata, s.created_at) IS NOT DISTINCT FROM "
         "(b.repository, b.branch, b.commit_id, b.commit_message, b.metadata, b.created_at)",
         false,
@@ -294,7 +294,7 @@ std::vector<TableSpec> make_specs()
         "WHERE b.benchmark_id = s.benchmark_id AND b.status_seq < s.local_id AND $1::uuid IS NOT NULL",
         "",
         // The server keeps no status change rows: its benchmark has this one or a newer one.
-        "SELECT count(*) FROM stage_status_changes s JOIN benchmarks b USING (benchmark_id) "
+        "SELECT count(*) AS present FROM stage_status_changes s JOIN benchmarks b USING (benchmark_id) "
         "WHERE b.status_seq >= s.local_id",
         true,
         make_encoder<StatusChangeEncoder>});
@@ -313,11 +313,14 @@ std::vector<TableSpec> make_specs()
         "USING (benchmark_id, local_id) WHERE (s.cpu_util, s.mem_megabytes, s.gpu_util, s.gpu_mem_megabytes, s.time) "
         "IS DISTINCT FROM (d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time) "
         "ORDER BY s.local_id LIMIT 1",
-        "SELECT count(*) FROM stage_device_measurements s JOIN device_measurements d USING (benchmark_id, local_id) "
+        "SELECT count(*) AS present FROM stage_device_measurements s JOIN device_measurements d USING (benchmark_id, local_id) "
         "WHERE (s.cpu_util, s.mem_megabytes, s.gpu_util, s.gpu_mem_megabytes, s.time) IS NOT DISTINCT FROM "
         "(d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time)",
         false,
         make_encoder<DeviceEncoder>});
+    specs.back().target = "device_measurements";
+    specs.back().direct_copy_sql = "COPY device_measurements (benchmark_id, local_id, cpu_util, mem_megabytes, gpu_util, "
+                                   "gpu_mem_megabytes, time) FROM STDIN (FORMAT binary)";
     specs.push_back(TableSpec{
         "model_measurements",
         range_sql("m.id AS id, b.benchmark_id AS benchmark_id, m.measurements AS measurements, m.time AS time",
@@ -330,10 +333,13 @@ std::vector<TableSpec> make_specs()
         "SELECT s.local_id, s.benchmark_id FROM stage_model_measurements s JOIN model_measurements m "
         "USING (benchmark_id, local_id) WHERE (s.measurements, s.time) IS DISTINCT FROM (m.measurements, m.time) "
         "ORDER BY s.local_id LIMIT 1",
-        "SELECT count(*) FROM stage_model_measurements s JOIN model_measurements m USING (benchmark_id, local_id) "
+        "SELECT count(*) AS present FROM stage_model_measurements s JOIN model_measurements m USING (benchmark_id, local_id) "
         "WHERE (s.measurements, s.time) IS NOT DISTINCT FROM (m.measurements, m.time)",
         false,
         make_encoder<ModelEncoder>});
+    specs.back().target = "model_measurements";
+    specs.back().direct_copy_sql =
+        "COPY model_measurements (benchmark_id, local_id, measurements, time) FROM STDIN (FORMAT binary)";
     return specs;
 }
 

@@ -55,6 +55,11 @@ struct TableSpec {
     // something else, as for status changes); false: sent = rows inserted, skipped = the rest.
     bool counts_staged_as_sent;
     std::unique_ptr<RowEncoder> (*encoder)(const store::Query& select);  // for a query of select_sql
+    // Measurement tables only (empty otherwise): the server table the rows go into, and a COPY
+    // straight into it taking the staging table's column order. A batch whose keys the server
+    // provably lacks goes this way: the server writes each row once instead of twice.
+    std::string target = {};
+    std::string direct_copy_sql = {};
 };
 
 // In the order they must be sent (benchmarks before the rows that refer to them).

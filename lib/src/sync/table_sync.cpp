@@ -1,5 +1,7 @@
 #include "sync/table_sync.hpp"
 
+#include <algorithm>
+#include <climits>
 #include <future>
 #include <utility>
 
@@ -35,7 +37,7 @@ RemoteMark read_remote_mark(PgConnection& conn, const std::string& source_id, co
     auto r = conn.exec("SELECT high_water_mark, fingerprint FROM sync_state WHERE source_id = $1 AND table_name = $2",
                        {source_id, table});
     if (r.rows() == 0) return {};
-    return {r.integer(0, 0), r.integer(0, 1)};
+    return {r.integer(0, "high_water_mark"), r.integer(0, "fingerprint")};
 }
 
 namespace {
@@ -55,7 +57,7 @@ bool row_on_server(PgConnection& conn, SQLite::Database& db, const TableSpec& sp
     conn.copy_put({batch.data.data() + row.offset, row.length});
     conn.copy_put(copy_binary_trailer());
     conn.copy_end();
-    return conn.exec(spec.present_sql).integer(0, 0) == 1;
+    return conn.exec(spec.present_sql).integer(0, "present") == 1;
 }
 
 } // namespace
@@ -91,6 +93,19 @@ TableSync::TableSync(PgConnection& conn, SQLite::Database& db, const TableSpec& 
     : m_conn(conn), m_db(db), m_spec(spec), m_source_id(std::move(source_id)), m_db_name(std::move(db_name)),
       m_target(target), m_batch_rows(batch_rows), m_stop(stop), m_progress(progress)
 {
+    if (!m_spec.target.empty()) m_brin.emplace(m_spec.target);
+}
+
+const std::string& TableSync::benchmark_id_type()
+{
+    // Compared in the column's own type, so its primary key index serves: uuid here, text (or
+    // varchar) in a database that Hugging Face's tool created.
+    if (m_benchmark_id_type.empty())
+        m_benchmark_id_type = m_conn.exec("SELECT CASE WHEN atttypid = 'uuid'::regtype THEN 'uuid' ELSE 'text' END AS type "
+                                          "FROM pg_attribute WHERE attrelid = 'benchmarks'::regclass "
+                                          "AND attname = 'benchmark_id'")
+                                  .text(0, "type");
+    return m_benchmark_id_type;
 }
 
 // Ids, not rows: the backlog is the ids between the mark and the target (dense in a store that
@@ -184,8 +199,8 @@ void TableSync::refuse_conflicts(const std::string& consequence)
     if (m_spec.conflict_sql.empty()) return;
     auto diff = m_conn.exec(m_spec.conflict_sql);
     if (diff.rows() > 0)
-        throw ServerError(m_db_name + ": " + m_spec.name + " row " + diff.text(0, 0) + " of benchmark " +
-                          diff.text(0, 1) + " is already on the server with different values " + consequence);
+        throw ServerError(m_db_name + ": " + m_spec.name + " row " + diff.text(0, "local_id") + " of benchmark " +
+                          diff.text(0, "benchmark_id") + " is already on the server with different values " + consequence);
 }
 
 void TableSync::lock_file() { m_conn.exec(lock_sql, {table_key(m_source_id, std::string())}); }
@@ -209,10 +224,19 @@ TableSync::Outcome TableSync::bisect(Batch& batch, std::size_t begin, std::size_
 TableSync::Outcome TableSync::send_range_retrying(const Batch& batch, std::size_t begin, std::size_t end,
                                                   std::int64_t expected_start)
 {
+    bool direct = true;
     for (int attempt = 1;; ++attempt) {
         try {
-            return send_range(batch, begin, end, expected_start);
+            return send_range(batch, begin, end, expected_start, direct);
         } catch (const PgStatementError& e) {
+            // A key that arrived by another path (a merged copy of this store, syncing at the same
+            // time) after keys_are_new looked: the transaction is gone; the staging path, which
+            // skips rows the server holds identical and refuses different ones, goes again.
+            if (direct && e.sqlstate() == "23505") {
+                direct = false;
+                --attempt;
+                continue;
+            }
             if (!e.is_retryable() || attempt >= max_retries) throw;
         }
     }
@@ -253,21 +277,72 @@ void TableSync::put_rows(const Batch& batch, std::size_t begin, std::size_t end)
     if (span_length != 0) m_conn.copy_put({batch.data.data() + span_start, span_length});
 }
 
+// The batch's rows all come after what this file sent (the mark, checked under the lock), so the
+// server can hold one of their keys only if it arrived by another path: a merged store holding
+// this store's rows, or this file synced before --new-source-id. Local ids only grow, so one
+// index probe per benchmark settles it: no server row of that benchmark at or above the batch's
+// lowest local id for it.
+bool TableSync::keys_are_new(const Batch& batch, std::size_t begin, std::size_t end)
+{
+    std::vector<std::int64_t> lowest(batch.benchmark_ids.size(), INT64_MAX);
+    for (std::size_t i = begin; i < end; ++i) {
+        const auto& row = batch.rows[i];
+        if (row.reject.empty()) lowest[row.benchmark] = std::min(lowest[row.benchmark], row.id);
+    }
+    std::string ids, lows;
+    for (std::size_t b = 0; b < lowest.size(); ++b) {
+        if (lowest[b] == INT64_MAX) continue;
+        ids += (ids.empty() ? "{" : ",") + batch.benchmark_ids[b];
+        lows += (lows.empty() ? "{" : ",") + std::to_string(lowest[b]);
+    }
+    if (ids.empty()) return true;
+    const std::string key = benchmark_id_type() == "uuid" ? "k.id" : "k.id::text";
+    return m_conn
+               .exec("SELECT NOT EXISTS (SELECT 1 FROM unnest($1::uuid[], $2::bigint[]) k(id, low) WHERE EXISTS "
+                     "(SELECT 1 FROM " + m_spec.target + " t WHERE t.benchmark_id = " + key +
+                         " AND t.local_id >= k.low)) AS fresh",
+                     {ids + "}", lows + "}"})
+               .text(0, "fresh") == "t";
+}
+
+void TableSync::copy_direct(const Batch& batch, std::size_t begin, std::size_t end)
+{
+    m_conn.copy_begin(m_spec.direct_copy_sql);
+    m_conn.copy_put(copy_binary_header());
+    if (benchmark_id_type() == "uuid") {
+        put_rows(batch, begin, end);
+    } else {
+        std::string rows;
+        rows.reserve(batch.data.size() + (end - begin) * 20);
+        for (std::size_t i = begin; i < end; ++i) {
+            const auto& row = batch.rows[i];
+            if (row.reject.empty() && row.length != 0)
+                append_row_with_text_uuid({batch.data.data() + row.offset, row.length}, rows);
+        }
+        m_conn.copy_put(rows);
+    }
+    m_conn.copy_put(copy_binary_trailer());
+    m_conn.copy_end();
+}
+
 TableSync::Outcome TableSync::send_range(const Batch& batch, std::size_t begin, std::size_t end,
-                                         std::int64_t expected_start)
+                                         std::int64_t expected_start, bool direct)
 {
     PgTransaction tx(m_conn);
     lock_file();
     auto state = m_conn.exec("SELECT high_water_mark FROM sync_state WHERE source_id = $1 AND table_name = $2 "
                              "FOR UPDATE",
                              {m_source_id, m_spec.name});
-    if (state.rows() != 1 || state.integer(0, 0) != expected_start) return Outcome::moved;  // another sync was faster
+    if (state.rows() != 1 || state.integer(0, "high_water_mark") != expected_start) return Outcome::moved;  // another sync was faster
 
     std::int64_t to_send = 0;
     for (std::size_t i = begin; i < end; ++i)
         if (batch.rows[i].reject.empty()) ++to_send;
     std::int64_t applied = 0;
-    if (to_send > 0) {
+    if (to_send > 0 && direct && !m_spec.direct_copy_sql.empty() && keys_are_new(batch, begin, end)) {
+        copy_direct(batch, begin, end);
+        applied = to_send;
+    } else if (to_send > 0) {
         copy_rows([&] { put_rows(batch, begin, end); });
         applied = insert_staged();
         if (applied < to_send) refuse_conflicts("(a copied store file that both copies wrote to?); nothing was sent for this batch");
@@ -288,6 +363,7 @@ TableSync::Outcome TableSync::send_range(const Batch& batch, std::size_t begin, 
                 "WHERE source_id = $1 AND table_name = $2",
                 {m_source_id, m_spec.name, std::to_string(last.id), std::to_string(last.fingerprint)});
     tx.commit();
+    if (m_brin && applied > 0) m_brin->after_commit(m_conn);
 
     m_mark = last.id;
     if (m_spec.counts_staged_as_sent) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 
 #include "benchstore/sync.hpp"
 #include "core/progress_line.hpp"
+#include "sync/brin_summary.hpp"
 #include "sync/pg_connection.hpp"
 #include "sync/sync_tables.hpp"
 
@@ -55,7 +57,9 @@ public:
 
 private:
     enum class Outcome { sent, moved };
-    Outcome send_range(const Batch& batch, std::size_t begin, std::size_t end, std::int64_t expected_start);
+    // direct: a batch whose keys the server lacks may COPY straight into the target table.
+    Outcome send_range(const Batch& batch, std::size_t begin, std::size_t end, std::int64_t expected_start,
+                       bool direct);
     Outcome send_range_retrying(const Batch& batch, std::size_t begin, std::size_t end,
                                 std::int64_t expected_start);
     Outcome bisect(Batch& batch, std::size_t begin, std::size_t end, std::int64_t expected_start);
@@ -64,6 +68,10 @@ private:
     void show_progress(ProgressLine::Force force);
     void lock_file();  // in a transaction: waits for other syncs of this file
     void copy_rows(const std::function<void()>& put);  // COPY into the stage table; put sends the rows
+    // True when the server holds none of these rows' (benchmark_id, local_id) keys.
+    bool keys_are_new(const Batch& batch, std::size_t begin, std::size_t end);
+    void copy_direct(const Batch& batch, std::size_t begin, std::size_t end);
+    const std::string& benchmark_id_type();
     // Throws ServerError when a staged row differs from the server's row with its identity.
     void refuse_conflicts(const std::string& consequence);
     void hold_orphans(Batch& batch);
@@ -86,6 +94,7 @@ private:
     std::vector<SyncReject>* m_rejects = nullptr;
     std::vector<SyncHeld>* m_held = nullptr;
     std::string m_benchmark_id_type;  // of the server's benchmarks.benchmark_id: "uuid" or "text"
+    std::optional<BrinSummary> m_brin;  // measurement tables: their time indexes kept covering new rows
 };
 
 } // namespace benchstore::pgsync
