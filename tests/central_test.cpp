@@ -292,11 +292,14 @@ BOOST_AUTO_TEST_CASE(conversion_survives_kill_9_with_a_sync_going_on_and_keeps_e
     const auto [copied, blocks] = progress();
     BOOST_TEST_REQUIRE(copied > 0, read_text(log.string() + ".err"));
     BOOST_TEST_REQUIRE(copied < blocks);  // mid-way
-    while (holder.exec("SELECT count(*) AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE "
-                       "'%benchstore_partition_conversions%FOR UPDATE%' AND pid <> pg_backend_pid()")
-                   .integer(0, "waiting") == 0 &&
-           std::chrono::steady_clock::now() < deadline)
-        std::this_thread::yield();
+    // Asked on a connection of its own each time: within the holder's transaction, pg_stat_activity
+    // would answer from the snapshot its first read took.
+    const auto converter_waits = [&] {
+        return count(name, "pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE "
+                           "'%benchstore_partition_conversions%FOR UPDATE%'") != "0";
+    };
+    while (!converter_waits() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    BOOST_TEST_REQUIRE(converter_waits(), "the converter did not come to wait for the progress row");
     // Meanwhile rows may not be changed, only added.
     BOOST_CHECK_THROW(pgsync::PgConnection(conninfo, std::chrono::seconds(10))
                           .exec("UPDATE device_measurements SET cpu_util = cpu_util WHERE false"),
