@@ -30,4 +30,12 @@ if(BENCHSTORE_BUILD_PYTHON)
   set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
       "python3 (>= ${Python3_VERSION_MAJOR}.${Python3_VERSION_MINOR}), python3 (<< ${Python3_VERSION_MAJOR}.${Python3_VERSION_MINOR}.99), python3-numpy")
 endif()
+# Byte-code of the packaged Python files (the package, benches/*.py) by Debian's convention: postinst
+# compiles it (py3compile), prerm removes it (py3clean), so apt remove leaves no __pycache__ behind.
+foreach(script postinst prerm)
+  configure_file("${CMAKE_CURRENT_LIST_DIR}/debian/${script}.in" "${PROJECT_BINARY_DIR}/debian/${script}" @ONLY
+                 FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+endforeach()
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA "${PROJECT_BINARY_DIR}/debian/postinst;${PROJECT_BINARY_DIR}/debian/prerm")
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)

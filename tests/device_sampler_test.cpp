@@ -9,7 +9,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include <SQLiteCpp/Database.h>
@@ -19,10 +23,14 @@
 #include "benchstore/error.hpp"
 #include "benchstore/metrics_recorder.hpp"
 #include "benchstore/timestamp.hpp"
+#include "monitor/sample_trigger.hpp"
+#include "support/manual_sample_trigger.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace benchstore;
+using benchstore::test::ManualSampleTrigger;
 using benchstore::test::TempDir;
+using benchstore::test::manual_sampler;
 using namespace std::chrono_literals;
 
 namespace {
@@ -87,13 +95,6 @@ SamplerOptions every(std::chrono::milliseconds interval, GpuSource gpu = GpuSour
     return o;
 }
 
-void spin_for(std::chrono::milliseconds d)
-{
-    const auto until = std::chrono::steady_clock::now() + d;
-    volatile double x = 1;
-    while (std::chrono::steady_clock::now() < until) x = x * 1.0000001 + 1e-9;
-}
-
 // Spins until this thread has used `cpu` of CPU time (or `limit` has passed), however busy the machine.
 void spin_cpu(std::chrono::milliseconds cpu, std::chrono::milliseconds limit)
 {
@@ -118,88 +119,230 @@ double process_cpu_seconds()
     return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
 }
 
-// CPU seconds a series of rows accounts for: each row's percent over the gap since the previous one
-// (the first row's gap is one interval).
-double cpu_seconds_in(const std::vector<Row>& rows, std::chrono::milliseconds interval)
+// When a fire() began and returned: its sample was taken in between.
+struct FireWindow {
+    std::chrono::steady_clock::time_point before, after;
+};
+
+FireWindow fire(ManualSampleTrigger& trigger)
 {
-    double total = 0;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        const double gap = i == 0 ? std::chrono::duration<double>(interval).count()
-                                  : std::chrono::duration<double>(rows[i].time - rows[i - 1].time).count();
-        total += rows[i].cpu_util / 100.0 * gap;
-    }
-    return total;
+    FireWindow w;
+    w.before = std::chrono::steady_clock::now();
+    BOOST_TEST_REQUIRE(trigger.fire());
+    w.after = std::chrono::steady_clock::now();
+    return w;
 }
+
+double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+// A row's cpu_util is CPU time over the wall time between its sample and the previous one. Both
+// samples lie in their fire() windows, so the CPU seconds the row stands for lie between these two.
+struct CpuBounds {
+    double low, high;
+};
+CpuBounds cpu_seconds_of(double cpu_util, const FireWindow& previous, const FireWindow& current)
+{
+    return {cpu_util / 100.0 * seconds(current.before - previous.after),
+            cpu_util / 100.0 * seconds(current.after - previous.before)};
+}
+
+// The kernel counts CPU time in clock ticks (1/100 s): a difference of two readings is off by < 2.
+constexpr double tick_slack = 0.02;
+
+// A child process that waits, blocked in read(), until told to spin for some CPU time; it says when
+// it is done and blocks again until killed. Its CPU time is known without /proc (wait4's rusage).
+struct SpinningChild {
+    pid_t pid = -1;
+    int go = -1;    // write a byte: spin
+    int done = -1;  // a byte arrives: the spin is over
+
+    explicit SpinningChild(std::chrono::milliseconds cpu)
+    {
+        int to_child[2], from_child[2];
+        BOOST_REQUIRE(pipe(to_child) == 0 && pipe(from_child) == 0);
+        pid = fork();
+        BOOST_REQUIRE(pid >= 0);
+        if (pid == 0) {
+            char c;
+            if (read(to_child[0], &c, 1) != 1) _exit(1);
+            spin_cpu(cpu, std::chrono::milliseconds(60000));
+            if (write(from_child[1], "x", 1) != 1) _exit(1);
+            (void)read(to_child[0], &c, 1);  // blocks: nothing more is written
+            _exit(0);
+        }
+        close(to_child[0]);
+        close(from_child[1]);
+        go = to_child[1];
+        done = from_child[0];
+    }
+    void spin_and_wait()
+    {
+        BOOST_REQUIRE(write(go, "x", 1) == 1);
+        char c;
+        BOOST_REQUIRE(read(done, &c, 1) == 1);
+    }
+    // Returns once the child is asleep (blocked in read()), so it uses no CPU from then on.
+    void wait_until_blocked() const
+    {
+        for (;;) {
+            std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+            const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            const auto close = text.rfind(')');
+            BOOST_REQUIRE(close != std::string::npos && close + 2 < text.size());
+            if (text[close + 2] == 'S') return;
+            std::this_thread::yield();
+        }
+    }
+    // Kills it and returns the CPU seconds it used in all.
+    double kill_and_cpu_seconds()
+    {
+        kill(pid, SIGKILL);
+        rusage usage{};
+        wait4(pid, nullptr, 0, &usage);
+        close(go);
+        close(done);
+        return seconds_of(usage.ru_utime) + seconds_of(usage.ru_stime);
+    }
+};
+
+// The sampler's own clock, counting the samples taken so a test can wait for them.
+class CountingIntervalTrigger final : public monitor::SampleTrigger {
+public:
+    explicit CountingIntervalTrigger(std::chrono::milliseconds interval) : m_clock(interval) {}
+    bool wait_for_next() override
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            ++m_waits;  // every call after the first follows a recorded sample
+        }
+        m_changed.notify_all();
+        return m_clock.wait_for_next();
+    }
+    void stop() override { m_clock.stop(); }
+    void sampler_finished() noexcept override
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_finished = true;
+        }
+        m_changed.notify_all();
+    }
+    void wait_for_samples(std::size_t n)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [&] { return m_waits > n || m_finished; });
+    }
+
+private:
+    monitor::IntervalTrigger m_clock;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::size_t m_waits = 0;
+    bool m_finished = false;
+};
 
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(device_sampling)
 
+// The tests below drive the sampler with a trigger they fire themselves: each fire() returns once
+// its row is recorded, so nothing here waits on the clock or assumes a quiet machine.
+
 BOOST_FIXTURE_TEST_CASE(busy_thread_shows_in_cpu_util_and_rss_is_positive, Fixture)
 {
-    const double cpu_before = process_cpu_seconds();
-    DeviceSampler sampler(recorder, id, every(50ms));
-    std::thread busy([] { spin_cpu(400ms, 4000ms); });
+    auto trigger = std::make_shared<ManualSampleTrigger>();
+    auto sampler = manual_sampler(recorder, id, every(50ms), trigger);
+    const double cpu_at_start = process_cpu_seconds();
+    const FireWindow first = fire(*trigger);
+    const double cpu_after_first = process_cpu_seconds();
+    std::thread busy([] { spin_cpu(400ms, 60000ms); });
     busy.join();
-    sampler.stop();
-    const double cpu_used = process_cpu_seconds() - cpu_before;
+    const double cpu_before_second = process_cpu_seconds();
+    const FireWindow second = fire(*trigger);
+    const double cpu_at_end = process_cpu_seconds();
+    sampler->stop();
     const auto r = rows();
-    BOOST_TEST_REQUIRE(r.size() >= 6u);
-    BOOST_TEST(sampler.samples_recorded() == r.size());
+    BOOST_TEST_REQUIRE(r.size() == 2u);
+    BOOST_TEST(sampler->samples_recorded() == 2u);
     for (const auto& row : r) {
         BOOST_TEST(row.cpu_util >= 0.0);
         BOOST_TEST(row.mem_megabytes > 1.0);
     }
-    // The series accounts for the CPU time the process really used (however busy the machine is),
-    // less the part after the last sample (up to one interval).
-    const double sampled = cpu_seconds_in(r, 50ms);
-    BOOST_TEST(cpu_used > 0.2);
-    BOOST_TEST(sampled > 0.6 * cpu_used - 0.05);
-    BOOST_TEST(sampled < 1.15 * cpu_used + 0.03);
+    // The second row stands for the CPU time the process used between the two samples, however busy
+    // the machine was: at least what it used between the fires, at most what it used around them.
+    const CpuBounds sampled = cpu_seconds_of(r[1].cpu_util, first, second);
+    BOOST_TEST(cpu_before_second - cpu_after_first >= 0.4);
+    BOOST_TEST(sampled.high >= cpu_before_second - cpu_after_first - tick_slack);
+    BOOST_TEST(sampled.low <= cpu_at_end - cpu_at_start + tick_slack);
 }
 
-BOOST_FIXTURE_TEST_CASE(idle_process_shows_low_cpu_util, Fixture)
+BOOST_FIXTURE_TEST_CASE(idle_process_shows_no_cpu_util, Fixture)
 {
-    DeviceSampler sampler(recorder, id, every(100ms));
-    std::this_thread::sleep_for(550ms);
-    sampler.stop();
+    SpinningChild child(0ms);
+    child.spin_and_wait();
+    child.wait_until_blocked();  // blocked in read(): it uses no CPU while sampled
+    SamplerOptions options = every(100ms);
+    options.pid = child.pid;
+    auto trigger = std::make_shared<ManualSampleTrigger>();
+    auto sampler = manual_sampler(recorder, id, options, trigger);
+    for (int i = 0; i < 3; ++i) BOOST_TEST_REQUIRE(trigger->fire());
+    sampler->stop();
+    child.kill_and_cpu_seconds();
     const auto r = rows();
-    BOOST_TEST_REQUIRE(r.size() >= 3u);
-    for (const auto& row : r) BOOST_TEST(row.cpu_util < 40.0);
+    BOOST_TEST_REQUIRE(r.size() == 3u);
+    for (const auto& row : r) {
+        BOOST_TEST(row.cpu_util == 0.0);
+        BOOST_TEST(row.mem_megabytes > 0.0);
+    }
 }
 
 BOOST_FIXTURE_TEST_CASE(rss_follows_what_the_process_allocates, Fixture)
 {
-    DeviceSampler sampler(recorder, id, every(50ms));
-    std::this_thread::sleep_for(200ms);
+    auto trigger = std::make_shared<ManualSampleTrigger>();
+    auto sampler = manual_sampler(recorder, id, every(50ms), trigger);
+    BOOST_TEST_REQUIRE(trigger->fire());
     std::vector<char> block(256u << 20);
     std::memset(block.data(), 1, block.size());  // touch every page so it is resident
-    std::this_thread::sleep_for(200ms);
-    sampler.stop();
+    BOOST_TEST_REQUIRE(trigger->fire());
+    sampler->stop();
     const auto r = rows();
-    BOOST_TEST_REQUIRE(r.size() >= 4u);
-    BOOST_TEST(r.back().mem_megabytes - r.front().mem_megabytes > 200.0);
+    BOOST_TEST_REQUIRE(r.size() == 2u);
+    BOOST_TEST(r[1].mem_megabytes - r[0].mem_megabytes > 200.0);
     BOOST_TEST(block[12345] == 1);
+}
+
+BOOST_AUTO_TEST_CASE(deadlines_advance_by_whole_intervals_and_skip_when_behind)
+{
+    using std::chrono::steady_clock;
+    const steady_clock::time_point t0{};
+    // On time, or late by less than an interval: one interval after the last deadline, so the
+    // series does not drift by the time each write takes.
+    BOOST_CHECK(monitor::next_deadline(t0, t0 + 3ms, 100ms) == t0 + 100ms);
+    BOOST_CHECK(monitor::next_deadline(t0, t0 + 99ms, 100ms) == t0 + 100ms);
+    // Fell behind (a slow disk): one interval from now, the missed samples skipped, never a burst.
+    BOOST_CHECK(monitor::next_deadline(t0, t0 + 100ms, 100ms) == t0 + 200ms);
+    BOOST_CHECK(monitor::next_deadline(t0, t0 + 350ms, 100ms) == t0 + 450ms);
 }
 
 BOOST_FIXTURE_TEST_CASE(rows_are_spaced_by_the_interval, Fixture)
 {
+    // The real clock, the default interval: rows never come faster than the interval (the deadline
+    // rule above). The test waits for ten rows, a condition, not for a span of time.
     const auto start = now_utc();
-    DeviceSampler sampler(recorder, id);  // default interval: 100 ms
-    std::this_thread::sleep_for(1050ms);
-    sampler.stop();
+    auto ticks = std::make_shared<CountingIntervalTrigger>(SamplerOptions{}.interval);  // default: 100 ms
+    auto sampler = monitor::SamplerAccess::start(recorder, id, SamplerOptions{}, ticks);
+    ticks->wait_for_samples(10);
+    sampler->stop();
     const auto r = rows();
-    BOOST_TEST(r.size() >= 8u);
-    BOOST_TEST(r.size() <= 11u);
-    BOOST_TEST_REQUIRE(r.size() >= 2u);
+    BOOST_TEST_REQUIRE(r.size() >= 10u);
     BOOST_CHECK(r.front().time >= start);
+    const double first_after_ms = std::chrono::duration<double, std::milli>(r.front().time - start).count();
+    BOOST_TEST(first_after_ms >= 95.0);
     std::vector<double> gaps;
     for (std::size_t i = 1; i < r.size(); ++i)
         gaps.push_back(std::chrono::duration<double, std::milli>(r[i].time - r[i - 1].time).count());
     std::sort(gaps.begin(), gaps.end());
-    const double median = gaps[gaps.size() / 2];
-    BOOST_TEST(median > 80.0);
-    BOOST_TEST(median < 130.0);
+    BOOST_TEST(gaps[gaps.size() / 2] >= 95.0);
 }
 
 BOOST_FIXTURE_TEST_CASE(gpu_values_are_null_without_nvml, Fixture)
@@ -208,12 +351,13 @@ BOOST_FIXTURE_TEST_CASE(gpu_values_are_null_without_nvml, Fixture)
         BOOST_TEST_MESSAGE("NVML and a GPU are present here: nothing to check for the no-GPU case");
         return;
     }
-    DeviceSampler sampler(recorder, id, every(40ms, GpuSource::nvml));
-    BOOST_TEST(!sampler.has_gpu());
-    std::this_thread::sleep_for(200ms);
-    sampler.stop();
+    auto trigger = std::make_shared<ManualSampleTrigger>();
+    auto sampler = manual_sampler(recorder, id, every(40ms, GpuSource::nvml), trigger);
+    BOOST_TEST(!sampler->has_gpu());
+    for (int i = 0; i < 2; ++i) BOOST_TEST_REQUIRE(trigger->fire());
+    sampler->stop();
     const auto r = rows();
-    BOOST_TEST_REQUIRE(r.size() >= 2u);
+    BOOST_TEST_REQUIRE(r.size() == 2u);
     for (const auto& row : r) {
         BOOST_TEST(!row.gpu_util.has_value());
         BOOST_TEST(!row.gpu_mem_megabytes.has_value());
@@ -225,13 +369,14 @@ BOOST_FIXTURE_TEST_CASE(gpu_reader_values_reach_the_rows, Fixture)
     auto gpu = std::make_shared<FakeGpu>(GpuReading{37.5, 1234.25});
     SamplerOptions options = every(40ms, GpuSource::custom);
     options.gpu_reader = gpu;
-    DeviceSampler sampler(recorder, id, options);
-    BOOST_TEST(sampler.has_gpu());
-    std::this_thread::sleep_for(200ms);
-    sampler.stop();
+    auto trigger = std::make_shared<ManualSampleTrigger>();
+    auto sampler = manual_sampler(recorder, id, options, trigger);
+    BOOST_TEST(sampler->has_gpu());
+    for (int i = 0; i < 3; ++i) BOOST_TEST_REQUIRE(trigger->fire());
+    sampler->stop();
     const auto r = rows();
-    BOOST_TEST_REQUIRE(r.size() >= 2u);
-    BOOST_TEST(gpu->reads.load() == static_cast<int>(r.size()));
+    BOOST_TEST_REQUIRE(r.size() == 3u);
+    BOOST_TEST(gpu->reads.load() == 3);
     for (const auto& row : r) {
         BOOST_TEST(row.gpu_util.value_or(-1) == 37.5);
         BOOST_TEST(row.gpu_mem_megabytes.value_or(-1) == 1234.25);
@@ -244,98 +389,90 @@ BOOST_FIXTURE_TEST_CASE(gpu_values_the_reader_lacks_are_null, Fixture)
         const std::string bench = recorder.initialise_benchmark({{"test", "partial gpu"}});
         SamplerOptions options = every(40ms, GpuSource::custom);
         options.gpu_reader = std::make_shared<FakeGpu>(reading);
-        DeviceSampler sampler(recorder, bench, options);
-        std::this_thread::sleep_for(130ms);
-        sampler.stop();
+        auto trigger = std::make_shared<ManualSampleTrigger>();
+        auto sampler = manual_sampler(recorder, bench, options, trigger);
+        BOOST_TEST_REQUIRE(trigger->fire());
+        sampler->stop();
         const auto r = rows_of(dir / "b.db", bench);
-        BOOST_TEST_REQUIRE(!r.empty());
-        for (const auto& row : r) {
-            BOOST_CHECK(row.gpu_util == (reading ? reading->util : std::nullopt));
-            BOOST_TEST(!row.gpu_mem_megabytes.has_value());
-        }
+        BOOST_TEST_REQUIRE(r.size() == 1u);
+        BOOST_CHECK(r[0].gpu_util == (reading ? reading->util : std::nullopt));
+        BOOST_TEST(!r[0].gpu_mem_megabytes.has_value());
     }
 }
 
 BOOST_FIXTURE_TEST_CASE(samples_another_process_by_pid, Fixture)
 {
-    const pid_t child = fork();
-    if (child == 0) {
-        spin_for(2000ms);
-        _exit(0);
-    }
+    SpinningChild child(300ms);
     SamplerOptions options = every(50ms);
-    options.pid = child;
+    options.pid = child.pid;
+    auto trigger = std::make_shared<ManualSampleTrigger>();
+    auto sampler = manual_sampler(recorder, id, options, trigger);
+    const FireWindow first = fire(*trigger);
     const double own_before = process_cpu_seconds();
-    {
-        DeviceSampler sampler(recorder, id, options);
-        std::this_thread::sleep_for(400ms);  // this process sleeps; the child spins
-        sampler.stop();
-    }
+    child.spin_and_wait();  // this process waits in read(); the child spins 300 ms of CPU
     const double own_used = process_cpu_seconds() - own_before;
-    kill(child, SIGKILL);
-    rusage usage{};
-    wait4(child, nullptr, 0, &usage);
-    const double child_used = seconds_of(usage.ru_utime) + seconds_of(usage.ru_stime);
+    const FireWindow second = fire(*trigger);
+    sampler->stop();
+    const double child_used = child.kill_and_cpu_seconds();
     const auto r = rows();
-    BOOST_TEST_REQUIRE(r.size() >= 4u);
-    // The series follows the child's CPU time, not this (mostly sleeping) process's.
-    const double sampled = cpu_seconds_in(r, 50ms);
-    BOOST_TEST(child_used > 0.05);
-    BOOST_TEST(sampled > 0.5 * child_used - 0.06);
-    BOOST_TEST(sampled < 1.1 * child_used + 0.03);
-    BOOST_TEST(sampled > 2 * own_used);
+    BOOST_TEST_REQUIRE(r.size() == 2u);
+    // The second row follows the child's CPU time (its spin lies between the samples; all it ever
+    // used bounds it from above), not this waiting process's.
+    const CpuBounds sampled = cpu_seconds_of(r[1].cpu_util, first, second);
+    BOOST_TEST(sampled.high >= 0.3 - tick_slack);
+    BOOST_TEST(sampled.low <= child_used + tick_slack);
+    BOOST_TEST(own_used < 0.1);
 }
 
 BOOST_FIXTURE_TEST_CASE(recording_error_is_kept_and_rethrown_by_stop, Fixture)
 {
-    DeviceSampler sampler(recorder, "01890000-0000-7000-8000-000000000000", every(20ms));
-    std::this_thread::sleep_for(100ms);
-    BOOST_TEST(static_cast<bool>(sampler.error()));
-    BOOST_CHECK_THROW(sampler.stop(), InvalidArgument);
-    BOOST_CHECK_NO_THROW(sampler.stop());  // reported once
-    BOOST_TEST(sampler.samples_recorded() == 0u);
+    auto trigger = std::make_shared<ManualSampleTrigger>();
+    auto sampler = manual_sampler(recorder, "01890000-0000-7000-8000-000000000000", every(20ms), trigger);
+    BOOST_TEST(!trigger->fire());  // the first sample fails: the sampler takes no more
+    BOOST_TEST(static_cast<bool>(sampler->error()));
+    BOOST_CHECK_THROW(sampler->stop(), InvalidArgument);
+    BOOST_CHECK_NO_THROW(sampler->stop());  // reported once
+    BOOST_TEST(sampler->samples_recorded() == 0u);
 }
 
 BOOST_FIXTURE_TEST_CASE(closing_the_recorder_stops_sampling_with_an_error, Fixture)
 {
-    DeviceSampler sampler(recorder, id, every(20ms));
-    std::this_thread::sleep_for(100ms);
+    auto trigger = std::make_shared<ManualSampleTrigger>();
+    auto sampler = manual_sampler(recorder, id, every(20ms), trigger);
+    for (int i = 0; i < 2; ++i) BOOST_TEST_REQUIRE(trigger->fire());
     recorder.close();
-    std::this_thread::sleep_for(60ms);
-    const auto recorded = sampler.samples_recorded();
-    std::this_thread::sleep_for(60ms);
-    BOOST_TEST(sampler.samples_recorded() == recorded);  // the thread has stopped
-    BOOST_CHECK_THROW(sampler.stop(), Error);
-    BOOST_TEST(rows().size() == recorded);
+    BOOST_TEST(!trigger->fire());  // the thread has stopped
+    BOOST_TEST(!trigger->fire());
+    BOOST_TEST(sampler->samples_recorded() == 2u);
+    BOOST_CHECK_THROW(sampler->stop(), Error);
+    BOOST_TEST(rows().size() == 2u);
 }
 
 BOOST_FIXTURE_TEST_CASE(destructor_stops_without_throwing, Fixture)
 {
-    std::size_t recorded = 0;
+    auto failing_trigger = std::make_shared<ManualSampleTrigger>();
+    auto trigger = std::make_shared<ManualSampleTrigger>();
     {
-        DeviceSampler failing(recorder, "01890000-0000-7000-8000-000000000000", every(20ms));
-        DeviceSampler sampler(recorder, id, every(20ms));
-        // A condition, not a clock: on a loaded machine 100 ms may pass before the thread's first turn.
-        const auto deadline = std::chrono::steady_clock::now() + 30s;
-        while (sampler.samples_recorded() < 2 && std::chrono::steady_clock::now() < deadline)
-            std::this_thread::sleep_for(5ms);
-        recorded = sampler.samples_recorded();
+        auto failing = manual_sampler(recorder, "01890000-0000-7000-8000-000000000000", every(20ms), failing_trigger);
+        auto sampler = manual_sampler(recorder, id, every(20ms), trigger);
+        BOOST_TEST(!failing_trigger->fire());
+        for (int i = 0; i < 2; ++i) BOOST_TEST_REQUIRE(trigger->fire());
     }  // neither destructor throws, though one sampler holds an error
-    std::this_thread::sleep_for(60ms);
-    BOOST_TEST(recorded >= 2u);
-    BOOST_TEST(rows().size() <= recorded + 1);  // nothing is recorded after destruction
+    BOOST_TEST(!trigger->fire());  // the thread is gone
+    BOOST_TEST(rows().size() == 2u);  // and recorded nothing more
 }
 
 BOOST_FIXTURE_TEST_CASE(stop_from_several_threads_at_once_returns_in_each, Fixture)
 {
     for (int round = 0; round < 20; ++round) {
-        DeviceSampler sampler(recorder, id, every(5ms));
-        std::this_thread::sleep_for(10ms);
+        auto trigger = std::make_shared<ManualSampleTrigger>();
+        auto sampler = manual_sampler(recorder, id, every(5ms), trigger);
+        BOOST_TEST_REQUIRE(trigger->fire());
         std::vector<std::thread> stoppers;
-        for (int t = 0; t < 4; ++t) stoppers.emplace_back([&] { sampler.stop(); });
+        for (int t = 0; t < 4; ++t) stoppers.emplace_back([&] { sampler->stop(); });
         for (auto& th : stoppers) th.join();  // a double join would hang or abort here
     }
-    BOOST_TEST(!rows().empty());
+    BOOST_TEST(rows().size() == 20u);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_benchmark_shorter_than_one_interval_still_gets_a_row, Fixture)

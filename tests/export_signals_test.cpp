@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 #include <thread>
+#include <vector>
 
 #include "support/sync_fixture.hpp"
 #include "support/temp_dir.hpp"
@@ -44,20 +46,17 @@ Files count_files(const fs::path& dir, pid_t owner = 0)
 
 pid_t start_export(const fs::path& db, const fs::path& out)
 {
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int null = open("/dev/null", O_WRONLY);
-        dup2(null, 1);
-        execl(exporter.c_str(), exporter.c_str(), "--db", db.c_str(), "--out", out.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    return pid;
+    ChildOptions quiet;
+    quiet.out = Redirect::discard();
+    return spawn_child({exporter, "--db", db.string(), "--out", out.string()}, quiet);
 }
 
 // Starts an export and stops it (SIGSTOP) while its four temporaries exist and none is published:
 // whatever arrives next arrives mid-export, however loaded the machine. Returns the stopped pid.
 pid_t export_stopped_midway(const fs::path& db, const fs::path& out)
 {
+    std::set<fs::path> before;  // what the folder held before: a missed attempt leaves nothing beside it
+    for (const auto& e : fs::directory_iterator(out)) before.insert(e.path());
     for (int attempt = 0; attempt < 20; ++attempt) {
         const pid_t pid = start_export(db, out);
         for (;;) {
@@ -71,21 +70,16 @@ pid_t export_stopped_midway(const fs::path& db, const fs::path& out)
             if (waitpid(pid, &status, WNOHANG) == pid) break;  // finished before we caught it
             std::this_thread::yield();
         }
+        // Missed (on a loaded machine it may have published some files, or all): remove what it wrote.
         kill(pid, SIGKILL);
         waitpid(pid, nullptr, 0);
-        const std::string mark = ".tmp-" + std::to_string(pid) + "-";
+        std::vector<fs::path> written;
         for (const auto& e : fs::directory_iterator(out))
-            if (e.path().filename().string().find(mark) != std::string::npos) fs::remove(e.path());
+            if (!before.count(e.path())) written.push_back(e.path());
+        for (const auto& p : written) fs::remove(p);
     }
     BOOST_FAIL("could not catch an export midway");
     return -1;
-}
-
-int wait_status(pid_t pid)
-{
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
 struct BigStore {
@@ -108,7 +102,7 @@ BOOST_AUTO_TEST_CASE(a_signal_removes_the_exports_temporary_files)
             const pid_t pid = export_stopped_midway(db, out);
             kill(pid, sig);
             kill(pid, SIGCONT);
-            BOOST_TEST(wait_status(pid) == 128 + sig);  // the signal's conventional status
+            BOOST_TEST(wait_child(pid) == 128 + sig);  // the signal's conventional status
             BOOST_TEST(count_files(out) == files(0, 0));
         }
     }
@@ -120,11 +114,11 @@ BOOST_AUTO_TEST_CASE(the_next_export_removes_a_killed_exports_leftovers_but_not_
     fs::create_directory(out);
     const pid_t killed = export_stopped_midway(db, out);
     kill(killed, SIGKILL);
-    BOOST_TEST(wait_status(killed) == 128 + SIGKILL);
+    BOOST_TEST(wait_child(killed) == 128 + SIGKILL);
     BOOST_TEST(count_files(out) == files(4, 0));  // kill -9 leaves them
     {
         const pid_t next = start_export(db, out);  // the next export into the folder removes them
-        BOOST_TEST(wait_status(next) == 0);
+        BOOST_TEST(wait_child(next) == 0);
         BOOST_TEST(count_files(out) == files(0, 4));
     }
 
@@ -133,13 +127,13 @@ BOOST_AUTO_TEST_CASE(the_next_export_removes_a_killed_exports_leftovers_but_not_
     BOOST_TEST(count_files(out) == files(4, 4));
     BOOST_TEST(count_files(out, live).temps == 4);
     const pid_t next = start_export(db, out);
-    BOOST_TEST(wait_status(next) == 0);
+    BOOST_TEST(wait_child(next) == 0);
     // The live one's four stay, beside the next export's files.
     BOOST_TEST(count_files(out, live) == files(4, 8));
     // Resumed, it publishes its files, or (when the next export took this second's names meanwhile)
     // refuses to replace them; either way it leaves no temporary.
     kill(live, SIGCONT);
-    const int status = wait_status(live);
+    const int status = wait_child(live);
     BOOST_TEST((status == 0 || status == 1));
     BOOST_TEST(count_files(out).temps == 0);
 }

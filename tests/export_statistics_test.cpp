@@ -144,7 +144,7 @@ BOOST_AUTO_TEST_CASE(statistics_of_values_near_the_largest_double_stay_finite)
     BOOST_TEST(check_summary_statistics(db, r.summary_csv) == 9 * 12);
 }
 
-// The README's statistics claim, against exact rational arithmetic (tests/stats_exact_check.py):
+// The statistics claim of docs/export.md, against exact rational arithmetic (tests/stats_exact_check.py):
 // the mean within one ulp of the exact mean, the std within a relative 1e-14 of the exact std.
 int run_exact_check(const std::filesystem::path& db, const ExportResult& r)
 {

@@ -12,5 +12,5 @@ if(BENCHSTORE_INSTALL)
   add_test(NAME packaging_deb_test
     COMMAND bash "${packaging_dir}/deb_test.sh" "${PROJECT_BINARY_DIR}" "${PROJECT_SOURCE_DIR}" "${PROJECT_VERSION}"
             "$<TARGET_SONAME_FILE_NAME:benchstore>")
-  set_tests_properties(packaging_symbols_test packaging_install_test packaging_deb_test PROPERTIES TIMEOUT 600)
+  set_tests_properties(packaging_symbols_test packaging_install_test packaging_deb_test PROPERTIES TIMEOUT 600 LABELS packaging)
 endif()

@@ -6,12 +6,12 @@ usage: stats_exact_check.py STORE.db SUMMARY.csv [--report]
 For every benchmark and device column of the summary file, computes from the store (Python's sqlite3
 module) the exact mean and sample standard deviation in rational arithmetic (integers over a common
 power of two; the std's square root to 1100 fraction bits, then rounded once), and compares the exported figures with
-them. The guarantee the README states, and what this checks:
+them. The guarantee docs/export.md states, and what this checks:
   - mean: the exact mean rounded to a double, within one unit in the last place;
   - std:  within a relative 1e-14 of the exact sample standard deviation (n-1);
   - max:  exactly the largest value.
 With --report it also prints pandas' worst relative error on the same data (pandas' groupby std is a
-one-pass update that loses digits on ill-conditioned data), for the README's claim.
+one-pass update that loses digits on ill-conditioned data), for docs/export.md's claim.
 Exits 0 when every figure is within its bound, 1 with one line per miss otherwise.
 """
 import csv

@@ -31,19 +31,6 @@ std::vector<std::string> args(const std::filesystem::path& db, const std::string
     return {"--db", db.string(), "--dsn", conninfo, "--batch-rows", std::to_string(batch_rows)};
 }
 
-int spawn_program(const std::vector<std::string>& all)
-{
-    const pid_t pid = fork();
-    if (pid == 0) {
-        std::vector<char*> argv;
-        for (const auto& a : all) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
-    return pid;
-}
-
 void sleep_ms(double ms) { std::this_thread::sleep_for(std::chrono::microseconds(static_cast<long>(ms * 1000))); }
 
 std::string database_name_of(const std::string& conninfo)
@@ -232,7 +219,7 @@ BOOST_AUTO_TEST_CASE(writer_recording_during_sync)
     TempDir dir;
     add_rows(dir / "b.db", StoreShape{2, 100, 1}, 25);
     const auto conninfo = pg.conninfo(pg.create_database());
-    const int writer = spawn_program({built_program("tests/sync_test_writer").string(), (dir / "b.db").string(), "3000", "200"});
+    const int writer = spawn_child({built_program("tests/sync_test_writer").string(), (dir / "b.db").string(), "3000", "200"});
     int syncs = 0;
     while (waitpid(writer, nullptr, WNOHANG) == 0) {
         const auto r = run_sync(args(dir / "b.db", conninfo, 250));
@@ -251,7 +238,7 @@ BOOST_AUTO_TEST_CASE(writer_killed_mid_run_then_everything_committed_arrives)
     auto& pg = shared_postgres();
     TempDir dir;
     const auto conninfo = pg.conninfo(pg.create_database());
-    const int writer = spawn_program({built_program("tests/sync_test_writer").string(), (dir / "b.db").string(), "100000", "0"});
+    const int writer = spawn_child({built_program("tests/sync_test_writer").string(), (dir / "b.db").string(), "100000", "0"});
     for (int i = 0; i < 1000 && !std::filesystem::exists(dir / "b.db-wal"); ++i) sleep_ms(10);
     sleep_ms(600);
     const int pid = spawn_sync(args(dir / "b.db", conninfo, 100));

@@ -14,6 +14,8 @@
 #           (real result files for the import tests)
 #   compare: libre2-dev (RE2: user-given patterns, --higher-is-better and --threshold REGEX=PCT, match
 #           in linear time; std::regex backtracks and can run for hours)
+#   wheel:  python3-venv, python3-pip, python3-setuptools, python3-wheel (pip install . offline through
+#           setuptools, the wheel tests' venvs), python3-mypy (the typing test's mypy --strict)
 # Runs apt-get through sudo when not root. Installs only what is missing. PostgreSQL is asked for by what
 # the tools run, not by metapackage: a server (any version's bin/postgres under /usr/lib/postgresql) and
 # psql; whichever version is installed will do. When installing something missing makes apt upgrade an
@@ -32,6 +34,7 @@ packages=(
   python3-dev pybind11-dev python3-numpy python3-pytest
   libjs-chart.js chromium zlib1g-dev
   nlohmann-json3-dev libre2-dev libbenchmark-dev python3-pytest-benchmark
+  python3-venv python3-pip python3-setuptools python3-wheel python3-mypy
 )
 # The PostgreSQL tests run a server binary and psql, of whichever version is installed.
 compgen -G '/usr/lib/postgresql/*/bin/postgres' > /dev/null || packages+=(postgresql)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Makes the README's screenshot of a real report: runs the bundled benchmarks (as the quick start
+# Makes the screenshot of a real report in docs/report.md: runs the bundled benchmarks (as the quick start
 # does) for two commits into a temporary store, writes its report with benchstore-report, and takes
 # a screenshot of the whole page with headless Chromium (network off: every host name resolves to
-# nothing), laid out 1280 pixels wide and scaled by 0.7 so the PNG stays small and fits a README.
+# nothing), laid out 1280 pixels wide and scaled by 0.7 so the PNG stays small and fits a page.
 #   tools/report-screenshot.sh [OUT.png]     (default docs/report.png)
 # Needs a build (tools/build.sh) and chromium.
 set -euo pipefail

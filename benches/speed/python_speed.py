@@ -3,18 +3,25 @@
 one run on the same file system (issue 8's targets):
 
   (a) durable collect_device_measurements from Python, one row per call, against the C++ recorder's
-      durable path (recorder_speed.cpp's loop, run in C++ through a hook of the extension)    target >= 0.8
+      durable path (recorder_speed.cpp's loop, run in C++ from python_speed_hooks.cpp's library,
+      loaded with ctypes)                                                                       target >= 0.8
   (b) the same Python calls against a plain loop with Python's sqlite3 module inserting the same rows,
       one transaction per row, same durability (WAL, synchronous=FULL, BEGIN IMMEDIATE)
-  (c) the batch call, 1,000 rows per call from a NumPy array, against the C++ batch path         target >= 0.5
+  (c) the batch call, 1,000 rows per call from a NumPy array (a list of tuples where NumPy is not
+      installed, as in a fresh venv), against the C++ batch path                                 target >= 0.5
 
 The methods take turns in small chunks (100 durable rows, 10 batches), each on its own fresh file in one
 folder, so the drift of a shared machine's fsync times hits them alike; each figure is the median of
 --reps repetitions. Then benchstore-speed-recorder --reps 1 runs once as a cross-check of the C++ figures.
 
   PYTHONPATH=build/python python3 benches/speed/python_speed.py [--reps 5] [--dir DIR] [--program PATH|none]
+      [--hooks build/benches/speed/libbenchstore_python_speed_hooks.so]
+
+In a wheel's venv (docs/python-install.md): VENV/bin/python benches/speed/python_speed.py --program none
+--hooks build/benches/speed/libbenchstore_python_speed_hooks.so
 """
 import argparse
+import ctypes
 import datetime
 import os
 import pathlib
@@ -23,13 +30,16 @@ import shutil
 import sqlite3
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError:  # a fresh venv: the batch call takes a list of tuples
+    np = None
 
 import benchstore
-from benchstore import _core
 
 DURABLE_ROWS = 3000   # as benchstore-speed-recorder
 BATCH_ROWS = 200_000
@@ -89,13 +99,56 @@ def sqlite3_durable(con, first, rows):
     return time.perf_counter() - start
 
 
-def python_batch(rec, bid, first, rows, base):
+def python_batch(rec, bid, first, rows):
+    if np is not None:
+        base = np.column_stack([12.5 + np.arange(BATCH_SIZE, dtype=np.float64), np.full(BATCH_SIZE, 2048.0)])
     start = time.perf_counter()
     for i in range(first, first + rows, BATCH_SIZE):
-        samples = base.copy()
-        samples[:, 0] += i  # a new array per call, as a sampler handing over its buffer
+        if np is not None:
+            samples = base.copy()
+            samples[:, 0] += i  # a new array per call, as a sampler handing over its buffer
+        else:
+            samples = [(12.5 + i + k, 2048.0) for k in range(BATCH_SIZE)]
         rec.collect_device_measurements_batch(bid, samples)
     return time.perf_counter() - start
+
+
+class CppRecorder:
+    """The C++ recorder's loops (python_speed_hooks.cpp) on a store of their own."""
+
+    def __init__(self, hooks, path):
+        remove_store(path)
+        self.hooks = hooks
+        self.handle = hooks.speed_open(os.fsencode(path))
+        if not self.handle:
+            raise SystemExit(f"the C++ hooks could not open {path}")
+
+    def durable(self, first, rows):
+        return self.checked(self.hooks.speed_durable_loop(self.handle, first, rows))
+
+    def batch(self, first, rows):
+        return self.checked(self.hooks.speed_batch_loop(self.handle, first, rows, BATCH_SIZE))
+
+    @staticmethod
+    def checked(seconds):
+        if seconds < 0:
+            raise SystemExit("the C++ loop failed (see the line above)")
+        return seconds
+
+    def close(self):
+        self.hooks.speed_close(self.handle)
+
+
+def load_hooks(path):
+    hooks = ctypes.CDLL(str(path))
+    hooks.speed_open.restype = ctypes.c_void_p
+    hooks.speed_open.argtypes = [ctypes.c_char_p]
+    hooks.speed_close.argtypes = [ctypes.c_void_p]
+    hooks.speed_durable_loop.restype = ctypes.c_double
+    hooks.speed_durable_loop.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
+    hooks.speed_batch_loop.restype = ctypes.c_double
+    hooks.speed_batch_loop.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_int]
+    return hooks
 
 
 def take_turns(methods, total, chunk):
@@ -108,12 +161,11 @@ def take_turns(methods, total, chunk):
     return [total / s for s in seconds]
 
 
-def durable_rep(folder):
+def durable_rep(folder, hooks):
     py_rec, py_id = fresh_recorder(folder / "python.db", "durable")
-    cpp_rec, cpp_id = fresh_recorder(folder / "cpp.db", "durable")
+    cpp_rec = CppRecorder(hooks, folder / "cpp.db")
     con = fresh_sqlite3(folder / "sqlite3.db")
-    rates = take_turns([lambda f, n: python_durable(py_rec, py_id, f, n),
-                        lambda f, n: _core._speed_durable_loop(cpp_rec, cpp_id, f, n),
+    rates = take_turns([lambda f, n: python_durable(py_rec, py_id, f, n), cpp_rec.durable,
                         lambda f, n: sqlite3_durable(con, f, n)], DURABLE_ROWS, DURABLE_CHUNK)
     py_rec.close()
     cpp_rec.close()
@@ -121,13 +173,10 @@ def durable_rep(folder):
     return rates
 
 
-def batch_rep(folder):
+def batch_rep(folder, hooks):
     py_rec, py_id = fresh_recorder(folder / "python.db", "batched")
-    cpp_rec, cpp_id = fresh_recorder(folder / "cpp.db", "batched")
-    base = np.column_stack([12.5 + np.arange(BATCH_SIZE, dtype=np.float64), np.full(BATCH_SIZE, 2048.0)])
-    rates = take_turns([lambda f, n: python_batch(py_rec, py_id, f, n, base),
-                        lambda f, n: _core._speed_batch_loop(cpp_rec, cpp_id, f, n, BATCH_SIZE)],
-                       BATCH_ROWS, BATCH_CHUNK)
+    cpp_rec = CppRecorder(hooks, folder / "cpp.db")
+    rates = take_turns([lambda f, n: python_batch(py_rec, py_id, f, n), cpp_rec.batch], BATCH_ROWS, BATCH_CHUNK)
     py_rec.close()
     cpp_rec.close()
     return rates
@@ -145,18 +194,22 @@ def program_figures(program, folder):
 
 
 def main():
-    default_program = pathlib.Path(benchstore.__file__).resolve().parents[2] / "benches/speed/benchstore-speed-recorder"
+    build_speed = pathlib.Path(benchstore.__file__).resolve().parents[2] / "benches/speed"
+    default_program = build_speed / "benchstore-speed-recorder"
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--dir", default="", help="folder for the store files (default: a new one in /tmp)")
     p.add_argument("--program", default=str(default_program),
                    help="benchstore-speed-recorder, run once as a cross-check ('none' to skip)")
+    p.add_argument("--hooks", default=str(build_speed / "libbenchstore_python_speed_hooks.so"),
+                   help="the C++ loops' library (benches/speed/python_speed_hooks.cpp, built with the speed programs)")
     args = p.parse_args()
+    hooks = load_hooks(args.hooks)
     folder = pathlib.Path(args.dir or tempfile.mkdtemp(prefix="benchstore-python-speed-"))
     folder.mkdir(parents=True, exist_ok=True)
 
-    durable = [durable_rep(folder) for _ in range(args.reps)]
-    batch = [batch_rep(folder) for _ in range(args.reps)]
+    durable = [durable_rep(folder, hooks) for _ in range(args.reps)]
+    batch = [batch_rep(folder, hooks) for _ in range(args.reps)]
     program = None if args.program == "none" else program_figures(args.program, folder)
     for name in ("python.db", "cpp.db", "sqlite3.db"):
         remove_store(folder / name)
@@ -170,7 +223,9 @@ def main():
     def ratio(reps, a, b):
         return statistics.median(r[a] / r[b] for r in reps)
 
-    print(f"benchstore Python package speed, {args.reps} repetitions, medians, files in {folder}")
+    print(f"benchstore {benchstore.__version__} Python package speed, Python {sys.version.split()[0]} "
+          f"({sys.executable}), {'NumPy array' if np is not None else 'list of tuples (no NumPy)'} batches, "
+          f"{args.reps} repetitions, medians, files in {folder}")
     print(f"(a) durable, 1 row per call : Python {med(durable, 0):9.0f} rows/s   C++ recorder {med(durable, 1):9.0f} rows/s"
           f"   ratio {ratio(durable, 0, 1):.2f} (target >= 0.80)")
     print(f"(b) durable, 1 row per call : Python {med(durable, 0):9.0f} rows/s   Python sqlite3 loop "

@@ -22,24 +22,20 @@
 
 #include "benchstore/device_sampler.hpp"
 #include "benchstore/metrics_recorder.hpp"
+#include "speed_process.hpp"
+#include "speed_support.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
+using benchstore::speed::median;
 
 double process_cpu_seconds()
 {
     timespec t{};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
-}
-
-double median(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 double sort_seconds(const std::vector<std::uint64_t>& input)
@@ -57,12 +53,12 @@ int main(int argc, char** argv)
     cxxopts::Options cli("benchstore-speed-sampler", "What device sampling costs the benchmark it measures.");
     cli.add_options()("dir", "folder for the temporary store", cxxopts::value<std::string>()->default_value("."))(
         "reps", "repetitions of the workload comparison", cxxopts::value<std::string>()->default_value("21"));
-    try {
-        const auto args = cli.parse(argc, argv);
+    return benchstore::speed::speed_main(cli, argc, argv, [&](const cxxopts::ParseResult& args) {
         const int reps = std::max(1, std::stoi(args["reps"].as<std::string>()));  // (cxxopts' int parser trips a GCC 12 warning)
-        const auto dir = std::filesystem::absolute(args["dir"].as<std::string>()) / ".benchstore-speed-sampler";
-        std::filesystem::remove_all(dir);
-        std::filesystem::create_directories(dir);
+        const auto dir_path = std::filesystem::absolute(args["dir"].as<std::string>()) / ".benchstore-speed-sampler";
+        std::filesystem::remove_all(dir_path);
+        const benchstore::speed::WorkFolder work(dir_path);
+        const auto& dir = work.path();
 
         auto recorder = benchstore::create_global_metrics_recorder("bench/sampler", "main", "0", "sampler cost", dir / "b.db");
 
@@ -105,10 +101,6 @@ int main(int argc, char** argv)
                   << median(without) * 1e3 << " ms, with sampler (100 ms) " << median(with) * 1e3
                   << " ms, median ratio with/without " << median(ratios) << "\n";
         recorder.close();
-        std::filesystem::remove_all(dir);
         return 0;
-    } catch (const std::exception& e) {
-        std::cerr << "benchstore-speed-sampler: error: " << e.what() << "\n";
-        return 1;
-    }
+    });
 }

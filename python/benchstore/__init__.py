@@ -12,6 +12,8 @@ benchstore-sync sends them to PostgreSQL and benchstore-export (or export_to_csv
 
 Errors are benchstore.Error; bad input is also a ValueError (benchstore.InvalidArgument), a value of
 the wrong type also a TypeError (benchstore.ArgumentTypeError). Nothing is stored by a call that raised.
+benchstore.__version__ is the C++ library's version. NumPy is optional (the batch call also takes a list
+of tuples); the package is typed (py.typed, _core.pyi).
 """
 from benchstore._core import (  # noqa: F401  (re-exported)
     ArgumentTypeError,
@@ -21,6 +23,7 @@ from benchstore._core import (  # noqa: F401  (re-exported)
     NewerSchemaError,
     OutputError,
     StoreError,
+    __version__,
 )
 from benchstore._logging import runner_logger  # noqa: F401
 from benchstore._recorder import (  # noqa: F401
@@ -31,6 +34,7 @@ from benchstore._recorder import (  # noqa: F401
 )
 
 __all__ = [
+    "__version__",
     "ArgumentTypeError",
     "DeviceSampler",
     "Error",

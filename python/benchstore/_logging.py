@@ -2,11 +2,13 @@
 logging.Formatter, so lines from Python modules read like the runner's own."""
 import logging
 import sys
+from typing import Optional, TextIO
 
 LOG_FORMAT = "[%(levelname)s - %(asctime)s] %(message)s"
 
 
-def runner_logger(name="benchstore", stream=None, level=logging.INFO):
+def runner_logger(name: str = "benchstore", stream: Optional[TextIO] = None,
+                  level: int = logging.INFO) -> logging.Logger:
     """A logging.Logger writing the runner's format to stream (default: standard output, as the seed).
 
     Calling it again for the same name replaces the handler rather than adding a second one."""

@@ -12,13 +12,17 @@ What differs from the original (see the README's table):
 import datetime
 import logging
 import os
+import sys
+from types import TracebackType
+from typing import Any, Iterable, List, Optional, Type, Union
 
 from benchstore import _core
 
 STORE_ENV_VAR = "BENCHSTORE_DB"
+_Path = Union[str, "os.PathLike[str]"]
 
 
-def default_store_path():
+def default_store_path() -> str:
     """The store used when none is named: $BENCHSTORE_DB if set and not empty, else benchmarks.db."""
     return os.environ.get(STORE_ENV_VAR) or "benchmarks.db"
 
@@ -29,8 +33,10 @@ class MetricsRecorder(_core.Recorder):
     Thread-safe: a sampler thread and the benchmark's own thread may record at once. Each call
     releases the GIL while it waits on the disk. Use it as a context manager to close it."""
 
-    def __init__(self, connection, logger, repository, branch, commit_id, commit_msg,
-                 collect_csv_data=True, *, run_id=None, module=None):
+    def __init__(self, connection: Optional[_Path], logger: Optional[logging.Logger], repository: str, branch: str,
+                 commit_id: str, commit_msg: str, collect_csv_data: bool = True, *, run_id: Optional[str] = None,
+                 module: Optional[str] = None) -> None:
+        path: _Path
         if connection is None:
             path = default_store_path()
         elif isinstance(connection, (str, os.PathLike)):
@@ -45,7 +51,8 @@ class MetricsRecorder(_core.Recorder):
         self.logger = logger if logger is not None else logging.getLogger("benchstore")
         self.collect_csv_data = bool(collect_csv_data)
 
-    def collect_device_measurements_batch(self, benchmark_id, samples, times=None):
+    def collect_device_measurements_batch(self, benchmark_id: str, samples: Any,
+                                          times: Optional[Iterable[Any]] = None) -> None:
         """Records many samples in one transaction, all or none: samples is an (n, 2) or (n, 4) NumPy
         array (cpu_util, mem_megabytes[, gpu_util, gpu_mem_megabytes]; NaN in a GPU column = NULL) or a
         sequence of such tuples (None = NULL). times gives each sample's time (datetime objects, naive
@@ -53,7 +60,7 @@ class MetricsRecorder(_core.Recorder):
         times_us = None if times is None else _epoch_microseconds(times)
         super().collect_device_measurements_batch(benchmark_id, samples, times_us)
 
-    def export_to_csv(self, output_dir="benchmark_results"):
+    def export_to_csv(self, output_dir: _Path = "benchmark_results") -> List[str]:
         """Writes the seed's four CSV files for this recorder's benchmarks into output_dir (created if
         missing) and returns their paths; with collect_csv_data=False writes nothing and returns []."""
         if not self.collect_csv_data:
@@ -63,40 +70,40 @@ class MetricsRecorder(_core.Recorder):
         self.logger.info(f"CSV files exported to {os.fspath(output_dir)}")
         return paths
 
-    def __enter__(self):
+    def __enter__(self) -> "MetricsRecorder":
         return self
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
+                 tb: Optional[TracebackType]) -> None:
         self.close()
-        return False
 
 
 _EPOCH = datetime.datetime(1970, 1, 1)
 _MICROSECOND = datetime.timedelta(microseconds=1)
 
 
-def _epoch_microseconds(times):
-    """datetimes (naive = UTC) or a datetime64 array -> int64 microseconds since 1970 UTC."""
-    import numpy as np
-
-    if isinstance(times, np.ndarray):
+def _epoch_microseconds(times: Iterable[Any]) -> Any:
+    """datetimes (naive = UTC) or a datetime64 array -> microseconds since 1970 UTC (an int64 array for
+    an array, else a list of ints: NumPy is optional)."""
+    np = sys.modules.get("numpy")  # an array can only come from NumPy already imported
+    if np is not None and isinstance(times, np.ndarray):
         if not np.issubdtype(times.dtype, np.datetime64):
             raise _core.ArgumentTypeError(f"times must hold datetime64 values, not {times.dtype}")
         if np.isnat(times).any():
             raise _core.InvalidArgument("times must not hold NaT")
         return times.astype("datetime64[us]").astype(np.int64)
-    out = []
+    out: List[int] = []
     for i, t in enumerate(times):
         if not isinstance(t, datetime.datetime):
             raise _core.ArgumentTypeError(f"time {i} must be a datetime.datetime, not {type(t).__name__}")
         if t.tzinfo is not None:
             t = t.astimezone(datetime.timezone.utc).replace(tzinfo=None)
         out.append((t - _EPOCH) // _MICROSECOND)
-    return np.array(out, dtype=np.int64)
+    return out
 
 
-def create_global_metrics_recorder(repository, branch, commit_id, commit_msg, generate_csv=False, *,
-                                   db_path=None):
+def create_global_metrics_recorder(repository: str, branch: str, commit_id: str, commit_msg: str,
+                                   generate_csv: bool = False, *, db_path: Optional[_Path] = None) -> MetricsRecorder:
     """The seed's factory: a MetricsRecorder on db_path (None: the default store), with CSV export
     enabled when generate_csv is true."""
     logger = logging.getLogger("benchstore")

@@ -50,6 +50,5 @@ void register_errors(py::module_& m);
 void register_recorder(py::module_& m);
 void register_sampler(py::module_& m);
 void register_runner(py::module_& m);
-void register_speed_hooks(py::module_& m);
 
 } // namespace benchstore::python

@@ -1,4 +1,5 @@
 // benchstore._core: the compiled half of the benchstore Python package (see python/benchstore/).
+#include "benchstore/version.hpp"
 #include "bindings.hpp"
 
 #ifndef BENCHSTORE_DEFAULT_BENCHES_DIR
@@ -13,7 +14,9 @@ PYBIND11_MODULE(_core, m)
     bp::register_recorder(m);
     bp::register_sampler(m);
     bp::register_runner(m);
-    bp::register_speed_hooks(m);
+    // The C++ library's version is the package's (a wheel's file name and METADATA take it from the
+    // same project(VERSION)).
+    m.attr("__version__") = benchstore::version();
     // Where the build put the bundled modules: the default --benches of `python3 -m benchstore`, as
     // benchstore-run has it.
     m.attr("default_benches_dir") = BENCHSTORE_DEFAULT_BENCHES_DIR;

@@ -18,12 +18,36 @@ namespace {
 
 using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
+// Thrown (GIL released, through the library) when a signal handler raised: the Python error is set on
+// this thread and is raised once the GIL is back.
+struct PythonErrorSet {};
+
 std::optional<double> gpu_cell(double v) { return std::isnan(v) ? std::nullopt : std::optional<double>(v); }
+
+// Whether value is a NumPy array. NumPy is optional: when no code has imported it, nothing can be an
+// array, and it is not imported here (pybind11's array check would import it, failing without it).
+bool is_numpy_array(py::handle value)
+{
+    if (!PyDict_GetItemString(PyImport_GetModuleDict(), "numpy")) return false;
+    return py::isinstance<py::array>(value);
+}
+
+// The array's element kind must be a number NumPy would convert without loss of meaning: integers and
+// floats. Strings, booleans, complex numbers (whose imaginary part a cast drops) and objects are refused,
+// as the one-row call refuses str and bool.
+void require_real_dtype(py::handle value, const std::string& what)
+{
+    const py::dtype dtype = py::reinterpret_borrow<py::array>(value).dtype();
+    const char kind = dtype.kind();
+    if (kind != 'f' && kind != 'i' && kind != 'u')
+        throw ArgumentTypeError(what + " must hold numbers (int or float), not " + py::str(value.attr("dtype")).cast<std::string>());
+}
 
 // An (n, 2) or (n, 4) array: cpu_util, mem_megabytes[, gpu_util, gpu_mem_megabytes]. NaN in a GPU
 // column means "no reading" (NULL), as pandas writes a missing value; NaN elsewhere is refused.
 std::vector<DeviceSample> samples_from_array(py::handle value)
 {
+    require_real_dtype(value, "samples array");
     Array a = Array::ensure(value);
     if (!a) {
         PyErr_Clear();
@@ -81,6 +105,17 @@ std::vector<DeviceSample> samples_from_sequence(py::handle value)
 // datetimes and datetime64 values to them).
 void set_times(std::vector<DeviceSample>& rows, py::handle times_us)
 {
+    if (!is_numpy_array(times_us)) {  // a list of ints: the package without NumPy
+        if (!PyList_Check(times_us.ptr())) throw ArgumentTypeError("times must be microseconds since 1970 as integers");
+        auto list = py::reinterpret_borrow<py::list>(times_us);
+        if (list.size() != rows.size())
+            throw InvalidArgument("times must hold one time per sample (" + std::to_string(rows.size()) + ")");
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            if (!PyLong_Check(list[i].ptr())) throw ArgumentTypeError("times must be microseconds since 1970 as integers");
+            rows[i].time = Timestamp(std::chrono::microseconds(list[i].cast<std::int64_t>()));
+        }
+        return;
+    }
     using Int64Array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
     Int64Array t = Int64Array::ensure(times_us);
     if (!t) {
@@ -153,11 +188,20 @@ void register_recorder(py::module_& m)
         .def("collect_device_measurements_batch",
              [](MetricsRecorder& r, py::object benchmark_id, py::object samples, py::object times_us) {
                  const std::string id = to_string(benchmark_id, "benchmark_id");
-                 auto rows = py::isinstance<py::array>(samples) ? samples_from_array(samples)
-                                                                : samples_from_sequence(samples);
+                 auto rows = is_numpy_array(samples) ? samples_from_array(samples) : samples_from_sequence(samples);
                  if (!times_us.is_none()) set_times(rows, times_us);
-                 py::gil_scoped_release release;
-                 r.collect_device_measurements(id, std::span<const DeviceSample>(rows));
+                 // A Ctrl-C during the call (the conversion above, or the writes) rolls the batch back
+                 // before it commits: a call that raised stored nothing, so a retry stores it once.
+                 const auto no_pending_signal = [] {
+                     py::gil_scoped_acquire acquire;
+                     if (PyErr_CheckSignals() != 0) throw PythonErrorSet{};
+                 };
+                 try {
+                     py::gil_scoped_release release;
+                     r.collect_device_measurements(id, std::span<const DeviceSample>(rows), no_pending_signal);
+                 } catch (const PythonErrorSet&) {
+                     throw py::error_already_set();  // the KeyboardInterrupt (or the handler's own error)
+                 }
              },
              py::arg("benchmark_id"), py::arg("samples"), py::arg("times_us") = py::none(),
              "Records many samples in one transaction (all or none): an (n, 2) or (n, 4) NumPy array "

@@ -1,46 +1,40 @@
-// benchstore._core.run_benchmarks: the runner behind `python3 -m benchstore`, the same library call
-// benchstore-run makes, with the GIL released for the whole run.
-#include <cmath>
-#include <iostream>
+// benchstore._core.run_command_line: `python3 -m benchstore`, which is benchstore-run's own command line
+// (apps/cli/run_command.hpp, compiled into the extension) with this interpreter's defaults, so the two
+// cannot drift apart. The GIL is released for the whole run; the runner handles Ctrl-C itself.
+#include <filesystem>
+#include <string>
+#include <vector>
 
 #include <pybind11/stl.h>
 
-#include "benchstore/logger.hpp"
-#include "benchstore/runner.hpp"
 #include "bindings.hpp"
+#include "cli/run_command.hpp"
 
 namespace benchstore::python {
 
 void register_runner(py::module_& m)
 {
     m.def(
-        "run_benchmarks",
-        [](const std::string& repository, const std::string& branch, const std::string& commit_id,
-           const std::string& commit_msg, const std::string& db, const std::string& benches,
-           const std::vector<std::string>& only, double timeout, std::optional<std::string> csv_output_dir,
-           const std::string& python, const std::vector<std::string>& python_path) {
-            RunnerOptions o;
-            o.repository = repository;
-            o.branch = branch;
-            o.commit_id = commit_id;
-            o.commit_msg = commit_msg;
-            o.db_path = db;
-            o.benches_dir = benches;
-            o.only = only;
-            o.timeout = std::chrono::milliseconds(std::llround(timeout * 1000));
-            if (csv_output_dir) o.csv_output_dir = *csv_output_dir;
-            o.python = python;
-            for (const auto& p : python_path) o.python_path.emplace_back(p);
+        "run_command_line",
+        [](const std::string& program, const std::vector<std::string>& args, const std::string& db,
+           const std::string& db_help, const std::string& benches, const std::string& python,
+           const std::vector<std::string>& python_path) {
+            cli::RunCommandDefaults defaults;
+            defaults.program = program;
+            defaults.db = db;
+            defaults.db_help = db_help;
+            defaults.benches = benches;
+            defaults.python = python;
+            for (const auto& p : python_path) defaults.python_path.emplace_back(p);
+            std::vector<const char*> argv{program.c_str()};
+            for (const auto& a : args) argv.push_back(a.c_str());
             py::gil_scoped_release release;
-            Logger logger;
-            const RunSummary summary = run_benchmarks(o, logger);
-            std::cout << describe_results(summary) << std::flush;
-            return summary.all_succeeded();
+            return cli::run_command(defaults, static_cast<int>(argv.size()), argv.data());
         },
-        py::arg("repository"), py::arg("branch"), py::arg("commit_id"), py::arg("commit_msg"), py::arg("db"),
-        py::arg("benches"), py::arg("only"), py::arg("timeout"), py::arg("csv_output_dir"), py::arg("python"),
-        py::arg("python_path"),
-        "Runs the benchmark modules as benchstore-run does; returns True when everything succeeded.");
+        py::arg("program"), py::arg("args"), py::arg("db"), py::arg("db_help"), py::arg("benches"),
+        py::arg("python"), py::arg("python_path"),
+        "Runs benchstore-run's command line args (without the program name) with these defaults; returns "
+        "its exit status (0 all succeeded, 1 anything failed, 2 bad usage).");
 }
 
 } // namespace benchstore::python

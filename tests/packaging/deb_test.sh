@@ -81,4 +81,54 @@ out=$(run_ok "unpacked benchstore-sync" "$bin/benchstore-sync" --db benchmarks.d
 on_server=$(psql "$conninfo dbname=postgres" -Atc "SELECT count(*) FROM benchmarks WHERE repository = 'acme/widgets'")
 [ "$on_server" = 1 ] || fail "after the sync the server holds $on_server benchmarks, not 1:
 $out"
+
+# As a new user would: apt install the package, run every bundled module (the Python one too, which
+# imports the packaged benchstore), apt remove it, and find nothing of it left on the disk (no
+# __pycache__ beside the packaged Python files). This changes the machine, so it runs only as root, only
+# where benchstore is not installed already (a user's own install is left alone), and one test at a time.
+system_install_check() {
+    if [ "$(id -u)" != 0 ]; then
+        echo "skipped: the install-run-remove check needs root (apt install)"
+        return
+    fi
+    if dpkg-query -W -f '${Status}' benchstore 2>/dev/null | grep -q "ok installed"; then
+        echo "skipped: the install-run-remove check: benchstore is installed on this machine already"
+        return
+    fi
+    local apt=(apt-get -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends)
+    run_ok "apt-get install $deb" "${apt[@]}" install "$deb" > /dev/null
+    cleanups+=("${apt[*]} purge benchstore > /dev/null 2>&1")
+    local files
+    files=$(dpkg -L benchstore)
+    mkdir "$scratch/installed"
+    # A new user's shell writes byte-code (the test runners here may have turned it off).
+    local as_user=(env -u PYTHONDONTWRITEBYTECODE)
+    out=$(cd "$scratch/installed" &&
+          BENCHSTORE_SORT_N=1000 BENCHSTORE_MATMUL_N=16 BENCHSTORE_MOCK_SECONDS=0.2 BENCHSTORE_NUMPY_N=16 \
+          BENCHSTORE_NUMPY_PASSES=2 run_ok "installed benchstore-run" \
+          "${as_user[@]}" /usr/bin/benchstore-run acme/widgets main abc123 "Fix things")
+    local modules
+    modules=$(ls /usr/lib/benchstore/benches | grep -cE '\.(so|py)$')
+    expect_contains "$out" "$modules completed, 0 failed" "installed benchstore-run, every bundled module"
+    if grep -q '^BENCHSTORE_BUILD_PYTHON:BOOL=ON' "$build/CMakeCache.txt"; then
+        expect_contains "$out" "numpy_benchmark" "installed benchstore-run"
+        (cd "$scratch/installed" && run_ok "import benchstore" "${as_user[@]}" /usr/bin/python3 -c "import benchstore") > /dev/null
+    fi
+    run_ok "apt-get remove benchstore" "${apt[@]}" remove benchstore > /dev/null
+    local left=()
+    while IFS= read -r path; do
+        case "$path" in /usr/lib/benchstore/* | */dist-packages/benchstore/* | */dist-packages/benchstore)
+            [ -e "$path" ] && left+=("$path") ;;
+        esac
+    done <<< "$files"
+    [ -e /usr/lib/benchstore ] && left+=("/usr/lib/benchstore: $(find /usr/lib/benchstore | head -5)")
+    [ ${#left[@]} -eq 0 ] || fail "after apt remove, still on the disk: ${left[*]}"
+    dpkg --purge benchstore > /dev/null  # dpkg's record of the removed package, which remove keeps
+    echo "ok: installed with apt, every bundled module ran, removed with apt, nothing left"
+}
+exec 9> /tmp/benchstore-deb-system-check.lock
+flock 9
+system_install_check
+flock -u 9
+
 echo "ok: $(basename "$deb"), Depends: $depends; unpacked programs ran, exported and synced"

@@ -1,8 +1,9 @@
 """python3 -m benchstore: the seed's benchmarks_entrypoint.py command line, with benchstore-run's options."""
+import re
 import subprocess
 import sys
 
-from conftest import interrupt_once_started, python_env, rows, write_module
+from conftest import RUNNER, interrupt_once_started, python_env, rows, write_module
 
 MODULE = """
 def run_benchmark(logger, repository, branch, commit_id, commit_msg, metrics_recorder):
@@ -66,3 +67,23 @@ def run_benchmark(logger, repository, branch, commit_id, commit_msg, metrics_rec
     assert "Traceback" not in err
     assert rows(tmp_path / "benchmarks.db", "SELECT status, status_reason FROM benchmarks") == [
         ("failed", "interrupted by signal 2 (Interrupt)")]
+
+
+def option_names(help_text):
+    return sorted(set(re.findall(r"^\s+(?:-\w, )?(--[\w-]+)", help_text, re.M)))
+
+
+def test_one_command_line_with_benchstore_run(tmp_path):
+    """python3 -m benchstore parses with benchstore-run's own definition: the same options, limits and words."""
+    ours = run_main("--help", cwd=tmp_path)
+    theirs = subprocess.run([str(RUNNER), "--help"], capture_output=True, text=True, timeout=60)
+    assert ours.returncode == theirs.returncode == 0
+    assert option_names(ours.stdout) == option_names(theirs.stdout)
+    assert "--repeat" in option_names(ours.stdout) and "--log-level" in option_names(ours.stdout)
+    for bad in (["--repeat", "0"], ["--log-level", "loud"], ["--timeout", "40000000"], ["--only"]):
+        ours = run_main("r", "b", "c", "m", *bad, cwd=tmp_path)
+        theirs = subprocess.run([str(RUNNER), "r", "b", "c", "m", *bad], capture_output=True, text=True, timeout=60,
+                                cwd=tmp_path)
+        assert ours.returncode == theirs.returncode == 2, bad
+        assert ours.stderr.replace("python3 -m benchstore", "benchstore-run") == theirs.stderr, bad
+    assert not (tmp_path / "benchmarks.db").exists()

@@ -107,6 +107,16 @@ def bad_calls(bid):
          "shape (n, 2) or (n, 4)"),
         ("batch str dtype", lambda r: r.collect_device_measurements_batch(bid, np.array([["a", "b"]])),
          benchstore.ArgumentTypeError, "must hold numbers"),
+        # The one-row call refuses str and bool; the array call must too, and complex (whose imaginary
+        # part a cast would drop with only a NumPy warning) and object arrays.
+        ("batch numeric str dtype", lambda r: r.collect_device_measurements_batch(bid, np.array([["1", "2"]])),
+         benchstore.ArgumentTypeError, "samples array must hold numbers (int or float), not <U1"),
+        ("batch bool dtype", lambda r: r.collect_device_measurements_batch(bid, np.array([[True, False]])),
+         benchstore.ArgumentTypeError, "not bool"),
+        ("batch complex dtype", lambda r: r.collect_device_measurements_batch(bid, np.array([[1 + 2j, 3 + 0j]])),
+         benchstore.ArgumentTypeError, "not complex128"),
+        ("batch object dtype", lambda r: r.collect_device_measurements_batch(bid, np.array([[1, "2"]], dtype=object)),
+         benchstore.ArgumentTypeError, "not object"),
         ("batch bad tuple", lambda r: r.collect_device_measurements_batch(bid, [(1, 2), (1, "x")]),
          benchstore.ArgumentTypeError, "sample 1 mem_megabytes"),
         ("batch tuple size", lambda r: r.collect_device_measurements_batch(bid, [(1, 2, 3)]),

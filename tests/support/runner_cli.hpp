@@ -20,11 +20,16 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 
 namespace benchstore::test::runner {
 
+using benchstore::test::ChildOptions;
+using benchstore::test::Redirect;
 using benchstore::test::TempDir;
+using benchstore::test::spawn_child;
+using benchstore::test::wait_child;
 namespace fs = std::filesystem;
 
 inline const fs::path modules_dir = RUNNER_TEST_MODULES_DIR;
@@ -56,28 +61,19 @@ inline Run run_runner(const TempDir& dir, const std::vector<std::string>& args,
     const auto err_path = dir / "stderr.txt";
     std::vector<std::string> all{RUNNER_EXE};
     all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
+    ChildOptions options;
+    options.out = Redirect::file(out_path);
+    options.err = Redirect::file(err_path);
+    options.env = env;
+    options.cwd = dir.path();
+    options.before_exec = before_exec;
     const auto start = std::chrono::steady_clock::now();
-    const pid_t pid = fork();
-    if (pid == 0) {
-        for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-        if (chdir(dir.path().c_str()) != 0) _exit(126);
-        const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(out, 1);
-        dup2(err, 2);
-        if (before_exec) before_exec();
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
+    const pid_t pid = spawn_child(all, options);
     if (while_running) while_running(pid);
-    int status = 0;
-    waitpid(pid, &status, 0);
+    const int status = wait_child(pid);
     Run r;
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.status = status;
     r.out = slurp(out_path);
     r.err = slurp(err_path);
     BOOST_TEST_MESSAGE("benchstore-run exit " << r.status << "\nstdout:\n" << r.out << "stderr:\n" << r.err);

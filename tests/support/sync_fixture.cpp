@@ -20,6 +20,7 @@
 #include "benchstore/timestamp.hpp"
 #include "core/uuid.hpp"
 #include "store/sqlite_store.hpp"
+#include "support/child_process.hpp"
 #include "support/postgres_server.hpp"
 
 namespace benchstore::test {
@@ -168,23 +169,6 @@ std::string read_file(const std::filesystem::path& p)
     return s;
 }
 
-int spawn(const std::vector<std::string>& all, const std::string& out, const std::string& err)
-{
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int o = open(out.empty() ? "/dev/null" : out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int e = open(err.empty() ? "/dev/null" : err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(o, 1);
-        dup2(e, 2);
-        std::vector<char*> argv;
-        for (const auto& a : all) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
-    return pid;
-}
-
 } // namespace
 
 std::vector<std::string> add_rows(const std::filesystem::path& path, const StoreShape& shape, unsigned seed)
@@ -268,7 +252,8 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
     close(mkstemp(out_name));
     close(mkstemp(err_name));
     RunResult r;
-    r.status = wait_for(spawn(argv_of(program, args), out_name, err_name));
+    r.status = wait_child(
+        spawn_child(argv_of(program, args), output_to(Redirect::file(out_name), Redirect::file(err_name))));
     r.out = read_file(out_name);
     r.err = read_file(err_name);
     unlink(out_name);
@@ -283,17 +268,9 @@ int spawn_sync(const std::vector<std::string>& args, const std::filesystem::path
 
 int spawn_program(const std::string& program, const std::vector<std::string>& args, const std::filesystem::path& log)
 {
-    return spawn(argv_of(program, args), log.string(), log.empty() ? std::string() : log.string() + ".err");
-}
-
-int wait_for(int pid)
-{
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-    }
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-    return -1;
+    const std::filesystem::path err = log.empty() ? log : std::filesystem::path(log.string() + ".err");
+    return spawn_child(argv_of(program, args),
+                       output_to(Redirect::file_or_discard(log), Redirect::file_or_discard(err)));
 }
 
 std::string compare_with_server(const std::vector<std::filesystem::path>& stores, const std::string& conninfo,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "benchstore/sync.hpp"
+#include "support/child_process.hpp"
 
 namespace benchstore::test {
 
@@ -44,8 +45,8 @@ int spawn_program(const std::string& program, const std::vector<std::string>& ar
 // log when given).
 int spawn_sync(const std::vector<std::string>& args, const std::filesystem::path& log = {});
 
-// Waits for pid; returns its exit status, or 128 + signal.
-int wait_for(int pid);
+// Waits for pid; returns its exit status, or 128 + signal (the sync suites' name for wait_child).
+inline int wait_for(int pid) { return wait_child(pid); }
 
 // The oracle: every row of every table in the given store files is on the server exactly once with
 // identical values, and the server holds no other rows (rows present in several files, a copy,

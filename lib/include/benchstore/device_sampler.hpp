@@ -26,6 +26,10 @@
 namespace benchstore {
 
 class MetricsRecorder;
+namespace monitor {
+class SampleTrigger;
+struct SamplerAccess;
+} // namespace monitor
 
 // One reading of a GPU. Either value may be empty when the device could not report it.
 struct GpuReading {
@@ -97,6 +101,13 @@ public:
     bool has_gpu() const;
 
 private:
+    // Tests drive a sampler with their own trigger instead of the clock (lib/src/monitor/sample_trigger.hpp).
+    // Hidden: not part of the library's ABI.
+    friend struct monitor::SamplerAccess;
+    __attribute__((visibility("hidden"))) DeviceSampler(MetricsRecorder& recorder, std::string benchmark_id,
+                                                        const SamplerOptions& options,
+                                                        std::shared_ptr<monitor::SampleTrigger> trigger);
+
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

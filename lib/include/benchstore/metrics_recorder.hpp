@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <functional>
 #include <span>
 #include <string>
 #include <utility>
@@ -77,6 +78,13 @@ public:
     // Throws as above; on a throw nothing of the batch is stored.
     void collect_device_measurements(const std::string& benchmark_id,
                                      std::span<const DeviceSample> samples);
+
+    // As above, and calls before_commit once every row is written, before the commit: when it throws,
+    // the batch is rolled back (nothing of it stored) and its exception propagates. The Python package
+    // checks there for a Ctrl-C that arrived during the call, so an interrupted call stores nothing.
+    void collect_device_measurements(const std::string& benchmark_id,
+                                     std::span<const DeviceSample> samples,
+                                     const std::function<void()>& before_commit);
 
     // Records one row of named measurements. Throws InvalidArgument for an unknown id, an empty
     // or repeated name, an empty set, or a NaN/infinite value.

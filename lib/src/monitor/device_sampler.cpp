@@ -1,34 +1,34 @@
 #include "benchstore/device_sampler.hpp"
 
+#include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <mutex>
 #include <thread>
 
 #include "benchstore/error.hpp"
 #include "benchstore/metrics_recorder.hpp"
 #include "monitor/proc_sampler.hpp"
+#include "monitor/sample_trigger.hpp"
 
 namespace benchstore {
 
 struct DeviceSampler::Impl {
     MetricsRecorder& recorder;
     std::string benchmark_id;
-    std::chrono::milliseconds interval;
     monitor::ProcSampler proc;
     std::shared_ptr<GpuReader> gpu;
 
-    mutable std::mutex mutex;
-    std::mutex join_mutex;  // serialises join(): only one caller may join the thread
-    std::condition_variable wake;
-    bool stopping = false;
+    std::shared_ptr<monitor::SampleTrigger> trigger;
+
+    mutable std::mutex mutex;  // guards error and rethrown
+    std::mutex join_mutex;     // serialises join(): only one caller may join the thread
     bool rethrown = false;
     std::exception_ptr error;
     std::atomic<std::size_t> recorded{0};
     std::thread thread;
 
-    Impl(MetricsRecorder& r, std::string id, const SamplerOptions& options)
-        : recorder(r), benchmark_id(std::move(id)), interval(options.interval), proc(options.pid)
+    Impl(MetricsRecorder& r, std::string id, const SamplerOptions& options, std::shared_ptr<monitor::SampleTrigger> t)
+        : recorder(r), benchmark_id(std::move(id)), proc(options.pid), trigger(std::move(t))
     {
         switch (options.gpu_source) {
         case GpuSource::nvml: gpu = open_nvml_gpu_reader(0); break;
@@ -42,30 +42,25 @@ struct DeviceSampler::Impl {
 
     void run() noexcept
     {
-        // Deadlines advance by whole intervals, so slow writes do not make the series drift.
-        auto next = std::chrono::steady_clock::now() + interval;
-        std::unique_lock lock(mutex);
-        while (!stopping) {
-            if (wake.wait_until(lock, next, [this] { return stopping; })) break;
-            lock.unlock();
-            std::exception_ptr failure = sample_guarded();
-            lock.lock();
-            if (failure) {
-                error = failure;
+        while (trigger->wait_for_next()) {
+            if (std::exception_ptr failure = sample_guarded()) {
+                keep(failure);
+                trigger->sampler_finished();
                 return;
             }
-            next += interval;
-            const auto now = std::chrono::steady_clock::now();
-            if (next <= now) next = now + interval;  // fell behind (a slow disk): skip, don't burst
         }
         // Stopped. A benchmark shorter than one interval still gets its one row, measured over its
         // whole (short) life: a device table with no row at all reads as "not measured".
         if (recorded.load(std::memory_order_relaxed) == 0) {
-            lock.unlock();
-            std::exception_ptr failure = sample_guarded();
-            lock.lock();
-            if (failure) error = failure;
+            if (std::exception_ptr failure = sample_guarded()) keep(failure);
         }
+        trigger->sampler_finished();
+    }
+
+    void keep(std::exception_ptr failure)
+    {
+        std::lock_guard lock(mutex);
+        error = std::move(failure);
     }
 
     // One sample; the error it raised, if any, as the Error stop() will rethrow.
@@ -95,20 +90,23 @@ struct DeviceSampler::Impl {
 
     void join() noexcept
     {
-        {
-            std::lock_guard lock(mutex);
-            stopping = true;
-        }
-        wake.notify_all();
+        trigger->stop();
         std::lock_guard join_lock(join_mutex);  // stop() may race in from several threads
         if (thread.joinable()) thread.join();
     }
 };
 
 DeviceSampler::DeviceSampler(MetricsRecorder& recorder, std::string benchmark_id, SamplerOptions options)
+    : DeviceSampler(recorder, std::move(benchmark_id), options,
+                    std::make_shared<monitor::IntervalTrigger>(std::max(options.interval, std::chrono::milliseconds(1))))
+{
+}
+
+DeviceSampler::DeviceSampler(MetricsRecorder& recorder, std::string benchmark_id, const SamplerOptions& options,
+                             std::shared_ptr<monitor::SampleTrigger> trigger)
 {
     if (options.interval.count() <= 0) throw InvalidArgument("sampler interval must be positive");
-    m_impl = std::make_unique<Impl>(recorder, std::move(benchmark_id), options);
+    m_impl = std::make_unique<Impl>(recorder, std::move(benchmark_id), options, std::move(trigger));
     m_impl->thread = std::thread([impl = m_impl.get()] { impl->run(); });
 }
 

@@ -227,6 +227,13 @@ void MetricsRecorder::collect_device_measurements(const std::string& benchmark_i
 void MetricsRecorder::collect_device_measurements(const std::string& benchmark_id,
                                                   std::span<const DeviceSample> samples)
 {
+    collect_device_measurements(benchmark_id, samples, [] {});
+}
+
+void MetricsRecorder::collect_device_measurements(const std::string& benchmark_id,
+                                                  std::span<const DeviceSample> samples,
+                                                  const std::function<void()>& before_commit)
+{
     for (const auto& s : samples) validate_sample(s);
     std::lock_guard lock(m_impl->mutex);
     m_impl->check_open();
@@ -235,6 +242,7 @@ void MetricsRecorder::collect_device_measurements(const std::string& benchmark_i
     const std::string now = format_timestamp(now_utc());
     d.write([&] {
         for (const auto& s : samples) d.insert_sample(ref, s, s.time ? format_timestamp(*s.time) : now);
+        before_commit();
     });
 }
 

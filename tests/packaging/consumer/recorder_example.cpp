@@ -1,4 +1,4 @@
-// The README's recorder example as a program outside benchstore's tree (tests/packaging): records one
+// The recorder example of docs/store.md as a program outside benchstore's tree (tests/packaging): records one
 // benchmark into DB and exports it into DIR, then checks that an error thrown inside the shared library
 // is caught by its type here (its type_info is exported).
 //   recorder_example DB DIR

@@ -1,0 +1,15 @@
+# Script mode half of tests/labels.cmake (kept in support/: tests/*.cmake are included by tests/CMakeLists.txt): fails naming every test without a known label.
+execute_process(COMMAND "${CTEST}" -N -LE "^(unit|postgres|browser|python|packaging)$"
+                WORKING_DIRECTORY "${BUILD_DIR}" OUTPUT_VARIABLE listing RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "ctest -N failed (${rc}):\n${listing}")
+endif()
+string(REGEX MATCHALL "Test +#[0-9]+: [^\n]+" unlabelled "${listing}")
+if(unlabelled)
+  string(REPLACE ";" "\n" unlabelled "${unlabelled}")
+  message(FATAL_ERROR "tests without a label (unit, postgres, browser, python or packaging):\n${unlabelled}")
+endif()
+if(NOT listing MATCHES "Total Tests: 0")
+  message(FATAL_ERROR "unexpected ctest -N output:\n${listing}")
+endif()
+message(STATUS "every test has a label")
