@@ -2,6 +2,6 @@
 foreach(test IN ITEMS cli_help_test cli_test)
   if(TARGET ${test})
     add_dependencies(${test} benchstore-run benchstore-export benchstore-sync benchstore-compare benchstore-report
-                    benchstore-import)
+                    benchstore-import benchstore-central)
   endif()
 endforeach()

@@ -18,7 +18,8 @@ namespace {
 const std::string bin = BENCHSTORE_BINARY_DIR;
 const std::vector<std::string> tools{bin + "/apps/benchstore-run", bin + "/tools/benchstore-export",
                                      bin + "/tools/benchstore-sync", bin + "/tools/benchstore-compare",
-                                     bin + "/tools/benchstore-report", bin + "/tools/benchstore-import"};
+                                     bin + "/tools/benchstore-report", bin + "/tools/benchstore-import",
+                                     bin + "/tools/benchstore-central"};
 
 // The selection options (apps/cli/selection_options.hpp): a usage line may name them as one group,
 // "[selection...]", as --help lists them all.

@@ -19,6 +19,7 @@ namespace {
 struct Executable {
     std::string name;
     std::string path;
+    std::string needs = "--db x.db";  // what it needs to do anything (version_needs_no_other_argument...)
 };
 
 const std::vector<Executable> executables{
@@ -27,6 +28,7 @@ const std::vector<Executable> executables{
     {"benchstore-sync", std::string(BENCHSTORE_BINARY_DIR) + "/tools/benchstore-sync"},
     {"benchstore-compare", std::string(BENCHSTORE_BINARY_DIR) + "/tools/benchstore-compare"},
     {"benchstore-report", std::string(BENCHSTORE_BINARY_DIR) + "/tools/benchstore-report"},
+    {"benchstore-central", std::string(BENCHSTORE_BINARY_DIR) + "/tools/benchstore-central", "retention"},
 };
 
 // Runs each executable with args in a fresh folder and hands check its name, the result and the folder.
@@ -37,7 +39,9 @@ void for_each_executable(const std::string& args, Check check)
         BOOST_TEST_CONTEXT(exe.name)
         {
             TempDir dir;
-            check(exe.name, benchstore::test::run_command(shell_quote(exe.path) + " " + args, dir.path()), dir);
+            std::string line = args;  // "{needs}" stands for what the executable needs (Executable::needs)
+            if (const auto at = line.find("{needs}"); at != std::string::npos) line.replace(at, 7, exe.needs);
+            check(exe.name, benchstore::test::run_command(shell_quote(exe.path) + " " + line, dir.path()), dir);
         }
     }
 }
@@ -57,9 +61,9 @@ BOOST_AUTO_TEST_CASE(every_executable_answers_version_with_the_project_version)
 
 BOOST_AUTO_TEST_CASE(version_needs_no_other_argument_and_touches_nothing)
 {
-    // benchstore-run needs four arguments and benchstore-sync needs --db: --version answers anyway,
-    // and nothing is created in the working folder.
-    for_each_executable("--db x.db --version", [](const std::string& name, const CommandResult& r, const TempDir& dir) {
+    // benchstore-run needs four arguments, benchstore-sync needs --db, benchstore-central a command:
+    // --version answers anyway, and nothing is created in the working folder.
+    for_each_executable("{needs} --version", [](const std::string& name, const CommandResult& r, const TempDir& dir) {
         BOOST_TEST(r.exit_code == 0);
         BOOST_TEST(r.out == name + " " + BENCHSTORE_VERSION_STRING + "\n");
         BOOST_TEST(!std::filesystem::exists(dir / "x.db"));

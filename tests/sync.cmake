@@ -6,3 +6,6 @@ foreach(t sync_basic_test sync_fault_test sync_paths_test sync_deadline_test pro
     add_dependencies(${t} benchstore-sync sync_test_writer)
   endif()
 endforeach()
+if(TARGET central_test)
+  add_dependencies(central_test benchstore-sync benchstore-central)
+endif()

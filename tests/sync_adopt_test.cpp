@@ -216,7 +216,10 @@ BOOST_AUTO_TEST_CASE(adopts_older_shape_with_uuid_ids_and_a_plain_gpu_name_colum
 }
 
 // Schema version 2's BRIN indexes on time serve the dashboard's time-range panels, in a database
-// benchstore created and in an adopted one alike.
+// benchstore created and in an adopted one alike. A new database's measurement tables are
+// partitioned (central/partitioned_copy.hpp): the index is the partitioned table's ("ON ONLY"), and
+// every partition has its own, with autosummarize (migration 4) like the parent's: the default
+// partition (created with the tables) and the weekly ones (attached later) alike.
 BOOST_AUTO_TEST_CASE(fresh_and_adopted_databases_both_get_the_dashboard_time_indexes)
 {
     auto& pg = shared_postgres();
@@ -229,12 +232,20 @@ BOOST_AUTO_TEST_CASE(fresh_and_adopted_databases_both_get_the_dashboard_time_ind
                                 "WHERE indexname LIKE '%time_brin'";
     for (const auto& name : {fresh, adopted}) {
         BOOST_TEST_REQUIRE(run_sync(cli(dir / "b.db", pg.conninfo(name))).status == 0);
+        const std::string only = name == fresh ? "ONLY " : "";
         BOOST_TEST(pg.query(name, indexes) ==
-                   "CREATE INDEX device_measurements_time_brin ON public.device_measurements USING brin (\"time\") "
-                   "WITH (autosummarize='on'); "
-                   "CREATE INDEX model_measurements_time_brin ON public.model_measurements USING brin (\"time\") "
-                   "WITH (autosummarize='on')");
+                   "CREATE INDEX device_measurements_time_brin ON " + only +
+                       "public.device_measurements USING brin (\"time\") WITH (autosummarize='on'); "
+                       "CREATE INDEX model_measurements_time_brin ON " + only +
+                       "public.model_measurements USING brin (\"time\") WITH (autosummarize='on')");
     }
+    const std::string partitions = "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent IN "
+                                   "('device_measurements'::regclass, 'model_measurements'::regclass)";
+    BOOST_TEST(std::stoi(pg.query(fresh, "SELECT count(*) " + partitions)) >= 4);  // this week, next week, defaults
+    BOOST_TEST(pg.query(fresh, "SELECT count(*) " + partitions + " AND NOT EXISTS (SELECT 1 FROM pg_index x JOIN "
+                               "pg_class ix ON ix.oid = x.indexrelid JOIN pg_am am ON am.oid = ix.relam "
+                               "WHERE x.indrelid = c.oid AND am.amname = 'brin' "
+                               "AND 'autosummarize=on' = ANY (ix.reloptions))") == "0");
 }
 
 // Several machines meeting a Hugging Face database at once: one adopts it, the others wait for

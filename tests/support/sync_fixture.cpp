@@ -156,9 +156,9 @@ void read_server(const std::string& conninfo, ServerRows which, Rows& rows)
                                              pg_text(m.get(), i, 3));
 }
 
-std::vector<std::string> argv_of(const std::vector<std::string>& args)
+std::vector<std::string> argv_of(const std::string& program, const std::vector<std::string>& args)
 {
-    std::vector<std::string> all{built_program("tools/benchstore-sync").string()};
+    std::vector<std::string> all{built_program(program).string()};
     all.insert(all.end(), args.begin(), args.end());
     return all;
 }
@@ -249,14 +249,17 @@ std::vector<std::string> add_rows(const std::filesystem::path& path, const Store
     return ids;
 }
 
-RunResult run_sync(const std::vector<std::string>& args)
+RunResult run_sync(const std::vector<std::string>& args) { return run_program("tools/benchstore-sync", args); }
+
+RunResult run_program(const std::string& program, const std::vector<std::string>& args)
 {
-    char out_name[] = "/tmp/benchstore-sync-out-XXXXXX";
-    char err_name[] = "/tmp/benchstore-sync-err-XXXXXX";
+    char out_name[] = "/tmp/benchstore-test-out-XXXXXX";
+    char err_name[] = "/tmp/benchstore-test-err-XXXXXX";
     close(mkstemp(out_name));
     close(mkstemp(err_name));
     RunResult r;
-    r.status = wait_child(spawn_child(argv_of(args), output_to(Redirect::file(out_name), Redirect::file(err_name))));
+    r.status = wait_child(
+        spawn_child(argv_of(program, args), output_to(Redirect::file(out_name), Redirect::file(err_name))));
     r.out = read_file(out_name);
     r.err = read_file(err_name);
     unlink(out_name);
@@ -266,8 +269,14 @@ RunResult run_sync(const std::vector<std::string>& args)
 
 int spawn_sync(const std::vector<std::string>& args, const std::filesystem::path& log)
 {
+    return spawn_program("tools/benchstore-sync", args, log);
+}
+
+int spawn_program(const std::string& program, const std::vector<std::string>& args, const std::filesystem::path& log)
+{
     const std::filesystem::path err = log.empty() ? log : std::filesystem::path(log.string() + ".err");
-    return spawn_child(argv_of(args), output_to(Redirect::file_or_discard(log), Redirect::file_or_discard(err)));
+    return spawn_child(argv_of(program, args),
+                       output_to(Redirect::file_or_discard(log), Redirect::file_or_discard(err)));
 }
 
 std::string compare_with_server(const std::vector<std::filesystem::path>& stores, const std::string& conninfo,

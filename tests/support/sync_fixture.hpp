@@ -33,6 +33,14 @@ struct RunResult {
 // Runs benchstore-sync with these arguments and waits for it.
 RunResult run_sync(const std::vector<std::string>& args);
 
+// Runs another program this project builds (relative to the build folder: "tools/benchstore-central")
+// with these arguments and waits for it.
+RunResult run_program(const std::string& program, const std::vector<std::string>& args);
+
+// Starts it without waiting; returns its pid (output as spawn_sync's).
+int spawn_program(const std::string& program, const std::vector<std::string>& args,
+                  const std::filesystem::path& log = {});
+
 // Starts benchstore-sync without waiting; returns its pid (stdout/stderr to /dev/null, or to
 // log when given).
 int spawn_sync(const std::vector<std::string>& args, const std::filesystem::path& log = {});

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "benchstore/postgres_migrations.hpp"
+#include "central/partitioned_copy.hpp"
 #include "sync/pg_adopt.hpp"
 
 namespace benchstore::pgsync {
@@ -43,7 +44,9 @@ SchemaOutcome migrate_server_schema(PgConnection& conn)
     version = server_schema_version(conn);  // again, under the lock: another sync may have migrated
     refuse_newer_schema(conn, version);
     outcome.applied = version < latest_server_schema_version();
-    if (version == 0 && has_existing_tables(conn)) {
+    // A database with nothing in it yet: its measurement tables are partitioned from the start.
+    const bool fresh = version == 0 && !has_existing_tables(conn);
+    if (version == 0 && !fresh) {
         // Migration 1 would create the tables: adopting the existing ones takes its place.
         for (const auto& step : plan_adoption(conn)) {
             if (!step.sql.empty()) conn.exec(step.sql);
@@ -56,6 +59,7 @@ SchemaOutcome migrate_server_schema(PgConnection& conn)
         conn.exec(std::string(postgres_schema::migrations[static_cast<std::size_t>(v)]));
         conn.exec("INSERT INTO benchstore_schema_version (version) VALUES (" + std::to_string(v + 1) + ")");
     }
+    if (fresh) central::partition_new_tables(conn);
     tx.commit();
     return outcome;
 }

@@ -21,7 +21,9 @@ struct SchemaOutcome {
 };
 
 // Brings the server's schema to the latest version. A database without benchstore's tables but
-// with Hugging Face's (created by their init_db.sql) is adopted first, in the same transaction.
+// with Hugging Face's (created by their init_db.sql) is adopted first, in the same transaction. A
+// database without any of those tables gets its measurement tables partitioned by week of time
+// (central/partitioned_copy.hpp), in the same transaction too; existing databases keep their shape.
 // Throws ServerError when the server's schema is newer than this program, its tables cannot be
 // adopted (nothing is touched in either case), or a migration is refused (permission denied, ...).
 SchemaOutcome migrate_server_schema(PgConnection& conn);

@@ -14,6 +14,7 @@
 #include "core/progress_line.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/store_info.hpp"
+#include "sync/partition_upkeep.hpp"
 #include "sync/pg_adopt.hpp"
 #include "sync/pg_connection.hpp"
 #include "sync/pg_schema.hpp"
@@ -244,9 +245,11 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
                 SyncTableResult t;
                 t.table = specs[i].name;
                 const auto table_start = Clock::now();
+                pgsync::prepare_partitions(conn, db, specs[i], plan.view.source_id, plan.targets[i]);
                 pgsync::TableSync table(conn, db, specs[i], plan.view.source_id, options.db_path.string(),
                                         plan.targets[i], options.batch_rows, options.stop, &progress);
                 result.stopped = !table.run(t, result.rejects, result.held);
+                pgsync::settle_partitions(conn, specs[i]);
                 t.seconds = seconds_since(table_start);
                 add_table(result, i, t, !plan.view.origin);
             }

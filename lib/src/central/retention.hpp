@@ -1,0 +1,19 @@
+#pragma once
+// Retention over the weekly partitions (see benchstore/central.hpp, apply_retention). Internal.
+#include <chrono>
+#include <string>
+
+#include "benchstore/central.hpp"
+#include "sync/pg_connection.hpp"
+
+namespace benchstore::central {
+
+// Throws ServerError unless table is partitioned: retention only ever drops whole partitions.
+void require_partitioned(pgsync::PgConnection& conn, const std::string& table);
+
+// The steps for one table with rows older than cut ("YYYY-MM-DD HH:MM:SS.ffffff", UTC); done unless
+// options.dry_run. The table must be partitioned.
+std::vector<RetentionStep> retain_table(pgsync::PgConnection& conn, const std::string& table, const std::string& cut,
+                                        const CentralOptions& options);
+
+} // namespace benchstore::central
