@@ -34,8 +34,8 @@ public:
     void insert_model(std::int64_t benchmark_ref, const std::string& measurements, const std::string& time);
 
     // Model rows for a bulk writer (benchstore-import): queued, and written model_batch_rows at a time
-    // by one multi-row INSERT, which costs about what a one-row INSERT does (the statement's cursors
-    // opened, its constraints settled once for all its rows). Rows are written in the order queued;
+    // by one multi-row INSERT, which costs far less than as many one-row INSERTs (the statement's
+    // cursors opened, its constraints settled once for all its rows). Rows are written in the order queued;
     // the caller calls flush_models() before anything reads or changes them and before its commit.
     // Throws SQLite::Exception.
     void queue_model(std::int64_t benchmark_ref, const std::string& measurements, const std::string& time);
