@@ -330,6 +330,33 @@ BOOST_AUTO_TEST_CASE(pytest_benchmark_rows_take_the_time_the_file_states_whereve
     BOOST_TEST(text(db, "SELECT time FROM benchmark_status_changes") == "2026-01-02T03:04:05.500000");
 }
 
+BOOST_AUTO_TEST_CASE(many_rounds_are_stored_in_order_under_their_benchmark_with_the_time_the_file_states)
+{
+    TempDir dir("import");
+    // Rounds 1..100 of test_a and 101..150 of test_b: more than the import writes in one statement, with
+    // a benchmark changing in the middle of one; the stated time first and another one near the end, so
+    // that rows already written are restamped.
+    std::string a, b, expected;
+    for (int i = 1; i <= 150; ++i) {
+        (i <= 100 ? a : b) += (i == 1 || i == 101 ? "" : ", ") + std::to_string(i);
+        expected += (i == 1 ? "" : ",") + std::to_string(i);
+    }
+    write_file(dir / "p.json", R"({"datetime": "2026-01-02T03:04:05.5", "commit_info": {"id": "c", "branch": "b", "project": "p"},
+        "benchmarks": [{"fullname": "t.py::test_a", "stats": {"data": [)" + a + R"(]}},
+                       {"fullname": "t.py::test_b", "extra_info": {"datetime": "2020-01-01T00:00:00"}, "stats": {"data": [)" +
+                           b + "]}}]}");
+    const auto r = import_cli(dir, "--format pytest-benchmark " + q(dir / "p.json"));
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    BOOST_TEST(r.out.find("150 model rows") != std::string::npos, r.out);
+    const auto db = dir / "b.db";
+    BOOST_TEST(text(db, "SELECT group_concat(v) FROM (SELECT json_extract(measurements, '$.time_s') AS v FROM "
+                        "model_measurements ORDER BY id)") == expected);
+    BOOST_TEST(text(db, "SELECT group_concat(n) FROM (SELECT json_extract(b.metadata, '$.name') || ' ' || count(*) || ' ' || "
+                        "min(json_extract(m.measurements, '$.time_s')) AS n FROM model_measurements m JOIN benchmarks b "
+                        "ON b.id = m.benchmark_ref GROUP BY b.id ORDER BY b.id)") == "t.py::test_a 100 1,t.py::test_b 50 101");
+    BOOST_TEST(count(db, "SELECT count(*) FROM model_measurements WHERE time = '2026-01-02T03:04:05.500000'") == 150);
+}
+
 BOOST_AUTO_TEST_CASE(the_recorder_leaves_merged_benchmarks_to_the_store_that_recorded_them)
 {
     TempDir dir("import");

@@ -84,12 +84,15 @@ void ImportContext::add_model_row(std::int64_t ref, const Numbers& measurements,
         m_json.append(buf, std::to_chars(buf, buf + sizeof buf, value).ptr);
     }
     m_json.push_back('}');
-    m_measurements.insert_model(ref, m_json, time);
+    m_measurements.queue_model(ref, m_json, time);
     ++m_result.model_rows;
 }
 
+void ImportContext::flush() { m_measurements.flush_models(); }
+
 void ImportContext::restamp(const std::string& from, const std::string& to)
 {
+    flush();
     const std::string mine = "benchmark_ref IN (SELECT id FROM benchmarks WHERE import_ref = ?)";
     for (const std::string& sql :
          {std::string("UPDATE benchmarks SET created_at = ? WHERE created_at = ? AND import_ref = ?"),

@@ -43,12 +43,15 @@ public:
     // text is not valid UTF-8.
     std::int64_t create_benchmark(const Strings& metadata, const std::string& created_at = {});
 
-    // One model row; where() names the row in messages (called only for one: building the name for
-    // each of a million rows would cost more than the row). Throws InvalidArgument for an empty set,
-    // an empty or repeated name, a non-finite value.
+    // One model row, queued (see flush()); where() names the row in messages (called only for one:
+    // building the name for each of a million rows would cost more than the row). Throws
+    // InvalidArgument for an empty set, an empty or repeated name, a non-finite value.
     void add_model_row(std::int64_t ref, const Numbers& measurements, const std::string& time,
                        const std::function<std::string()>& where);
     void add_device_row(std::int64_t ref, const store::DeviceRow& row, const std::string& time);
+
+    // Writes the model rows still queued (they are written in batches): before the transaction commits.
+    void flush();
 
     // Settles a benchmark: completed, or failed with reason (non-empty).
     void finish_benchmark(std::int64_t ref, const std::string& failure_reason, const std::string& time);

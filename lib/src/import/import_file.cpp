@@ -133,6 +133,7 @@ ImportResult import_file(const ImportOptions& options, const std::filesystem::pa
         case ImportFormat::detect:
         case ImportFormat::store: break;
         }
+        context.flush();
         ledger.finish(ref, context.file_time, json_object_of_strings(context.details));
         tx.commit();
     } catch (const SQLite::Exception& e) {

@@ -2,8 +2,6 @@
 
 #include <array>
 #include <fstream>
-#include <utility>
-#include <vector>
 
 #include <SQLiteCpp/Statement.h>
 
@@ -37,35 +35,6 @@ bool has_column(SQLite::Database& db, const std::string& schema, const std::stri
     return q.getColumn(0).getInt() > 0;
 }
 
-// A bulk copy into an empty table (a merge into a new USB store): its indexes are dropped for the
-// copy and made again after, in the same transaction, which sorts once instead of inserting every
-// row's entries one by one. A table holding rows keeps its indexes.
-class IndexRebuild {
-public:
-    IndexRebuild(SQLite::Database& db, const std::string& table) : m_db(db)
-    {
-        if (db.execAndGet("SELECT count(*) FROM (SELECT 1 FROM main." + table + " LIMIT 1)").getInt() != 0) return;
-        SQLite::Statement q(db, "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = ? "
-                                "AND sql IS NOT NULL");
-        q.bind(1, table);
-        while (q.executeStep()) m_indexes.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
-        for (const auto& [name, sql] : m_indexes) db.exec("DROP INDEX main.\"" + name + "\"");
-    }
-    // Makes the indexes again. Throws SQLite::Exception (the merge's transaction is then rolled back,
-    // which brings them back as they were).
-    void restore()
-    {
-        for (const auto& [name, sql] : m_indexes) m_db.exec(sql);
-        m_indexes.clear();
-    }
-    IndexRebuild(const IndexRebuild&) = delete;
-    IndexRebuild& operator=(const IndexRebuild&) = delete;
-
-private:
-    SQLite::Database& m_db;
-    std::vector<std::pair<std::string, std::string>> m_indexes;  // name, CREATE INDEX statement
-};
-
 bool has_table(SQLite::Database& db, const std::string& schema, const std::string& table)
 {
     return db.execAndGet("SELECT count(*) FROM " + schema + ".sqlite_master WHERE type = 'table' AND name = '" +
@@ -94,11 +63,13 @@ public:
         copy_benchmarks();
         map_benchmarks();
         const std::int64_t status_before = m_db.execAndGet("SELECT coalesce(max(id), 0) FROM main.benchmark_status_changes").getInt64();
+        check_references();
         for (const auto& t : row_tables) {
-            IndexRebuild rebuild(m_db, t.name);
+            // The table's indexes stay in place: the rows arrive in id order, grouped by benchmark, so
+            // each index grows at its end; dropping them and making them again after (a sort of every
+            // row) measured slower.
             const int copied = m_db.exec(std::string("INSERT INTO main.") + t.name + " (benchmark_ref, " + t.columns +
                                          ", origin, origin_id) " + copy_select(t));
-            rebuild.restore();
             m_copied += copied;
             if (std::string(t.name) == "device_measurements") m_result.device_rows = static_cast<std::size_t>(copied);
             if (std::string(t.name) == "model_measurements") m_result.model_rows = static_cast<std::size_t>(copied);
@@ -267,6 +238,25 @@ private:
                   "JOIN main.benchmarks d ON d.benchmark_id = s.benchmark_id");
     }
 
+    // The rows are copied with the connection's foreign key checks off (merge_store): checked row by
+    // row, they cost a lookup of the benchmark and one of the origin for each of millions of rows. Every
+    // row's benchmark_ref is a merge_refs.dst and its origin a merge_origins.dst (the copy's inner
+    // joins), so checking those few values checks every row.
+    void check_references()
+    {
+        const auto dangling = m_db.execAndGet(
+            "SELECT (SELECT count(*) FROM temp.merge_refs r WHERE NOT EXISTS (SELECT 1 FROM main.benchmarks b "
+            "WHERE b.id = r.dst)) + (SELECT count(*) FROM temp.merge_origins m WHERE m.own = 0 AND NOT EXISTS "
+            "(SELECT 1 FROM main.origins o WHERE o.id = m.dst))").getInt64();
+        if (dangling != 0)
+            throw StoreError(m_file.string() + ": merging it would leave rows referring to benchmarks or origins "
+                             "this store does not have; nothing was merged");
+        // The benchmarks copied refer to origins and imports: SQLite checks those few rows itself.
+        if (m_db.execAndGet("SELECT count(*) FROM pragma_foreign_key_check('benchmarks', 'main')").getInt64() != 0)
+            throw StoreError(m_file.string() + ": merging it would leave benchmarks referring to origins or imports "
+                             "this store does not have; nothing was merged");
+    }
+
     // Status changes merged now may be newer than the status a benchmark was merged with: each such
     // benchmark takes its newest change, as the store that recorded it did.
     void settle_statuses(std::int64_t status_before)
@@ -318,6 +308,9 @@ ImportResult merge_store(const ImportOptions& options, const std::filesystem::pa
         SQLite::Statement attach(db, "ATTACH DATABASE ? AS source");
         attach.bind(1, file.string());
         attach.exec();
+        // Checked per benchmark and origin instead of per row (Merge::check_references). Set outside
+        // the transaction, as SQLite requires; the connection is this merge's own.
+        db.exec("PRAGMA foreign_keys = OFF");
         {
             // One write transaction here, one read snapshot of the source for all of it.
             store::Transaction tx(db, store::TransactionKind::write);
