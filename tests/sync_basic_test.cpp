@@ -51,7 +51,7 @@ BOOST_AUTO_TEST_CASE(first_sync_creates_schema_and_sends_everything_once)
     BOOST_TEST(!again.schema_created);
     for (const auto& t : again.tables) BOOST_TEST(t.sent + t.skipped == 0);
     BOOST_TEST(pg.query(name, "SELECT max(version) FROM benchstore_schema_version") ==
-               std::to_string(pgsync::latest_server_schema_version()));
+               std::to_string(sync_::latest_server_schema_version()));
     // The host fingerprint arrives as jsonb (compare_with_server checks every benchmark's).
     BOOST_TEST(pg.query(name, "SELECT count(*) FROM benchmarks WHERE host_info->>'logical_cores' = '4'") == "3");
     BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");

@@ -5,7 +5,7 @@
 #include "benchstore/postgres_migrations.hpp"
 #include "sync/pg_adopt.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 namespace {
 // pg_advisory_xact_lock key for schema changes: "bnchschm".
 constexpr const char* schema_lock = "SELECT pg_advisory_xact_lock(7093848493585427309)";
@@ -60,4 +60,4 @@ SchemaOutcome migrate_server_schema(PgConnection& conn)
     return outcome;
 }
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

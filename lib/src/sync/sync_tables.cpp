@@ -8,7 +8,7 @@
 #include "store/transaction.hpp"
 #include "sync/copy_binary.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 namespace {
 
 // Encoding helpers: a failure sets the row's reject reason instead of throwing, so one bad row
@@ -456,4 +456,4 @@ std::int64_t count_rows(SQLite::Database& db, const TableSpec& spec, std::int64_
                                 {std::to_string(after), std::to_string(up_to)});
 }
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_
