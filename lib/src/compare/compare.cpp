@@ -239,6 +239,4 @@ const char* verdict_text(Verdict verdict)
     return "?";
 }
 
-int compare_exit_status(const CompareResult& result) { return result.regressions > 0 ? 4 : 0; }
-
 } // namespace benchstore

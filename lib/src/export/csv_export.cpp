@@ -354,7 +354,7 @@ ExportResult export_csv(const ExportOptions& options)
     CsvFile devices(result.device_measurements_csv);
     CsvFile models(result.model_measurements_csv);
     CsvFile summary(result.summary_csv);
-    export_::ExportProgressLine progress(db, selection, options.show_progress == ExportProgress::on_terminal);
+    export_::ExportProgressLine progress(db, selection, options.show_progress == ShowProgress::on_terminal);
     Exporter exporter(db, selection, progress);
     try {
         // One read transaction: every query below sees the same snapshot of the WAL store.

@@ -188,16 +188,4 @@ SQLite::Database open_store(const std::filesystem::path& path, OpenMode mode)
 
 int latest_store_version() { return store::latest_version; }
 
-std::string read_source_id(const std::filesystem::path& db_path)
-{
-    auto db = store::open_store(db_path, store::OpenMode::read_only);
-    try {
-        const auto id = store::read_source_id(db);
-        if (!id) throw StoreError(db_path.string() + ": store has no source id");
-        return *id;
-    } catch (const SQLite::Exception& e) {
-        throw StoreError(db_path.string() + ": cannot read store info: " + e.what());
-    }
-}
-
 } // namespace benchstore

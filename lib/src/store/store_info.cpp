@@ -1,6 +1,8 @@
 #include "store/store_info.hpp"
 
+#include "benchstore/error.hpp"
 #include "store/query.hpp"
+#include "store/sqlite_store.hpp"
 
 namespace benchstore::store {
 
@@ -9,6 +11,18 @@ std::optional<std::string> read_source_id(SQLite::Database& db)
     Query q(db, "SELECT value AS source_id FROM store_info WHERE key = 'source_id'");
     if (!q.step()) return std::nullopt;
     return std::string(q.text(q.column("source_id")));
+}
+
+std::string read_source_id(const std::filesystem::path& db_path)
+{
+    auto db = open_store(db_path, OpenMode::read_only);
+    try {
+        const auto id = read_source_id(db);
+        if (!id) throw StoreError(db_path.string() + ": store has no source id");
+        return *id;
+    } catch (const SQLite::Exception& e) {
+        throw StoreError(db_path.string() + ": cannot read store info: " + e.what());
+    }
 }
 
 } // namespace benchstore::store
