@@ -14,6 +14,7 @@
 #include "benchstore/sqlite_migrations.hpp"
 #include "benchstore/timestamp.hpp"
 #include "core/uuid.hpp"
+#include "store/query.hpp"
 #include "store/store_info.hpp"
 
 namespace benchstore {
@@ -182,6 +183,17 @@ SQLite::Database open_store(const std::filesystem::path& path, OpenMode mode)
                              "-wal together), or have the owner run benchstore-export --copy-to on it");
         throw StoreError(describe(path) + ": cannot open store: " + e.what());
     }
+}
+
+bool has_table(SQLite::Database& db, const std::string& schema, const std::string& table)
+{
+    return query_integer(db, "SELECT count(*) FROM \"" + schema + "\".sqlite_master WHERE type = 'table' AND name = ?",
+                         {table}) > 0;
+}
+
+bool has_column(SQLite::Database& db, const std::string& schema, const std::string& table, const std::string& column)
+{
+    return query_integer(db, "SELECT count(*) FROM pragma_table_info(?, ?) WHERE name = ?", {table, schema, column}) > 0;
 }
 
 } // namespace store

@@ -1,8 +1,11 @@
 #include "store/store_info.hpp"
 
+#include <SQLiteCpp/Statement.h>
+
 #include "benchstore/error.hpp"
 #include "store/query.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/transaction.hpp"
 
 namespace benchstore::store {
 
@@ -11,6 +14,15 @@ std::optional<std::string> read_source_id(SQLite::Database& db)
     Query q(db, "SELECT value AS source_id FROM store_info WHERE key = 'source_id'");
     if (!q.step()) return std::nullopt;
     return std::string(q.text(q.column("source_id")));
+}
+
+void write_source_id(SQLite::Database& db, const std::string& source_id)
+{
+    with_write_transaction(db, [&] {
+        SQLite::Statement up(db, "UPDATE store_info SET value = ? WHERE key = 'source_id'");
+        up.bind(1, source_id);
+        up.exec();
+    });
 }
 
 std::string read_source_id(const std::filesystem::path& db_path)

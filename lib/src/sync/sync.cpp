@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <thread>
 
-#include <SQLiteCpp/Statement.h>
 #include <sqlite3.h>
 
 #include "benchstore/error.hpp"
@@ -37,15 +36,6 @@ std::string read_store_source_id(SQLite::Database& db, const std::filesystem::pa
     const std::string& id = *stored;
     if (!is_uuid(id)) throw StoreError(path.string() + ": source id '" + id + "' is not a UUID");
     return id;
-}
-
-void write_new_source_id(SQLite::Database& db)
-{
-    store::with_write_transaction(db, [&] {
-        SQLite::Statement up(db, "UPDATE store_info SET value = ? WHERE key = 'source_id'");
-        up.bind(1, make_uuid_v4());
-        up.exec();
-    });
 }
 
 // The store holds UTF-8 text. A database in another encoding (LATIN1, SQL_ASCII, ...) refuses or
@@ -201,7 +191,7 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
     std::vector<ViewPlan> plans;
     try {
         if (options.new_source_id && !dry) {
-            write_new_source_id(db);
+            store::write_source_id(db, make_uuid_v4());
             if (source_id_written != nullptr) *source_id_written = true;
         }
         source_id = read_store_source_id(db, options.db_path);

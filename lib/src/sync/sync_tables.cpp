@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "store/measurements_json.hpp"
+#include "store/origins.hpp"
 #include "store/query.hpp"
 #include "store/transaction.hpp"
 #include "sync/copy_binary.hpp"
@@ -389,14 +390,13 @@ std::vector<StoreView> store_views(SQLite::Database& db, const std::string& own_
 {
     StoreView own;
     own.source_id = own_source_id;
-    own.has_origins = db.execAndGet("SELECT count(*) FROM pragma_table_info('benchmarks') WHERE name = 'origin'").getInt() > 0;
+    own.has_origins = store::has_origins(db);
     std::vector<StoreView> views{own};
     if (!own.has_origins) return views;
-    SQLite::Statement q(db, "SELECT id AS origin, source_id AS source_id FROM origins ORDER BY id");
-    while (q.executeStep()) {
+    for (const auto& origin : store::read_origins(db)) {
         StoreView v = own;
-        v.origin = q.getColumn("origin").getInt64();
-        v.source_id = q.getColumn("source_id").getString();
+        v.origin = origin.id;
+        v.source_id = origin.source_id;
         views.push_back(std::move(v));
     }
     return views;

@@ -1,4 +1,4 @@
-#include "import/store_merge.hpp"
+#include "store/store_merge.hpp"
 
 #include <array>
 #include <fstream>
@@ -8,10 +8,11 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "benchstore/error.hpp"
+#include "store/query.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/transaction.hpp"
 
-namespace benchstore::import {
+namespace benchstore::store {
 namespace {
 
 // The tables that carry rows with an identity, in the order they are copied (benchmarks first: the
@@ -26,16 +27,6 @@ constexpr std::array<RowTable, 3> row_tables{{
     {"device_measurements", "held_device", "cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time"},
     {"model_measurements", "held_model", "measurements, time"},
 }};
-
-bool has_column(SQLite::Database& db, const std::string& schema, const std::string& table, const std::string& column)
-{
-    SQLite::Statement q(db, "SELECT count(*) FROM pragma_table_info(?, ?) WHERE name = ?");
-    q.bind(1, table);
-    q.bind(2, schema);
-    q.bind(3, column);
-    q.executeStep();
-    return q.getColumn(0).getInt() > 0;
-}
 
 // A bulk copy into an empty table (a merge into a new USB store): its indexes are dropped for the
 // copy and made again after, in the same transaction, which sorts once instead of inserting every
@@ -66,12 +57,6 @@ private:
     std::vector<std::pair<std::string, std::string>> m_indexes;  // name, CREATE INDEX statement
 };
 
-bool has_table(SQLite::Database& db, const std::string& schema, const std::string& table)
-{
-    return db.execAndGet("SELECT count(*) FROM " + schema + ".sqlite_master WHERE type = 'table' AND name = '" +
-                         table + "'").getInt() > 0;
-}
-
 class Merge {
 public:
     Merge(SQLite::Database& db, const std::filesystem::path& file, ImportResult& result)
@@ -93,7 +78,7 @@ public:
         copy_imports();
         copy_benchmarks();
         map_benchmarks();
-        const std::int64_t status_before = m_db.execAndGet("SELECT coalesce(max(id), 0) FROM main.benchmark_status_changes").getInt64();
+        const std::int64_t status_before = query_integer(m_db, "SELECT coalesce(max(id), 0) FROM main.benchmark_status_changes", {});
         for (const auto& t : row_tables) {
             IndexRebuild rebuild(m_db, t.name);
             const int copied = m_db.exec(std::string("INSERT INTO main.") + t.name + " (benchmark_ref, " + t.columns +
@@ -114,13 +99,15 @@ private:
     std::string copy_select(const RowTable& t)
     {
         const std::string from = " FROM source." + std::string(t.name) + " s CROSS JOIN temp.merge_refs r WHERE ";
-        if (!m_origins || m_db.execAndGet("SELECT count(*) FROM source.origins").getInt() == 0) {
-            SQLite::Statement m(m_db, std::string("SELECT own, dst, ") + t.held + " FROM temp.merge_origins WHERE src = 0");
-            m.executeStep();
+        if (!m_origins || query_integer(m_db, "SELECT count(*) FROM source.origins", {}) == 0) {
+            Query m(m_db, std::string("SELECT own AS own, dst AS dst, ") + t.held + " AS held FROM temp.merge_origins "
+                    "WHERE src = 0");
+            m.step();
             // This store's own rows coming back are here already: nothing to copy.
-            const bool own = m.getColumn(0).getInt() != 0;
-            return "SELECT r.dst, " + qualified(t.columns) + ", " + (own ? std::string("NULL") : m.getColumn(1).getString()) +
-                   ", s.id" + from + (own ? "0 AND " : "") + "s.id > " + m.getColumn(2).getString() +
+            const bool own = m.integer(m.column("own")) != 0;
+            const std::string dst(m.text(m.column("dst"))), held(m.text(m.column("held")));
+            return "SELECT r.dst, " + qualified(t.columns) + ", " + (own ? std::string("NULL") : dst) +
+                   ", s.id" + from + (own ? "0 AND " : "") + "s.id > " + held +
                    (m_origins ? " AND s.origin IS NULL" : "") + " AND r.src = s.benchmark_ref ORDER BY s.id";
         }
         return "SELECT r.dst, " + qualified(t.columns) + ", m.dst, " + m_origin_id + " FROM source." + t.name +
@@ -176,28 +163,32 @@ private:
     // sync would refuse them too.
     void refuse_diverged_copies()
     {
-        SQLite::Statement origins(m_db, "SELECT src, own, dst, source_id, held_benchmarks, held_model, held_device "
-                                        "FROM temp.merge_origins");
-        while (origins.executeStep()) {
-            const std::int64_t src = origins.getColumn(0).getInt64();
-            const bool own = origins.getColumn(1).getInt() != 0;
-            const std::string source_id = origins.getColumn(3).getString();
-            const auto dst = origins.getColumn(2);
+        Query origins(m_db, "SELECT src AS src, own AS own, dst AS dst, source_id AS source_id, held_benchmarks AS "
+                            "held_benchmarks, held_model AS held_model, held_device AS held_device FROM temp.merge_origins");
+        const Column src_column = origins.column("src"), own_column = origins.column("own"),
+                     dst_column = origins.column("dst"), source_id_column = origins.column("source_id"),
+                     held_benchmarks = origins.column("held_benchmarks"), held_model = origins.column("held_model"),
+                     held_device = origins.column("held_device");
+        while (origins.step()) {
+            const std::int64_t src = origins.integer(src_column);
+            const bool own = origins.integer(own_column) != 0;
+            const std::string source_id(origins.text(source_id_column));
+            const std::int64_t dst = origins.integer(dst_column);  // NULL (0) for this store's own rows
             check_row(src, own, dst, source_id, "benchmarks", "x.benchmark_id || ' ' || x.created_at", false,
-                      origins.getColumn(4).getInt64());
+                      origins.integer(held_benchmarks));
             check_row(src, own, dst, source_id, "model_measurements",
-                      "b.benchmark_id || ' ' || x.time || ' ' || x.measurements", true, origins.getColumn(5).getInt64());
+                      "b.benchmark_id || ' ' || x.time || ' ' || x.measurements", true, origins.integer(held_model));
             check_row(src, own, dst, source_id, "device_measurements", "b.benchmark_id || ' ' || x.time", true,
-                      origins.getColumn(6).getInt64());
+                      origins.integer(held_device));
             // This store's own rows come back only as far as it has them.
             if (own) {
                 for (const auto* table : {"benchmarks", "benchmark_status_changes", "device_measurements", "model_measurements"}) {
                     const std::string own_held = std::string("(SELECT coalesce(max(id), 0) FROM main.") + table + ")";
-                    SQLite::Statement beyond(m_db, std::string("SELECT count(*) FROM source.") + table + " s WHERE " +
-                                                       m_origin + " = ? AND " + m_origin_id + " > " + own_held);
-                    beyond.bind(1, static_cast<int64_t>(src));
-                    beyond.executeStep();
-                    if (beyond.getColumn(0).getInt64() > 0)
+                    const std::int64_t beyond = query_integer(
+                        m_db, std::string("SELECT count(*) FROM source.") + table + " s WHERE " + m_origin + " = ? AND " +
+                                  m_origin_id + " > " + own_held,
+                        {std::to_string(src)});
+                    if (beyond > 0)
                         throw InvalidArgument(m_file.string() + ": holds " + table + " rows of this store (source " +
                                               source_id + ") that this store does not have: a copy of it that was "
                                               "written to; sync it, or give it a new source id first "
@@ -208,7 +199,7 @@ private:
     }
 
     // fingerprint: an expression over the row (x) and, with via_benchmark, its benchmark (b).
-    void check_row(std::int64_t src, bool own, const SQLite::Column& dst, const std::string& source_id,
+    void check_row(std::int64_t src, bool own, std::int64_t dst, const std::string& source_id,
                    const std::string& table, const std::string& fingerprint, bool via_benchmark, std::int64_t held)
     {
         if (held == 0) return;
@@ -218,14 +209,14 @@ private:
         };
         const std::string source_where = src == 0 ? "x.id = ?" + std::string(m_origins ? " AND x.origin IS NULL" : "")
                                                   : "x.origin = " + std::to_string(src) + " AND x.origin_id = ?";
-        SQLite::Statement theirs(m_db, "SELECT " + fingerprint + from("source") + " WHERE " + source_where);
-        theirs.bind(1, static_cast<int64_t>(held));
-        if (!theirs.executeStep()) return;  // an older copy: it ends below what this store has
+        Query theirs(m_db, "SELECT " + fingerprint + " AS fingerprint" + from("source") + " WHERE " + source_where,
+                     {std::to_string(held)});
+        if (!theirs.step()) return;  // an older copy: it ends below what this store has
         const std::string mine_where = own ? "x.id = ? AND x.origin IS NULL"
-                                           : "x.origin = " + std::to_string(dst.getInt64()) + " AND x.origin_id = ?";
-        SQLite::Statement mine(m_db, "SELECT " + fingerprint + from("main") + " WHERE " + mine_where);
-        mine.bind(1, static_cast<int64_t>(held));
-        if (mine.executeStep() && mine.getColumn(0).getString() == theirs.getColumn(0).getString()) return;
+                                           : "x.origin = " + std::to_string(dst) + " AND x.origin_id = ?";
+        Query mine(m_db, "SELECT " + fingerprint + " AS fingerprint" + from("main") + " WHERE " + mine_where,
+                   {std::to_string(held)});
+        if (mine.step() && mine.text(mine.column("fingerprint")) == theirs.text(theirs.column("fingerprint"))) return;
         throw InvalidArgument(m_file.string() + ": its " + table + " row " + std::to_string(held) + " of store " +
                               source_id + " differs from the one this store holds under that identity: two copies "
                               "of that store were written to separately; nothing was merged");
@@ -335,4 +326,4 @@ ImportResult merge_store(const ImportOptions& options, const std::filesystem::pa
     return result;
 }
 
-} // namespace benchstore::import
+} // namespace benchstore::store
