@@ -47,9 +47,9 @@ std::vector<ModuleBenchmark> module_benchmarks(const std::filesystem::path& db, 
 {
     auto conn = open_store(db, OpenMode::read_only);
     Query q(conn,
-                   std::string("SELECT ") + benchmark_select_list +
-                       " FROM benchmarks b WHERE b.run_id = ? AND b.module = ? ORDER BY b.id",
-                   {run_id, module});
+            std::string("SELECT ") + benchmark_select_list +
+                " FROM benchmarks b WHERE b.run_id = ? AND b.module = ? ORDER BY b.id",
+            {run_id, module});
     const BenchmarkColumns columns(q);
     std::vector<ModuleBenchmark> out;
     while (q.step()) {
@@ -63,26 +63,27 @@ RunCounts count_run(const std::filesystem::path& db, const std::string& run_id)
 {
     auto conn = open_store(db, OpenMode::read_only);
     try {
-    return with_read_transaction(conn, [&] {
-        RunCounts c;
-        Query q(conn, "SELECT status AS status, count(*) AS n FROM benchmarks WHERE run_id = ? GROUP BY status",
-                       {run_id});
-        const Column status = q.column("status"), n = q.column("n");
-        while (q.step()) {
-            const auto count = static_cast<std::size_t>(q.integer(n));
-            if (q.text(status) == "completed") c.completed = count;
-            else if (q.text(status) == "failed") c.failed = count;
-            else c.running += count;
-        }
-        auto rows = [&](const char* table) {
-            return static_cast<std::size_t>(query_integer(
-                conn, std::string("SELECT count(*) FROM ") + table + " AS m JOIN benchmarks AS b ON b.id = m.benchmark_ref "
-                      "WHERE b.run_id = ?", {run_id}));
-        };
-        c.device_measurements = rows("device_measurements");
-        c.model_measurements = rows("model_measurements");
-        return c;
-    });
+        return with_read_transaction(conn, [&] {
+            RunCounts c;
+            Query q(conn, "SELECT status AS status, count(*) AS n FROM benchmarks WHERE run_id = ? GROUP BY status",
+                    {run_id});
+            const Column status = q.column("status"), n = q.column("n");
+            while (q.step()) {
+                const auto count = static_cast<std::size_t>(q.integer(n));
+                if (q.text(status) == "completed") c.completed = count;
+                else if (q.text(status) == "failed") c.failed = count;
+                else c.running += count;
+            }
+            auto rows = [&](const char* table) {
+                return static_cast<std::size_t>(query_integer(
+                    conn, std::string("SELECT count(*) FROM ") + table +
+                              " AS m JOIN benchmarks AS b ON b.id = m.benchmark_ref WHERE b.run_id = ?",
+                    {run_id}));
+            };
+            c.device_measurements = rows("device_measurements");
+            c.model_measurements = rows("model_measurements");
+            return c;
+        });
     } catch (const SQLite::Exception& e) {
         throw StoreError(db.string() + ": cannot count the run's rows: " + e.what());
     }
