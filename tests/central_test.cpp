@@ -274,7 +274,7 @@ BOOST_AUTO_TEST_CASE(conversion_survives_kill_9_with_a_sync_going_on_and_keeps_e
     const auto log = dir / "convert.log";
     const int converter =
         spawn_program(central, {"--dsn", conninfo, "partition", "--convert", "--chunk-blocks", "1"}, log);
-    pgsync::PgConnection holder(conninfo, std::chrono::seconds(60));
+    sync_::PgConnection holder(conninfo, std::chrono::seconds(60));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     auto progress = [&] {
         auto r = holder.exec("SELECT next_block, blocks FROM benchstore_partition_conversions "
@@ -301,7 +301,7 @@ BOOST_AUTO_TEST_CASE(conversion_survives_kill_9_with_a_sync_going_on_and_keeps_e
     while (!converter_waits() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
     BOOST_TEST_REQUIRE(converter_waits(), "the converter did not come to wait for the progress row");
     // Meanwhile rows may not be changed, only added.
-    BOOST_CHECK_THROW(pgsync::PgConnection(conninfo, std::chrono::seconds(10))
+    BOOST_CHECK_THROW(sync_::PgConnection(conninfo, std::chrono::seconds(10))
                           .exec("UPDATE device_measurements SET cpu_util = cpu_util WHERE false"),
                       ServerError);
     kill(converter, SIGKILL);

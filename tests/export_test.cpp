@@ -327,7 +327,7 @@ BOOST_AUTO_TEST_CASE(unpublished_file_leaves_nothing_behind)
 {
     TempDir dir;
     {
-        csv::CsvFile f(dir / "x.csv");
+        export_::CsvFile f(dir / "x.csv");
         f.text("a,b");
         f.end_row();
         f.sync();
@@ -335,7 +335,7 @@ BOOST_AUTO_TEST_CASE(unpublished_file_leaves_nothing_behind)
         BOOST_TEST(!std::filesystem::exists(dir / "x.csv"));
     }
     BOOST_TEST(files_in(dir.path()) == 0u);
-    csv::CsvFile f(dir / "y.csv");
+    export_::CsvFile f(dir / "y.csv");
     f.text("say \"hi\", twice\r\n");
     f.number(0.1);
     f.number(1e21);

@@ -10,6 +10,7 @@
 #include "benchstore/export.hpp"
 #include "benchstore/metrics_recorder.hpp"
 #include "benchstore/store.hpp"
+#include "store/store_info.hpp"
 #include "support/export_fixture.hpp"
 #include "support/temp_dir.hpp"
 
@@ -89,7 +90,7 @@ BOOST_AUTO_TEST_CASE(copy_of_a_store_being_written_is_whole_and_exports)
         BOOST_TEST(rows >= before);  // every row whose call had returned when the copy began
         BOOST_TEST(rows <= after);
     }
-    BOOST_TEST(read_source_id(copy) == read_source_id(store));
+    BOOST_TEST(store::read_source_id(copy) == store::read_source_id(store));
     ExportOptions eo;
     eo.db_path = copy;
     eo.output_dir = dir / "csv";

@@ -11,6 +11,7 @@
 #include "benchstore/metrics_recorder.hpp"
 #include "benchstore/sqlite_migrations.hpp"
 #include "benchstore/store.hpp"
+#include "store/store_info.hpp"
 #include "benchstore/timestamp.hpp"
 #include "core/utf8.hpp"
 #include "core/uuid.hpp"
@@ -29,7 +30,7 @@ BOOST_AUTO_TEST_CASE(creates_current_schema_in_wal_mode)
     BOOST_TEST(db.execAndGet("PRAGMA user_version").getInt() == latest_store_version());
     BOOST_TEST(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
     BOOST_TEST(db.execAndGet("PRAGMA synchronous").getInt() == 2);  // FULL
-    BOOST_TEST(is_uuid(read_source_id(dir / "b.db")));
+    BOOST_TEST(is_uuid(store::read_source_id(dir / "b.db")));
 }
 
 BOOST_AUTO_TEST_CASE(reopening_keeps_source_id_and_data)
@@ -40,10 +41,10 @@ BOOST_AUTO_TEST_CASE(reopening_keeps_source_id_and_data)
         auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc", "msg", dir / "b.db");
         id = rec.initialise_benchmark({{"model", "gpt2"}});
     }
-    const auto source = read_source_id(dir / "b.db");
+    const auto source = store::read_source_id(dir / "b.db");
     auto rec = create_global_metrics_recorder("acme/widgets", "main", "abc", "msg", dir / "b.db");
     rec.collect_model_measurements(id, {{"t", 1.0}});  // found in the file, not in this recorder's memory
-    BOOST_TEST(read_source_id(dir / "b.db") == source);
+    BOOST_TEST(store::read_source_id(dir / "b.db") == source);
 }
 
 BOOST_AUTO_TEST_CASE(refuses_newer_schema_and_leaves_it_untouched)
@@ -98,7 +99,7 @@ BOOST_AUTO_TEST_CASE(migrates_an_older_file_forward_and_keeps_its_rows)
     BOOST_TEST(db.execAndGet("PRAGMA user_version").getInt() == latest_store_version());
     BOOST_TEST(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'benchmark_status_changes_benchmark'").getInt() == 1);
     BOOST_TEST(db.execAndGet("SELECT created_at FROM benchmarks").getString() == "2025-07-29T20:08:07.875408");
-    BOOST_TEST(read_source_id(dir / "v1.db") == "3f0c1a52-0000-4000-8000-000000000001");
+    BOOST_TEST(store::read_source_id(dir / "v1.db") == "3f0c1a52-0000-4000-8000-000000000001");
     // Version 3: the host fingerprint column, NULL for rows recorded before it.
     BOOST_TEST(db.execAndGet("SELECT host_info IS NULL FROM benchmarks").getInt() == 1);
     auto rec = create_global_metrics_recorder("r", "b", "c", "m", dir / "v1.db");

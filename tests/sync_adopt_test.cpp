@@ -158,7 +158,7 @@ void adopt_and_check(const std::string& id_type, bool plain_gpu_name)
     BOOST_TEST(server_count(conninfo, "device_measurements") == 60 + 500);
     BOOST_TEST(server_count(conninfo, "model_measurements") == 3 + 10);
     BOOST_TEST(pg.query(name, "SELECT max(version) FROM benchstore_schema_version") ==
-               std::to_string(pgsync::latest_server_schema_version()));
+               std::to_string(sync_::latest_server_schema_version()));
     // The later migrations ran too: the dashboard's time indexes.
     BOOST_TEST(pg.query(name, "SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%_time_brin'") == "2");
 
@@ -267,7 +267,7 @@ BOOST_AUTO_TEST_CASE(syncs_meeting_the_database_at_once_adopt_it_once)
     BOOST_TEST(compare_with_server(stores, conninfo, {}, ServerRows::from_benchstore) == "");
     BOOST_TEST(old_rows(name) == before);
     BOOST_TEST(pg.query(name, "SELECT count(*) FROM benchstore_schema_version") ==
-               std::to_string(pgsync::latest_server_schema_version()));
+               std::to_string(sync_::latest_server_schema_version()));
 }
 
 // Their narrower columns stay: a benchmark the adopted table refuses (a branch longer than
@@ -458,7 +458,7 @@ BOOST_AUTO_TEST_CASE(kill_9_during_adoption_and_sync_then_resync_is_exact)
         BOOST_TEST(compare_with_server({store}, conninfo, {}, ServerRows::from_benchstore) == "");
         BOOST_TEST(old_rows(name) == before);
         BOOST_TEST(pg.query(name, "SELECT count(*) FROM benchstore_schema_version") ==
-                   std::to_string(pgsync::latest_server_schema_version()));
+                   std::to_string(sync_::latest_server_schema_version()));
     }
     BOOST_TEST_MESSAGE(kills << " kills; uninterrupted sync " << full_ms << " ms");
     BOOST_TEST(kills >= 12);

@@ -18,6 +18,7 @@
 #include "benchstore/error.hpp"
 #include "benchstore/metrics_recorder.hpp"
 #include "benchstore/store.hpp"
+#include "store/store_info.hpp"
 #include "benchstore/sync.hpp"
 #include "store/sqlite_store.hpp"
 #include "sync/pg_schema.hpp"
@@ -51,7 +52,7 @@ BOOST_AUTO_TEST_CASE(first_sync_creates_schema_and_sends_everything_once)
     BOOST_TEST(!again.schema_created);
     for (const auto& t : again.tables) BOOST_TEST(t.sent + t.skipped == 0);
     BOOST_TEST(pg.query(name, "SELECT max(version) FROM benchstore_schema_version") ==
-               std::to_string(pgsync::latest_server_schema_version()));
+               std::to_string(sync_::latest_server_schema_version()));
     // The host fingerprint arrives as jsonb (compare_with_server checks every benchmark's).
     BOOST_TEST(pg.query(name, "SELECT count(*) FROM benchmarks WHERE host_info->>'logical_cores' = '4'") == "3");
     BOOST_TEST(compare_with_server({dir / "b.db"}, conninfo) == "");
@@ -241,7 +242,7 @@ BOOST_AUTO_TEST_CASE(watch_gives_a_new_source_id_once)
 {
     TempDir dir;
     add_rows(dir / "b.db", StoreShape{1, 1, 0}, 17);
-    const auto original = read_source_id(dir / "b.db");
+    const auto original = store::read_source_id(dir / "b.db");
     auto o = sync_options(dir / "b.db", "host=127.0.0.1 port=1 dbname=x");
     o.new_source_id = true;
     std::atomic<bool> stop{false};
@@ -252,7 +253,7 @@ BOOST_AUTO_TEST_CASE(watch_gives_a_new_source_id_once)
         o, std::chrono::milliseconds(10), [](const SyncResult&) {},
         [&](const std::exception& e) {
             BOOST_TEST(contains(e.what(), "try again later"), e.what());
-            seen.insert(read_source_id(dir / "b.db"));
+            seen.insert(store::read_source_id(dir / "b.db"));
             if (++errors == 3) stop = true;
         });
     BOOST_TEST(errors == 3);

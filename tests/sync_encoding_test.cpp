@@ -8,7 +8,7 @@
 #include "sync/pg_connection.hpp"
 
 using namespace benchstore;
-using namespace benchstore::pgsync;
+using namespace benchstore::sync_;
 
 namespace {
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "benchstore/store.hpp"
+#include "store/store_info.hpp"
 #include "benchstore/sync.hpp"
 #include "support/postgres_server.hpp"
 #include "support/sync_fixture.hpp"
@@ -201,7 +202,7 @@ BOOST_AUTO_TEST_CASE(a_sync_stuck_behind_a_lock_times_out_with_exit_3)
     // Another session holds this file's sync lock and never lets go (a stopped sync, say).
     std::unique_ptr<PGconn, decltype(&PQfinish)> holder(PQconnectdb(conninfo.c_str()), &PQfinish);
     BOOST_REQUIRE(PQstatus(holder.get()) == CONNECTION_OK);
-    const std::string lock = "SELECT pg_advisory_lock(hashtextextended('" + read_source_id(dir / "b.db") + "/', 0))";
+    const std::string lock = "SELECT pg_advisory_lock(hashtextextended('" + store::read_source_id(dir / "b.db") + "/', 0))";
     PQclear(PQexec(holder.get(), lock.c_str()));
     const auto start = Clock::now();
     auto stuck = args(dir / "b.db", conninfo, 10);

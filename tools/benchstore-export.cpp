@@ -54,7 +54,7 @@ int run(int argc, char** argv)
     }
 
     benchstore::ExportOptions options;
-    options.show_progress = benchstore::ExportProgress::on_terminal;  // shown only on a terminal
+    options.show_progress = benchstore::ShowProgress::on_terminal;  // shown only on a terminal
     options.db_path = args["db"].as<std::string>();
     options.output_dir = args["out"].as<std::string>();
     options.selection = benchstore::cli::read_selection(args);

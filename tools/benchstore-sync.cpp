@@ -16,8 +16,6 @@
 namespace {
 
 using benchstore::cli::UsageError;
-static_assert(benchstore::sync_exit_try_later == benchstore::cli::exit_try_later &&
-              benchstore::sync_exit_usage == benchstore::cli::exit_usage);
 
 std::atomic<bool> g_stop{false};
 
@@ -66,7 +64,7 @@ int run(int argc, char** argv)
         ("statement-timeout", "seconds any one server statement may take; sync waits 5 s more for a reply, then "
                               "drops the connection (exit 3)", cxxopts::value<std::string>()->default_value("300"), "SECONDS");
     const auto parsed = benchstore::cli::parse(program, cli, argc, argv);
-    if (!parsed) return benchstore::sync_exit_success;
+    if (!parsed) return benchstore::cli::exit_success;
     const auto& args = *parsed;
     benchstore::SyncOptions options;
     double watch = 0;
@@ -110,7 +108,7 @@ int run(int argc, char** argv)
                                                          "benchstore-sync: " + benchstore::mask_conninfo(e.what()))
                           << std::endl;
             });
-        return benchstore::sync_exit_success;
+        return benchstore::cli::exit_success;
     }
     // A ConnectionError escaping here is exit 3, try again later (cli::run_main).
     const auto result = benchstore::sync(options);
@@ -129,13 +127,13 @@ int run(int argc, char** argv)
         benchstore::cli::print_error(program, what + " (listed above, kept in its sync_rejects table and offered again "
                                               "by every sync); " +
                                               (result.stopped ? unsent : std::string("everything else was sent")));
-        return benchstore::sync_exit_error;
+        return benchstore::cli::exit_error;
     }
     if (result.stopped) {
         benchstore::cli::print_error(program, options.db_path.string() + ": " + unsent + " (try again later)");
-        return benchstore::sync_exit_try_later;
+        return benchstore::cli::exit_try_later;
     }
-    return benchstore::sync_exit_success;
+    return benchstore::cli::exit_success;
 }
 
 } // namespace

@@ -16,12 +16,14 @@
 
 namespace benchstore::cli {
 
-// Exit statuses every executable uses; benchstore-run and -export never return exit_try_later.
+// Exit statuses every executable uses; benchstore-run and -export never return exit_try_later. They live
+// here, not in the library: the library's results say what happened, each executable maps them.
 enum ExitStatus : int {
     exit_success = 0,
     exit_error = 1,      // a benchstore::Error or any other failure: one line "NAME: error: ..."
     exit_usage = 2,      // bad options: the error line and the program's usage line
     exit_try_later = 3,  // benchstore::ConnectionError: the server is unreachable, nothing half-done
+    exit_regression = 4, // benchstore-compare: CompareResult::regressions > 0 (a CI gate fails on it)
 };
 
 // Bad usage found after parsing (a missing argument, a value out of range). The handler prints it

@@ -29,7 +29,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-using benchstore::pgsync::PgConnection;
+using benchstore::sync_::PgConnection;
 using benchstore::speed::capture;
 using benchstore::speed::median;
 

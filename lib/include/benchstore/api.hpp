@@ -3,7 +3,7 @@
 //
 // The library is compiled with hidden visibility (-fvisibility=hidden -fvisibility-inlines-hidden),
 // so only what carries this mark enters its dynamic symbol table: the classes and free functions of
-// the public headers in this folder. The internals (benchstore::csv, ::pgsync, ::runner, ::monitor,
+// the public headers in this folder. The internals (benchstore::export_, ::sync_, ::runner, ::monitor,
 // ::store) stay private, so programs cannot come to depend on them and they can change without
 // breaking programs linked against the library.
 //

@@ -174,7 +174,4 @@ BENCHSTORE_API std::string format_comparison(const CompareResult& result, Compar
 // "regression", "improvement", "no change", "too few samples".
 BENCHSTORE_API const char* verdict_text(Verdict verdict);
 
-// The exit status benchstore-compare uses: 4 when result has a regression, else 0.
-BENCHSTORE_API int compare_exit_status(const CompareResult& result);
-
 } // namespace benchstore

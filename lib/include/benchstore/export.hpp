@@ -44,6 +44,7 @@
 
 #include "benchstore/api.hpp"
 #include "benchstore/selection.hpp"
+#include "benchstore/show_progress.hpp"
 #include "benchstore/timestamp.hpp"
 
 namespace benchstore {
@@ -52,8 +53,9 @@ namespace benchstore {
 // benchmark.
 using ExportSelection = Selection;
 
-// Progress while exporting (see ExportOptions::show_progress).
-enum class ExportProgress { no, on_terminal };
+// Progress while exporting (see ExportOptions::show_progress): the one ShowProgress of every call; the
+// earlier name stays for source compatibility.
+using ExportProgress = ShowProgress;
 
 // Everything one export needs. Plain struct: fill it and call export_csv.
 struct ExportOptions {
@@ -62,11 +64,11 @@ struct ExportOptions {
     ExportSelection selection;                               // default: every benchmark
     // Time for the YYYYmmdd_HHMMSS in the file names. Empty = now (UTC).
     std::optional<Timestamp> file_time;
-    // ExportProgress::on_terminal: while exporting, one line on standard output rewritten in place
+    // ShowProgress::on_terminal: while exporting, one line on standard output rewritten in place
     // ("device_measurements 120,000/1,000,000 rows (12%), 900,000 rows/s, 880,000 left, ~1 s"), per
     // file, cleared at the end; when standard output is not a terminal nothing is written at all.
     // Counting the rows for it costs one extra pass over the index, only when shown.
-    ExportProgress show_progress = ExportProgress::no;
+    ShowProgress show_progress = ShowProgress::no;
 };
 
 // What an export wrote. The four paths always exist after a successful export (headers only when

@@ -11,10 +11,6 @@ namespace benchstore {
 // The schema version this program writes (PRAGMA user_version after migration).
 BENCHSTORE_API int latest_store_version();
 
-// The store file's source id: a random UUID made when the file was created, which sync uses to tell
-// machines' files apart. Throws StoreError when the file is missing or not a benchstore store.
-BENCHSTORE_API std::string read_source_id(const std::filesystem::path& db_path);
-
 struct StoreCopyResult {
     std::string source_id;         // the same as the store's: the copy syncs as the same machine's file
     std::uint64_t benchmarks = 0;  // benchmarks in the copy

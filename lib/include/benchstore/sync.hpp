@@ -25,12 +25,11 @@
 #include <vector>
 
 #include "benchstore/api.hpp"
+#include "benchstore/show_progress.hpp"
 
 namespace benchstore {
 
 enum class DryRun { no, yes };
-// Progress while sending (see SyncOptions::show_progress).
-enum class ShowProgress { no, on_terminal };
 
 // Limits of SyncOptions::statement_timeout (PostgreSQL keeps it in milliseconds, in an int) and of
 // sync_watch's interval (a year).
@@ -164,11 +163,5 @@ BENCHSTORE_API void sync_watch(const SyncOptions& options, std::chrono::millisec
 
 // The connection string with any password replaced by "***" (key=value and URI forms).
 BENCHSTORE_API std::string mask_conninfo(const std::string& text);
-
-// Exit statuses of benchstore-sync.
-inline constexpr int sync_exit_success = 0;
-inline constexpr int sync_exit_error = 1;
-inline constexpr int sync_exit_usage = 2;
-inline constexpr int sync_exit_try_later = 3;
 
 } // namespace benchstore

@@ -18,7 +18,7 @@ namespace benchstore {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using pgsync::PgConnection;
+using sync_::PgConnection;
 
 // Connects; refuses a database benchstore-sync never created; migrates it unless this is a dry run.
 PgConnection open_central(const CentralOptions& options)
@@ -29,12 +29,12 @@ PgConnection open_central(const CentralOptions& options)
     if (options.chunk_blocks < 1) throw InvalidArgument("chunk blocks must be at least 1");
     if (options.lock_timeout < std::chrono::milliseconds(1)) throw InvalidArgument("lock timeout must be positive");
     PgConnection conn(options.conninfo, options.statement_timeout);
-    const int version = pgsync::server_schema_version(conn);
+    const int version = sync_::server_schema_version(conn);
     if (version == 0)
         throw ServerError("server " + conn.server() + " holds no benchstore schema (no benchstore_schema_version table): "
                           "benchstore-sync creates it with the first sync; nothing was changed");
-    pgsync::refuse_newer_schema(conn, version);
-    if (options.dry_run == DryRun::no) pgsync::migrate_server_schema(conn);
+    sync_::refuse_newer_schema(conn, version);
+    if (options.dry_run == DryRun::no) sync_::migrate_server_schema(conn);
     return conn;
 }
 

@@ -9,8 +9,8 @@
 namespace benchstore::central {
 namespace {
 
-using pgsync::PgStatementError;
-using pgsync::PgTransaction;
+using sync_::PgStatementError;
+using sync_::PgTransaction;
 using Clock = std::chrono::steady_clock;
 
 struct Progress {

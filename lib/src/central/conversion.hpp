@@ -21,7 +21,7 @@
 
 namespace benchstore::central {
 
-ConversionStep convert_table(pgsync::PgConnection& conn, const std::string& table, const CentralOptions& options,
+ConversionStep convert_table(sync_::PgConnection& conn, const std::string& table, const CentralOptions& options,
                              ProgressLine& progress);
 
 } // namespace benchstore::central

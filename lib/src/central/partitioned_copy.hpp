@@ -17,7 +17,7 @@
 
 namespace benchstore::central {
 
-using pgsync::PgConnection;
+using sync_::PgConnection;
 
 // Why table cannot be converted (a view or foreign key that refers to it, a trigger of its own, no
 // "time" column, a unique index on expressions, ...): one line per reason; empty when it can be.

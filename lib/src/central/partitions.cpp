@@ -5,8 +5,8 @@
 namespace benchstore::central {
 namespace {
 
-using pgsync::PgResult;
-using pgsync::PgTransaction;
+using sync_::PgResult;
+using sync_::PgTransaction;
 
 // Every partition of $1 with its bounds read back from the server's own text of them, in this
 // session's DateStyle both ways; MINVALUE/MAXVALUE read as NULL (open).

@@ -20,7 +20,7 @@
 
 namespace benchstore::central {
 
-using pgsync::PgConnection;
+using sync_::PgConnection;
 
 // The tables that are partitioned by time, in the order they are maintained.
 const std::vector<std::string>& measurement_tables();

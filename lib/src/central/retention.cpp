@@ -6,8 +6,8 @@
 namespace benchstore::central {
 namespace {
 
-using pgsync::PgStatementError;
-using pgsync::PgTransaction;
+using sync_::PgStatementError;
+using sync_::PgTransaction;
 
 // Bounds and the cut are all "YYYY-MM-DD HH:MM:SS[.ffffff]" with four-digit years: as text they
 // sort as the times do.

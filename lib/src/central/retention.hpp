@@ -9,11 +9,11 @@
 namespace benchstore::central {
 
 // Throws ServerError unless table is partitioned: retention only ever drops whole partitions.
-void require_partitioned(pgsync::PgConnection& conn, const std::string& table);
+void require_partitioned(sync_::PgConnection& conn, const std::string& table);
 
 // The steps for one table with rows older than cut ("YYYY-MM-DD HH:MM:SS.ffffff", UTC); done unless
 // options.dry_run. The table must be partitioned.
-std::vector<RetentionStep> retain_table(pgsync::PgConnection& conn, const std::string& table, const std::string& cut,
+std::vector<RetentionStep> retain_table(sync_::PgConnection& conn, const std::string& table, const std::string& cut,
                                         const CentralOptions& options);
 
 } // namespace benchstore::central

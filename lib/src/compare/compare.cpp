@@ -17,8 +17,8 @@
 namespace benchstore {
 namespace {
 
-using comparison::base_side;
-using comparison::head_side;
+using compare_::base_side;
+using compare_::head_side;
 
 constexpr std::size_t reliable_samples = 9;  // Google Benchmark's compare.py warns below this
 
@@ -54,13 +54,13 @@ public:
         : m_options(o), m_default_higher(default_higher_is_better, "higher-is-better pattern")
     {
         if (!o.higher_is_better.empty()) m_higher.emplace(o.higher_is_better, "--higher-is-better");
-        for (const auto& t : o.thresholds) m_thresholds.emplace_back(comparison::MetricPattern(t.pattern, "--threshold"), t.percent);
+        for (const auto& t : o.thresholds) m_thresholds.emplace_back(compare_::MetricPattern(t.pattern, "--threshold"), t.percent);
     }
 
-    MetricComparison measure(const comparison::IdentitySamples& id, const std::string& metric) const
+    MetricComparison measure(const compare_::IdentitySamples& id, const std::string& metric) const
     {
         MetricComparison r;
-        r.identity = comparison::identity_text(id.module, id.metadata);
+        r.identity = compare_::identity_text(id.module, id.metadata);
         r.module = id.module;
         r.metadata = id.metadata;
         r.metric = metric;
@@ -129,9 +129,9 @@ private:
     }
 
     const CompareOptions& m_options;
-    comparison::MetricPattern m_default_higher;
-    std::optional<comparison::MetricPattern> m_higher;
-    std::vector<std::pair<comparison::MetricPattern, double>> m_thresholds;
+    compare_::MetricPattern m_default_higher;
+    std::optional<compare_::MetricPattern> m_higher;
+    std::vector<std::pair<compare_::MetricPattern, double>> m_thresholds;
 };
 
 void check_hosts(const CompareOptions& options, CompareResult& result)
@@ -166,18 +166,18 @@ CompareResult compare(const CompareOptions& options)
 {
     validate(options);
     const Judge judge(options);
-    const auto base_spec = comparison::parse_side_spec(options.base);
-    const auto head_spec = comparison::parse_side_spec(options.head);
+    const auto base_spec = compare_::parse_side_spec(options.base);
+    const auto head_spec = compare_::parse_side_spec(options.head);
 
     auto db = store::open_store(options.db_path, store::OpenMode::read_only);
     store::register_stats_functions(db);
-    comparison::Samples samples;
+    compare_::Samples samples;
     try {
         store::with_read_transaction(db, [&] {
             std::array<std::vector<std::int64_t>, 2> refs;
-            refs[head_side] = comparison::select_side(db, head_spec, options.filter, options.last, {});
-            refs[base_side] = comparison::select_side(db, base_spec, options.filter, options.last, refs[head_side]);
-            comparison::load_samples(db, refs, samples);
+            refs[head_side] = compare_::select_side(db, head_spec, options.filter, options.last, {});
+            refs[base_side] = compare_::select_side(db, base_spec, options.filter, options.last, refs[head_side]);
+            compare_::load_samples(db, refs, samples);
         });
     } catch (const SQLite::Exception& e) {
         throw StoreError(options.db_path.string() + ": cannot read store: " + e.what());
@@ -195,11 +195,11 @@ CompareResult compare(const CompareOptions& options)
     for (const auto& identity : samples.identities) {
         const bool on_base = identity.benchmarks[base_side] > 0, on_head = identity.benchmarks[head_side] > 0;
         if (!on_head) {
-            result.base_only.push_back(comparison::identity_text(identity.module, identity.metadata));
+            result.base_only.push_back(compare_::identity_text(identity.module, identity.metadata));
             continue;
         }
         if (!on_base) {
-            result.head_only.push_back(comparison::identity_text(identity.module, identity.metadata));
+            result.head_only.push_back(compare_::identity_text(identity.module, identity.metadata));
             continue;
         }
         for (const auto& metric : identity.metrics) result.rows.push_back(judge.measure(identity, metric));
@@ -238,7 +238,5 @@ const char* verdict_text(Verdict verdict)
     }
     return "?";
 }
-
-int compare_exit_status(const CompareResult& result) { return result.regressions > 0 ? 4 : 0; }
 
 } // namespace benchstore

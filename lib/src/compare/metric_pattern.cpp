@@ -4,7 +4,7 @@
 
 #include "benchstore/error.hpp"
 
-namespace benchstore::comparison {
+namespace benchstore::compare_ {
 
 MetricPattern::MetricPattern(const std::string& pattern, const std::string& what)
 {
@@ -22,4 +22,4 @@ MetricPattern& MetricPattern::operator=(MetricPattern&&) noexcept = default;
 
 bool MetricPattern::found_in(const std::string& name) const { return RE2::PartialMatch(name, *m_re); }
 
-} // namespace benchstore::comparison
+} // namespace benchstore::compare_

@@ -11,7 +11,7 @@ namespace re2 {
 class RE2;
 }
 
-namespace benchstore::comparison {
+namespace benchstore::compare_ {
 
 class MetricPattern {
 public:
@@ -28,4 +28,4 @@ private:
     std::unique_ptr<re2::RE2> m_re;
 };
 
-} // namespace benchstore::comparison
+} // namespace benchstore::compare_

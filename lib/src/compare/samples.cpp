@@ -8,7 +8,7 @@
 #include "store/measurements_json.hpp"
 #include "store/query.hpp"
 
-namespace benchstore::comparison {
+namespace benchstore::compare_ {
 namespace {
 
 void add_unique(std::vector<std::string>& list, std::string_view value)
@@ -136,4 +136,4 @@ void load_samples(SQLite::Database& db, const std::array<std::vector<std::int64_
     loader.finish();
 }
 
-} // namespace benchstore::comparison
+} // namespace benchstore::compare_

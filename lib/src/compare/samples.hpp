@@ -11,7 +11,7 @@
 
 #include "benchstore/compare.hpp"
 
-namespace benchstore::comparison {
+namespace benchstore::compare_ {
 
 enum Side : std::size_t { base_side = 0, head_side = 1 };
 
@@ -42,4 +42,4 @@ void load_samples(SQLite::Database& db, const std::array<std::vector<std::int64_
 // "module {metadata}", or the metadata alone for a benchmark without a module.
 std::string identity_text(const std::string& module, const std::string& metadata);
 
-} // namespace benchstore::comparison
+} // namespace benchstore::compare_

@@ -5,7 +5,7 @@
 #include "store/query.hpp"
 #include "store/selection.hpp"
 
-namespace benchstore::comparison {
+namespace benchstore::compare_ {
 namespace {
 
 // The one distinct value of column that starts with prefix; "HEAD" for a commit means the commit of
@@ -110,4 +110,4 @@ std::vector<std::int64_t> select_side(SQLite::Database& db, const SideSpec& spec
     return out;
 }
 
-} // namespace benchstore::comparison
+} // namespace benchstore::compare_

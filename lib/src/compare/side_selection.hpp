@@ -9,7 +9,7 @@
 
 #include "benchstore/selection.hpp"
 
-namespace benchstore::comparison {
+namespace benchstore::compare_ {
 
 struct SideSpec {
     enum class Kind { commit, run, branch } kind = Kind::commit;
@@ -29,4 +29,4 @@ std::vector<std::int64_t> select_side(SQLite::Database& db, const SideSpec& spec
 // A JSON array of the ids, for "IN (SELECT value FROM json_each(?))".
 std::string json_id_list(const std::vector<std::int64_t>& ids);
 
-} // namespace benchstore::comparison
+} // namespace benchstore::compare_

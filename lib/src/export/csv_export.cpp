@@ -19,7 +19,7 @@
 namespace benchstore {
 namespace {
 
-using csv::CsvFile;
+using export_::CsvFile;
 using store::Column;
 using store::Query;
 
@@ -77,7 +77,7 @@ private:
 
 class Exporter {
 public:
-    Exporter(SQLite::Database& db, const store::SelectionSql& selection, csv::ExportProgressLine& progress)
+    Exporter(SQLite::Database& db, const store::SelectionSql& selection, export_::ExportProgressLine& progress)
         : m_db(db), m_sel(selection), m_progress(progress)
     {
     }
@@ -136,7 +136,7 @@ public:
                     " FROM benchmarks b WHERE " + m_sel.condition + " ORDER BY b.id",
                 m_sel.params);
         const store::BenchmarkColumns benchmark(q);
-        m_progress.begin(csv::ExportProgressLine::File::benchmarks);
+        m_progress.begin(export_::ExportProgressLine::File::benchmarks);
         while (q.step()) {
             const store::BenchmarkRow row = benchmark.read(q);
             write_benchmark_fields(out, row);
@@ -165,7 +165,7 @@ public:
         const Column id = q.column("benchmark_id"), time = q.column("time");
         std::array<Column, device_columns.size()> values;
         for (std::size_t i = 0; i < values.size(); ++i) values[i] = q.column(device_columns[i]);
-        m_progress.begin(csv::ExportProgressLine::File::device_measurements);
+        m_progress.begin(export_::ExportProgressLine::File::device_measurements);
         while (q.step()) {
             out.plain(q.text(id));
             for (const Column c : values) write_real(out, q, c);
@@ -184,7 +184,7 @@ public:
         Query q(m_db, model_query("b.benchmark_id AS benchmark_id, m.time AS time, m.measurements AS measurements, m.id AS id"), m_sel.params);
         const Column id = q.column("benchmark_id"), time = q.column("time"), measurements = q.column("measurements"),
                      row_id = q.column("id");
-        m_progress.begin(csv::ExportProgressLine::File::model_measurements);
+        m_progress.begin(export_::ExportProgressLine::File::model_measurements);
         while (q.step()) {
             parse(q.text(measurements), q.integer(row_id));
             out.plain(q.text(id));
@@ -245,7 +245,7 @@ public:
         const Column count = q.column("device_measurement_count");
         std::vector<Column> stat_columns;
         for (const auto& name : stat_names) stat_columns.push_back(q.column(name));
-        m_progress.begin(csv::ExportProgressLine::File::summary);
+        m_progress.begin(export_::ExportProgressLine::File::summary);
         while (q.step()) {
             const store::BenchmarkRow row = benchmark.read(q);
             write_benchmark_fields(out, row);
@@ -282,7 +282,7 @@ private:
 
     SQLite::Database& m_db;
     const store::SelectionSql& m_sel;
-    csv::ExportProgressLine& m_progress;
+    export_::ExportProgressLine& m_progress;
     MetricColumns m_metrics;
     std::vector<store::MeasurementField> m_fields;  // the current row's, reused
     std::vector<std::string> m_values;            // the current row's metric cells, reused
@@ -354,7 +354,7 @@ ExportResult export_csv(const ExportOptions& options)
     CsvFile devices(result.device_measurements_csv);
     CsvFile models(result.model_measurements_csv);
     CsvFile summary(result.summary_csv);
-    csv::ExportProgressLine progress(db, selection, options.show_progress == ExportProgress::on_terminal);
+    export_::ExportProgressLine progress(db, selection, options.show_progress == ShowProgress::on_terminal);
     Exporter exporter(db, selection, progress);
     try {
         // One read transaction: every query below sees the same snapshot of the WAL store.

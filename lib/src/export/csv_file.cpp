@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-namespace benchstore::csv {
+namespace benchstore::export_ {
 namespace {
 
 constexpr std::size_t buffer_limit = std::size_t{1} << 20;
@@ -89,4 +89,4 @@ void CsvFile::sync()
     m_file.sync();
 }
 
-} // namespace benchstore::csv
+} // namespace benchstore::export_

@@ -13,7 +13,7 @@
 
 #include "core/atomic_file.hpp"
 
-namespace benchstore::csv {
+namespace benchstore::export_ {
 
 class CsvFile {
 public:
@@ -55,4 +55,4 @@ private:
     std::uint64_t m_rows = 0;
 };
 
-} // namespace benchstore::csv
+} // namespace benchstore::export_

@@ -5,7 +5,7 @@
 
 #include "store/query.hpp"
 
-namespace benchstore::csv {
+namespace benchstore::export_ {
 namespace {
 
 // The rows each file will hold for the selection (the summary: one per model row, at least one per
@@ -70,4 +70,4 @@ void ExportProgressLine::finish()
     if (m_line) m_line->clear();
 }
 
-} // namespace benchstore::csv
+} // namespace benchstore::export_

@@ -12,7 +12,7 @@
 #include "core/progress_line.hpp"
 #include "store/selection.hpp"
 
-namespace benchstore::csv {
+namespace benchstore::export_ {
 
 class ExportProgressLine {
 public:
@@ -43,4 +43,4 @@ private:
     std::chrono::steady_clock::time_point m_start;
 };
 
-} // namespace benchstore::csv
+} // namespace benchstore::export_

@@ -4,8 +4,6 @@
 #include <cmath>
 #include <set>
 
-#include <SQLiteCpp/Statement.h>
-
 #include "benchstore/error.hpp"
 #include "core/json.hpp"
 #include "benchstore/timestamp.hpp"
@@ -93,19 +91,7 @@ void ImportContext::flush() { m_measurements.flush_models(); }
 void ImportContext::restamp(const std::string& from, const std::string& to)
 {
     flush();
-    const std::string mine = "benchmark_ref IN (SELECT id FROM benchmarks WHERE import_ref = ?)";
-    for (const std::string& sql :
-         {std::string("UPDATE benchmarks SET created_at = ? WHERE created_at = ? AND import_ref = ?"),
-          std::string("UPDATE benchmarks SET finished_at = ? WHERE finished_at = ? AND import_ref = ?"),
-          "UPDATE benchmark_status_changes SET time = ? WHERE time = ? AND " + mine,
-          "UPDATE model_measurements SET time = ? WHERE time = ? AND " + mine,
-          "UPDATE device_measurements SET time = ? WHERE time = ? AND " + mine}) {
-        SQLite::Statement st(m_db, sql);
-        st.bind(1, to.empty() ? m_now : to);
-        st.bind(2, from);
-        st.bind(3, static_cast<int64_t>(m_import_ref));
-        st.exec();
-    }
+    store::restamp_import(m_db, m_import_ref, from, to.empty() ? m_now : to);
 }
 
 void ImportContext::add_device_row(std::int64_t ref, const store::DeviceRow& row, const std::string& time)

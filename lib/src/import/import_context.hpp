@@ -16,6 +16,7 @@
 
 #include "benchstore/import.hpp"
 #include "store/benchmark_writer.hpp"
+#include "store/import_ledger.hpp"
 #include "store/measurement_writer.hpp"
 
 namespace benchstore::import {

@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <fstream>
 
-#include <SQLiteCpp/Statement.h>
-
 #include "benchstore/error.hpp"
 #include "core/json.hpp"
 #include "benchstore/timestamp.hpp"
@@ -14,7 +12,7 @@
 #include "import/content_hash.hpp"
 #include "import/formats.hpp"
 #include "import/json_stream.hpp"
-#include "import/store_merge.hpp"
+#include "store/store_merge.hpp"
 #include "store/import_ledger.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/transaction.hpp"
@@ -84,7 +82,7 @@ std::optional<ImportFormat> detect_format(const std::filesystem::path& file)
 {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw InvalidArgument(file.string() + ": cannot be read");
-    if (import::is_sqlite_file(file)) return ImportFormat::store;
+    if (store::is_sqlite_file(file)) return ImportFormat::store;
     Detector d;
     nlohmann::json::sax_parse(in, &d);
     if (!d.root_is_object) return std::nullopt;
@@ -110,7 +108,7 @@ ImportResult import_file(const ImportOptions& options, const std::filesystem::pa
                                   "Benchmark, pytest-benchmark or benchmark_v2 JSON file); give --format to read it as one");
         result.format = *detected;
     }
-    if (result.format == ImportFormat::store) return import::merge_store(options, file);
+    if (result.format == ImportFormat::store) return store::merge_store(options, file);
     const std::string hash = import::sha256_of_file(file);
     auto db = store::open_store(options.db_path, store::OpenMode::read_write);
     try {

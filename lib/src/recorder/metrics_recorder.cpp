@@ -12,7 +12,7 @@
 #include "core/json.hpp"
 #include "core/utf8.hpp"
 #include "core/uuid.hpp"
-#include "monitor/host_fingerprint.hpp"
+#include "core/host_fingerprint.hpp"
 #include "store/benchmark_writer.hpp"
 #include "store/measurement_writer.hpp"
 #include "store/sqlite_store.hpp"
@@ -80,7 +80,7 @@ struct MetricsRecorder::Impl {
     {
         options.commit_message = truncate_utf8(options.commit_message, commit_message_max_chars);
         if (options.host.empty()) options.host = this_host();
-        host_info = options.host_info.empty() ? monitor::host_fingerprint() : json_object_of_strings(options.host_info);
+        host_info = options.host_info.empty() ? host_fingerprint() : json_object_of_strings(options.host_info);
     }
 
     void check_open() const

@@ -6,8 +6,6 @@
 #include <map>
 #include <sstream>
 
-#include <SQLiteCpp/Statement.h>
-
 #include "benchstore/error.hpp"
 #include "benchstore/timestamp.hpp"
 #include "store/run_rows.hpp"
@@ -60,17 +58,7 @@ void record_run(const std::filesystem::path& db, const std::string& run_id, cons
     const ProcessIdentity me = this_process();
     try {
         auto conn = store::open_store(db, store::OpenMode::read_write);
-        store::with_write_transaction(conn, [&] {
-            SQLite::Statement st(conn, "INSERT INTO runs (run_id, host, boot_id, pid, pid_start, started_at) "
-                                       "VALUES (?, ?, ?, ?, ?, ?)");
-            st.bind(1, run_id);
-            st.bind(2, host);
-            st.bind(3, me.boot_id);
-            st.bind(4, me.pid);
-            st.bind(5, me.start_ticks);
-            st.bind(6, format_timestamp(now_utc()));
-            st.exec();
-        });
+        store::insert_run(conn, {run_id, host, me.boot_id, me.pid, me.start_ticks, format_timestamp(now_utc())});
     } catch (const SQLite::Exception& e) {
         throw StoreError(db.string() + ": cannot record the run: " + e.what());
     }

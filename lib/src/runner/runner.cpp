@@ -15,8 +15,8 @@
 #include "benchstore/metrics_recorder.hpp"
 #include "core/uuid.hpp"
 #include "runner/module_process.hpp"
-#include "runner/run_ledger.hpp"
 #include "runner/run_registry.hpp"
+#include "store/run_rows.hpp"
 #include "store/store_check.hpp"
 
 namespace benchstore {
@@ -123,7 +123,7 @@ std::size_t settle_module(const RunnerOptions& options, const std::string& run_i
                           const runner::ModuleOutcome& outcome, std::size_t earlier)
 {
     const bool ok = outcome.kind == runner::OutcomeKind::returned;
-    auto benchmarks = runner::module_benchmarks(options.db_path, run_id, name);
+    auto benchmarks = store::module_benchmarks(options.db_path, run_id, name);
     benchmarks.erase(benchmarks.begin(), benchmarks.begin() + static_cast<std::ptrdiff_t>(std::min(earlier, benchmarks.size())));
     bool any_running = false;
     for (const auto& b : benchmarks) any_running |= b.status == "running";
@@ -292,7 +292,7 @@ RunSummary run_benchmarks(const RunnerOptions& given, Logger& logger)
     if (summary.interrupted) logger.warning("run interrupted: remaining modules skipped");
 
     if (options.csv_output_dir) export_run_csv(options, summary, logger);
-    const auto counts = runner::count_run(options.db_path, summary.run_id);
+    const auto counts = store::count_run(options.db_path, summary.run_id);
     summary.benchmarks_completed = counts.completed;
     summary.benchmarks_failed = counts.failed;
     summary.benchmarks_running = counts.running;

@@ -44,4 +44,21 @@ void ImportLedger::finish(std::int64_t import_ref, const std::string& file_time,
     exec_once(m_finish);
 }
 
+void restamp_import(SQLite::Database& db, std::int64_t import_ref, const std::string& from, const std::string& to)
+{
+    const std::string mine = "benchmark_ref IN (SELECT id FROM benchmarks WHERE import_ref = ?)";
+    for (const std::string& sql :
+         {std::string("UPDATE benchmarks SET created_at = ? WHERE created_at = ? AND import_ref = ?"),
+          std::string("UPDATE benchmarks SET finished_at = ? WHERE finished_at = ? AND import_ref = ?"),
+          "UPDATE benchmark_status_changes SET time = ? WHERE time = ? AND " + mine,
+          "UPDATE model_measurements SET time = ? WHERE time = ? AND " + mine,
+          "UPDATE device_measurements SET time = ? WHERE time = ? AND " + mine}) {
+        SQLite::Statement st(db, sql);
+        st.bind(1, to);
+        st.bind(2, from);
+        st.bind(3, static_cast<int64_t>(import_ref));
+        st.exec();
+    }
+}
+
 } // namespace benchstore::store

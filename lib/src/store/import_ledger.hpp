@@ -48,4 +48,9 @@ private:
     SQLite::Statement m_finish;
 };
 
+// Replaces the time `from` with `to` in every row of the import import_ref (its benchmarks' created_at
+// and finished_at, their status changes and measurements): a file whose own time is known only at its
+// end. Throws SQLite::Exception.
+void restamp_import(SQLite::Database& db, std::int64_t import_ref, const std::string& from, const std::string& to);
+
 } // namespace benchstore::store

@@ -14,6 +14,7 @@
 #include "benchstore/sqlite_migrations.hpp"
 #include "benchstore/timestamp.hpp"
 #include "core/uuid.hpp"
+#include "store/query.hpp"
 #include "store/store_info.hpp"
 
 namespace benchstore {
@@ -184,20 +185,19 @@ SQLite::Database open_store(const std::filesystem::path& path, OpenMode mode)
     }
 }
 
+bool has_table(SQLite::Database& db, const std::string& schema, const std::string& table)
+{
+    return query_integer(db, "SELECT count(*) FROM \"" + schema + "\".sqlite_master WHERE type = 'table' AND name = ?",
+                         {table}) > 0;
+}
+
+bool has_column(SQLite::Database& db, const std::string& schema, const std::string& table, const std::string& column)
+{
+    return query_integer(db, "SELECT count(*) FROM pragma_table_info(?, ?) WHERE name = ?", {table, schema, column}) > 0;
+}
+
 } // namespace store
 
 int latest_store_version() { return store::latest_version; }
-
-std::string read_source_id(const std::filesystem::path& db_path)
-{
-    auto db = store::open_store(db_path, store::OpenMode::read_only);
-    try {
-        const auto id = store::read_source_id(db);
-        if (!id) throw StoreError(db_path.string() + ": store has no source id");
-        return *id;
-    } catch (const SQLite::Exception& e) {
-        throw StoreError(db_path.string() + ": cannot read store info: " + e.what());
-    }
-}
 
 } // namespace benchstore

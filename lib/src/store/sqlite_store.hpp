@@ -2,6 +2,8 @@
 // Opening the local SQLite store: the one place that knows its pragmas and its migrations.
 // Internal to the library (SQLiteCpp stays out of the public headers).
 #include <filesystem>
+#include <string>
+
 #include <SQLiteCpp/Database.h>
 
 #include "store/transaction.hpp"  // with_write_transaction, for the store's writers
@@ -19,6 +21,11 @@ enum class OpenMode {
 // missing (read_only), not a SQLite database, not a benchstore store, or from a newer benchstore
 // (NewerSchemaError).
 SQLite::Database open_store(const std::filesystem::path& path, OpenMode mode);
+
+// Whether the table (in the attached database schema: "main", "source", ...) exists, and whether it
+// has the column: the optional parts of older store versions. Throws StoreError.
+bool has_table(SQLite::Database& db, const std::string& schema, const std::string& table);
+bool has_column(SQLite::Database& db, const std::string& schema, const std::string& table, const std::string& column);
 
 // Milliseconds a connection waits for another writer's lock before failing.
 inline constexpr int busy_timeout_ms = 10'000;

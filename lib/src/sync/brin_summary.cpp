@@ -1,6 +1,6 @@
 #include "sync/brin_summary.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 namespace {
 
 // One round trip: the table's size in blocks, and each of its BRIN indexes summarised from the
@@ -62,4 +62,4 @@ void BrinSummary::after_commit(PgConnection& conn)
     }
 }
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

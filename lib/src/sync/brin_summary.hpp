@@ -9,7 +9,7 @@
 
 #include "sync/pg_connection.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 
 class BrinSummary {
 public:
@@ -31,4 +31,4 @@ private:
     std::optional<bool> m_partitioned;  // known after the first call
 };
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

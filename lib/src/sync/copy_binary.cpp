@@ -6,7 +6,7 @@
 #include "benchstore/error.hpp"
 #include "benchstore/timestamp.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 namespace {
 
 constexpr char header[] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";  // signature, flags, extension length
@@ -205,4 +205,4 @@ void Fingerprint::add_double(double v)
     add({b, sizeof b});
 }
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 
 // The bytes before the first row and after the last.
 std::string_view copy_binary_header();
@@ -54,4 +54,4 @@ private:
     std::uint64_t m_hash = 1469598103934665603ULL;
 };
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

@@ -7,7 +7,7 @@
 #include "sync/copy_binary.hpp"
 #include "sync/table_sync.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 namespace {
 
 constexpr const char* held_reason =
@@ -127,4 +127,4 @@ void TableSync::resend(const Batch& batch, std::vector<std::size_t> rows)
     resend(batch, std::vector<std::size_t>(mid, rows.end()));
 }
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

@@ -7,7 +7,7 @@
 #include "store/query.hpp"
 #include "sync/table_sync.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 namespace {
 
 constexpr std::chrono::milliseconds upkeep_lock_timeout{2000};
@@ -63,4 +63,4 @@ void settle_partitions(PgConnection& conn, const TableSpec& spec)
     }
 }
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

@@ -14,11 +14,11 @@
 #include "sync/pg_connection.hpp"
 #include "sync/sync_tables.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 
 void prepare_partitions(PgConnection& conn, SQLite::Database& db, const TableSpec& spec, const std::string& source_id,
                         std::int64_t target);
 
 void settle_partitions(PgConnection& conn, const TableSpec& spec);
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

@@ -7,7 +7,7 @@
 #include "benchstore/error.hpp"
 #include "benchstore/postgres_migrations.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 namespace {
 
 enum class Kind { id, text, jsonb, float8, timestamp, integer, bigint, uuid, timestamptz };
@@ -282,4 +282,4 @@ std::string stage_ddl(const TableSpec& spec, IdColumn id_column)
     return ddl;
 }
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

@@ -12,7 +12,7 @@
 #include "sync/pg_connection.hpp"
 #include "sync/sync_tables.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 
 // One change adoption makes, in the order it makes them.
 struct AdoptionStep {
@@ -41,4 +41,4 @@ IdColumn benchmark_id_column(PgConnection& conn);
 // compares text with text and uses the server's indexes.
 std::string stage_ddl(const TableSpec& spec, IdColumn id_column);
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

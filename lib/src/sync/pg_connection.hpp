@@ -23,7 +23,7 @@
 #include "benchstore/error.hpp"
 #include "sync/conninfo.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 
 struct PgConnDeleter {
     void operator()(PGconn* c) const { PQfinish(c); }
@@ -131,4 +131,4 @@ private:
     bool m_done = false;
 };
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

@@ -6,7 +6,7 @@
 #include "central/partitioned_copy.hpp"
 #include "sync/pg_adopt.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 namespace {
 // pg_advisory_xact_lock key for schema changes: "bnchschm".
 constexpr const char* schema_lock = "SELECT pg_advisory_xact_lock(7093848493585427309)";
@@ -64,4 +64,4 @@ SchemaOutcome migrate_server_schema(PgConnection& conn)
     return outcome;
 }
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

@@ -7,7 +7,7 @@
 
 #include "sync/pg_connection.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 
 // The version this program creates.
 int latest_server_schema_version();
@@ -31,4 +31,4 @@ SchemaOutcome migrate_server_schema(PgConnection& conn);
 // Throws ServerError when version is newer than this program knows.
 void refuse_newer_schema(const PgConnection& conn, int version);
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <thread>
 
-#include <SQLiteCpp/Statement.h>
 #include <sqlite3.h>
 
 #include "benchstore/error.hpp"
@@ -40,19 +39,10 @@ std::string read_store_source_id(SQLite::Database& db, const std::filesystem::pa
     return id;
 }
 
-void write_new_source_id(SQLite::Database& db)
-{
-    store::with_write_transaction(db, [&] {
-        SQLite::Statement up(db, "UPDATE store_info SET value = ? WHERE key = 'source_id'");
-        up.bind(1, make_uuid_v4());
-        up.exec();
-    });
-}
-
 // The store holds UTF-8 text. A database in another encoding (LATIN1, SQL_ASCII, ...) refuses or
 // mangles every row with non-ASCII text, and would strand the measurements of such benchmarks:
 // refuse it before anything is sent or created.
-void refuse_non_utf8_database(const pgsync::PgConnection& conn)
+void refuse_non_utf8_database(const sync_::PgConnection& conn)
 {
     const std::string encoding = conn.parameter("server_encoding");
     if (encoding == "UTF8") return;
@@ -65,8 +55,8 @@ void refuse_non_utf8_database(const pgsync::PgConnection& conn)
 // One view of the store (its own rows, or one merged store's) with its tables and what was
 // committed of each when the sync started.
 struct ViewPlan {
-    pgsync::StoreView view;
-    std::vector<pgsync::TableSpec> specs;
+    sync_::StoreView view;
+    std::vector<sync_::TableSpec> specs;
     std::vector<std::int64_t> targets;
 };
 
@@ -75,10 +65,10 @@ std::vector<ViewPlan> plan_views(SQLite::Database& db, const std::string& source
 {
     std::vector<ViewPlan> plans;
     store::with_read_transaction(db, [&] {
-        for (auto& view : pgsync::store_views(db, source_id)) {
+        for (auto& view : sync_::store_views(db, source_id)) {
             ViewPlan plan{std::move(view), {}, {}};
-            plan.specs = pgsync::table_specs(plan.view);
-            for (const auto& spec : plan.specs) plan.targets.push_back(pgsync::max_id(db, spec));
+            plan.specs = sync_::table_specs(plan.view);
+            for (const auto& spec : plan.specs) plan.targets.push_back(sync_::max_id(db, spec));
             plans.push_back(std::move(plan));
         }
     });
@@ -104,26 +94,26 @@ void add_table(SyncResult& result, std::size_t i, const SyncTableResult& t, bool
     if (own_view) sum.older_copy = t.older_copy;
 }
 
-SyncResult dry_run(pgsync::PgConnection& conn, SQLite::Database& db, const SyncOptions& options,
+SyncResult dry_run(sync_::PgConnection& conn, SQLite::Database& db, const SyncOptions& options,
                    const std::string& source_id, const std::vector<ViewPlan>& plans)
 {
     SyncResult result;
     result.source_id = source_id;
     result.server = conn.server();
-    const int version = pgsync::server_schema_version(conn);
-    pgsync::refuse_newer_schema(conn, version);
-    result.schema_created = version < pgsync::latest_server_schema_version();  // would be
-    if (version == 0 && pgsync::has_existing_tables(conn))
-        for (const auto& step : pgsync::plan_adoption(conn)) result.adoption.push_back(step.description);
+    const int version = sync_::server_schema_version(conn);
+    sync_::refuse_newer_schema(conn, version);
+    result.schema_created = version < sync_::latest_server_schema_version();  // would be
+    if (version == 0 && sync_::has_existing_tables(conn))
+        for (const auto& step : sync_::plan_adoption(conn)) result.adoption.push_back(step.description);
     for (const auto& plan : plans) {
         for (std::size_t i = 0; i < plan.specs.size(); ++i) {
             SyncTableResult t;
             t.table = plan.specs[i].name;
-            pgsync::RemoteMark mark;
-            if (version > 0) mark = pgsync::read_remote_mark(conn, plan.view.source_id, plan.specs[i].name);
-            t.older_copy = pgsync::check_same_file(conn, db, plan.specs[i], plan.view.source_id,
-                                                   options.db_path.string(), mark) == pgsync::FileMatch::older;
-            t.sent = pgsync::count_rows(db, plan.specs[i], mark.high_water_mark, plan.targets[i]);
+            sync_::RemoteMark mark;
+            if (version > 0) mark = sync_::read_remote_mark(conn, plan.view.source_id, plan.specs[i].name);
+            t.older_copy = sync_::check_same_file(conn, db, plan.specs[i], plan.view.source_id,
+                                                   options.db_path.string(), mark) == sync_::FileMatch::older;
+            t.sent = sync_::count_rows(db, plan.specs[i], mark.high_water_mark, plan.targets[i]);
             t.left = t.sent;
             add_table(result, i, t, !plan.view.origin);
         }
@@ -202,7 +192,7 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
     std::vector<ViewPlan> plans;
     try {
         if (options.new_source_id && !dry) {
-            write_new_source_id(db);
+            store::write_source_id(db, make_uuid_v4());
             if (source_id_written != nullptr) *source_id_written = true;
         }
         source_id = read_store_source_id(db, options.db_path);
@@ -213,7 +203,7 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
         rethrow_as_busy_when_busy(e);
     }
 
-    pgsync::PgConnection conn(options.conninfo, options.statement_timeout);
+    sync_::PgConnection conn(options.conninfo, options.statement_timeout);
     refuse_non_utf8_database(conn);
     if (dry) {
         auto result = dry_run(conn, db, options, source_id, plans);
@@ -224,12 +214,12 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
     SyncResult result;
     result.source_id = source_id;
     result.server = conn.server();
-    const auto schema = pgsync::migrate_server_schema(conn);
+    const auto schema = sync_::migrate_server_schema(conn);
     result.schema_created = schema.applied;
     result.adoption = schema.adoption;
     conn.exec("SET temp_buffers = '64MB'");
-    const auto id_column = pgsync::benchmark_id_column(conn);
-    for (const auto& spec : plans.front().specs) conn.exec(pgsync::stage_ddl(spec, id_column));
+    const auto id_column = sync_::benchmark_id_column(conn);
+    for (const auto& spec : plans.front().specs) conn.exec(sync_::stage_ddl(spec, id_column));
     for (const auto& plan : plans)
         for (const auto& spec : plan.specs)
             conn.exec("INSERT INTO sync_state (source_id, table_name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -245,11 +235,11 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
                 SyncTableResult t;
                 t.table = specs[i].name;
                 const auto table_start = Clock::now();
-                pgsync::prepare_partitions(conn, db, specs[i], plan.view.source_id, plan.targets[i]);
-                pgsync::TableSync table(conn, db, specs[i], plan.view.source_id, options.db_path.string(),
+                sync_::prepare_partitions(conn, db, specs[i], plan.view.source_id, plan.targets[i]);
+                sync_::TableSync table(conn, db, specs[i], plan.view.source_id, options.db_path.string(),
                                         plan.targets[i], options.batch_rows, options.stop, &progress);
                 result.stopped = !table.run(t, result.rejects, result.held);
-                pgsync::settle_partitions(conn, specs[i]);
+                sync_::settle_partitions(conn, specs[i]);
                 t.seconds = seconds_since(table_start);
                 add_table(result, i, t, !plan.view.origin);
             }
@@ -262,8 +252,8 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
                 // that are not there.
                 SyncTableResult t;
                 t.table = plan.specs[i].name;
-                const auto mark = pgsync::read_remote_mark(conn, plan.view.source_id, plan.specs[i].name);
-                t.left = pgsync::count_rows(db, plan.specs[i], std::min(mark.high_water_mark, plan.targets[i]), INT64_MAX);
+                const auto mark = sync_::read_remote_mark(conn, plan.view.source_id, plan.specs[i].name);
+                t.left = sync_::count_rows(db, plan.specs[i], std::min(mark.high_water_mark, plan.targets[i]), INT64_MAX);
                 add_table(result, i, t, false);
             }
         }

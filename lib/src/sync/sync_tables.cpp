@@ -4,11 +4,12 @@
 #include <memory>
 
 #include "store/measurements_json.hpp"
+#include "store/origins.hpp"
 #include "store/query.hpp"
 #include "store/transaction.hpp"
 #include "sync/copy_binary.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 namespace {
 
 // Encoding helpers: a failure sets the row's reject reason instead of throwing, so one bad row
@@ -389,14 +390,13 @@ std::vector<StoreView> store_views(SQLite::Database& db, const std::string& own_
 {
     StoreView own;
     own.source_id = own_source_id;
-    own.has_origins = db.execAndGet("SELECT count(*) FROM pragma_table_info('benchmarks') WHERE name = 'origin'").getInt() > 0;
+    own.has_origins = store::has_origins(db);
     std::vector<StoreView> views{own};
     if (!own.has_origins) return views;
-    SQLite::Statement q(db, "SELECT id AS origin, source_id AS source_id FROM origins ORDER BY id");
-    while (q.executeStep()) {
+    for (const auto& origin : store::read_origins(db)) {
         StoreView v = own;
-        v.origin = q.getColumn("origin").getInt64();
-        v.source_id = q.getColumn("source_id").getString();
+        v.origin = origin.id;
+        v.source_id = origin.source_id;
         views.push_back(std::move(v));
     }
     return views;
@@ -456,4 +456,4 @@ std::int64_t count_rows(SQLite::Database& db, const TableSpec& spec, std::int64_
                                 {std::to_string(after), std::to_string(up_to)});
 }
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

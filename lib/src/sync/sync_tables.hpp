@@ -12,7 +12,7 @@
 
 #include "store/query.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 
 // One store row read for sending. Rows the client itself cannot encode (a malformed timestamp or
 // benchmark id) carry a reject reason and no COPY bytes.
@@ -94,4 +94,4 @@ std::int64_t max_id(SQLite::Database& db, const TableSpec& spec);
 // Rows with after < id <= up_to.
 std::int64_t count_rows(SQLite::Database& db, const TableSpec& spec, std::int64_t after, std::int64_t up_to);
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

@@ -9,7 +9,7 @@
 #include "sync/copy_binary.hpp"
 #include "sync/pg_adopt.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 namespace {
 
 // One advisory lock per store file: two syncs of the same file take turns batch by batch, syncs
@@ -386,4 +386,4 @@ TableSync::Outcome TableSync::send_range(const Batch& batch, std::size_t begin, 
     return Outcome::sent;
 }
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

@@ -18,7 +18,7 @@
 #include "sync/pg_connection.hpp"
 #include "sync/sync_tables.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::sync_ {
 
 // The server's record of what a file has sent for one table.
 struct RemoteMark {
@@ -97,4 +97,4 @@ private:
     std::optional<BrinSummary> m_brin;  // measurement tables: their time indexes kept covering new rows
 };
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::sync_

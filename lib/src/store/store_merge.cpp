@@ -1,4 +1,4 @@
-#include "import/store_merge.hpp"
+#include "store/store_merge.hpp"
 
 #include <array>
 #include <fstream>
@@ -6,10 +6,11 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "benchstore/error.hpp"
+#include "store/query.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/transaction.hpp"
 
-namespace benchstore::import {
+namespace benchstore::store {
 namespace {
 
 // The tables that carry rows with an identity, in the order they are copied (benchmarks first: the
@@ -25,21 +26,6 @@ constexpr std::array<RowTable, 3> row_tables{{
     {"model_measurements", "held_model", "measurements, time"},
 }};
 
-bool has_column(SQLite::Database& db, const std::string& schema, const std::string& table, const std::string& column)
-{
-    SQLite::Statement q(db, "SELECT count(*) FROM pragma_table_info(?, ?) WHERE name = ?");
-    q.bind(1, table);
-    q.bind(2, schema);
-    q.bind(3, column);
-    q.executeStep();
-    return q.getColumn(0).getInt() > 0;
-}
-
-bool has_table(SQLite::Database& db, const std::string& schema, const std::string& table)
-{
-    return db.execAndGet("SELECT count(*) FROM " + schema + ".sqlite_master WHERE type = 'table' AND name = '" +
-                         table + "'").getInt() > 0;
-}
 
 class Merge {
 public:
@@ -62,7 +48,7 @@ public:
         copy_imports();
         copy_benchmarks();
         map_benchmarks();
-        const std::int64_t status_before = m_db.execAndGet("SELECT coalesce(max(id), 0) FROM main.benchmark_status_changes").getInt64();
+        const std::int64_t status_before = query_integer(m_db, "SELECT coalesce(max(id), 0) FROM main.benchmark_status_changes", {});
         check_references();
         for (const auto& t : row_tables) {
             // The table's indexes stay in place: the rows arrive in id order, grouped by benchmark, so
@@ -85,13 +71,15 @@ private:
     std::string copy_select(const RowTable& t)
     {
         const std::string from = " FROM source." + std::string(t.name) + " s CROSS JOIN temp.merge_refs r WHERE ";
-        if (!m_origins || m_db.execAndGet("SELECT count(*) FROM source.origins").getInt() == 0) {
-            SQLite::Statement m(m_db, std::string("SELECT own, dst, ") + t.held + " FROM temp.merge_origins WHERE src = 0");
-            m.executeStep();
+        if (!m_origins || query_integer(m_db, "SELECT count(*) FROM source.origins", {}) == 0) {
+            Query m(m_db, std::string("SELECT own AS own, dst AS dst, ") + t.held + " AS held FROM temp.merge_origins "
+                    "WHERE src = 0");
+            m.step();
             // This store's own rows coming back are here already: nothing to copy.
-            const bool own = m.getColumn(0).getInt() != 0;
-            return "SELECT r.dst, " + qualified(t.columns) + ", " + (own ? std::string("NULL") : m.getColumn(1).getString()) +
-                   ", s.id" + from + (own ? "0 AND " : "") + "s.id > " + m.getColumn(2).getString() +
+            const bool own = m.integer(m.column("own")) != 0;
+            const std::string dst(m.text(m.column("dst"))), held(m.text(m.column("held")));
+            return "SELECT r.dst, " + qualified(t.columns) + ", " + (own ? std::string("NULL") : dst) +
+                   ", s.id" + from + (own ? "0 AND " : "") + "s.id > " + held +
                    (m_origins ? " AND s.origin IS NULL" : "") + " AND r.src = s.benchmark_ref ORDER BY s.id";
         }
         return "SELECT r.dst, " + qualified(t.columns) + ", m.dst, " + m_origin_id + " FROM source." + t.name +
@@ -147,28 +135,32 @@ private:
     // sync would refuse them too.
     void refuse_diverged_copies()
     {
-        SQLite::Statement origins(m_db, "SELECT src, own, dst, source_id, held_benchmarks, held_model, held_device "
-                                        "FROM temp.merge_origins");
-        while (origins.executeStep()) {
-            const std::int64_t src = origins.getColumn(0).getInt64();
-            const bool own = origins.getColumn(1).getInt() != 0;
-            const std::string source_id = origins.getColumn(3).getString();
-            const auto dst = origins.getColumn(2);
+        Query origins(m_db, "SELECT src AS src, own AS own, dst AS dst, source_id AS source_id, held_benchmarks AS "
+                            "held_benchmarks, held_model AS held_model, held_device AS held_device FROM temp.merge_origins");
+        const Column src_column = origins.column("src"), own_column = origins.column("own"),
+                     dst_column = origins.column("dst"), source_id_column = origins.column("source_id"),
+                     held_benchmarks = origins.column("held_benchmarks"), held_model = origins.column("held_model"),
+                     held_device = origins.column("held_device");
+        while (origins.step()) {
+            const std::int64_t src = origins.integer(src_column);
+            const bool own = origins.integer(own_column) != 0;
+            const std::string source_id(origins.text(source_id_column));
+            const std::int64_t dst = origins.integer(dst_column);  // NULL (0) for this store's own rows
             check_row(src, own, dst, source_id, "benchmarks", "x.benchmark_id || ' ' || x.created_at", false,
-                      origins.getColumn(4).getInt64());
+                      origins.integer(held_benchmarks));
             check_row(src, own, dst, source_id, "model_measurements",
-                      "b.benchmark_id || ' ' || x.time || ' ' || x.measurements", true, origins.getColumn(5).getInt64());
+                      "b.benchmark_id || ' ' || x.time || ' ' || x.measurements", true, origins.integer(held_model));
             check_row(src, own, dst, source_id, "device_measurements", "b.benchmark_id || ' ' || x.time", true,
-                      origins.getColumn(6).getInt64());
+                      origins.integer(held_device));
             // This store's own rows come back only as far as it has them.
             if (own) {
                 for (const auto* table : {"benchmarks", "benchmark_status_changes", "device_measurements", "model_measurements"}) {
                     const std::string own_held = std::string("(SELECT coalesce(max(id), 0) FROM main.") + table + ")";
-                    SQLite::Statement beyond(m_db, std::string("SELECT count(*) FROM source.") + table + " s WHERE " +
-                                                       m_origin + " = ? AND " + m_origin_id + " > " + own_held);
-                    beyond.bind(1, static_cast<int64_t>(src));
-                    beyond.executeStep();
-                    if (beyond.getColumn(0).getInt64() > 0)
+                    const std::int64_t beyond = query_integer(
+                        m_db, std::string("SELECT count(*) FROM source.") + table + " s WHERE " + m_origin + " = ? AND " +
+                                  m_origin_id + " > " + own_held,
+                        {std::to_string(src)});
+                    if (beyond > 0)
                         throw InvalidArgument(m_file.string() + ": holds " + table + " rows of this store (source " +
                                               source_id + ") that this store does not have: a copy of it that was "
                                               "written to; sync it, or give it a new source id first "
@@ -179,7 +171,7 @@ private:
     }
 
     // fingerprint: an expression over the row (x) and, with via_benchmark, its benchmark (b).
-    void check_row(std::int64_t src, bool own, const SQLite::Column& dst, const std::string& source_id,
+    void check_row(std::int64_t src, bool own, std::int64_t dst, const std::string& source_id,
                    const std::string& table, const std::string& fingerprint, bool via_benchmark, std::int64_t held)
     {
         if (held == 0) return;
@@ -189,14 +181,14 @@ private:
         };
         const std::string source_where = src == 0 ? "x.id = ?" + std::string(m_origins ? " AND x.origin IS NULL" : "")
                                                   : "x.origin = " + std::to_string(src) + " AND x.origin_id = ?";
-        SQLite::Statement theirs(m_db, "SELECT " + fingerprint + from("source") + " WHERE " + source_where);
-        theirs.bind(1, static_cast<int64_t>(held));
-        if (!theirs.executeStep()) return;  // an older copy: it ends below what this store has
+        Query theirs(m_db, "SELECT " + fingerprint + " AS fingerprint" + from("source") + " WHERE " + source_where,
+                     {std::to_string(held)});
+        if (!theirs.step()) return;  // an older copy: it ends below what this store has
         const std::string mine_where = own ? "x.id = ? AND x.origin IS NULL"
-                                           : "x.origin = " + std::to_string(dst.getInt64()) + " AND x.origin_id = ?";
-        SQLite::Statement mine(m_db, "SELECT " + fingerprint + from("main") + " WHERE " + mine_where);
-        mine.bind(1, static_cast<int64_t>(held));
-        if (mine.executeStep() && mine.getColumn(0).getString() == theirs.getColumn(0).getString()) return;
+                                           : "x.origin = " + std::to_string(dst) + " AND x.origin_id = ?";
+        Query mine(m_db, "SELECT " + fingerprint + " AS fingerprint" + from("main") + " WHERE " + mine_where,
+                   {std::to_string(held)});
+        if (mine.step() && mine.text(mine.column("fingerprint")) == theirs.text(theirs.column("fingerprint"))) return;
         throw InvalidArgument(m_file.string() + ": its " + table + " row " + std::to_string(held) + " of store " +
                               source_id + " differs from the one this store holds under that identity: two copies "
                               "of that store were written to separately; nothing was merged");
@@ -244,15 +236,17 @@ private:
     // joins), so checking those few values checks every row.
     void check_references()
     {
-        const auto dangling = m_db.execAndGet(
+        const auto dangling = query_integer(
+            m_db,
             "SELECT (SELECT count(*) FROM temp.merge_refs r WHERE NOT EXISTS (SELECT 1 FROM main.benchmarks b "
             "WHERE b.id = r.dst)) + (SELECT count(*) FROM temp.merge_origins m WHERE m.own = 0 AND NOT EXISTS "
-            "(SELECT 1 FROM main.origins o WHERE o.id = m.dst))").getInt64();
+            "(SELECT 1 FROM main.origins o WHERE o.id = m.dst))",
+            {});
         if (dangling != 0)
             throw StoreError(m_file.string() + ": merging it would leave rows referring to benchmarks or origins "
                              "this store does not have; nothing was merged");
         // The benchmarks copied refer to origins and imports: SQLite checks those few rows itself.
-        if (m_db.execAndGet("SELECT count(*) FROM pragma_foreign_key_check('benchmarks', 'main')").getInt64() != 0)
+        if (query_integer(m_db, "SELECT count(*) FROM pragma_foreign_key_check('benchmarks', 'main')", {}) != 0)
             throw StoreError(m_file.string() + ": merging it would leave benchmarks referring to origins or imports "
                              "this store does not have; nothing was merged");
     }
@@ -328,4 +322,4 @@ ImportResult merge_store(const ImportOptions& options, const std::filesystem::pa
     return result;
 }
 
-} // namespace benchstore::import
+} // namespace benchstore::store

@@ -3,7 +3,7 @@
 // benchstore-compare can tell results from different machines apart. Internal to the library.
 #include <string>
 
-namespace benchstore::monitor {
+namespace benchstore {
 
 // A compact JSON object of strings describing this machine, keys in this order, each present only
 // when known:
@@ -18,4 +18,4 @@ namespace benchstore::monitor {
 // be read is left out. Thread-safe.
 const std::string& host_fingerprint();
 
-} // namespace benchstore::monitor
+} // namespace benchstore

@@ -1,4 +1,5 @@
-// MetricsRecorder::export_to_csv, declared with the recorder and defined here with the export.
+// MetricsRecorder::export_to_csv: the recorder hands its own benchmarks to the export (a separate file so
+// that recording alone does not pull the export in).
 #include "benchstore/export.hpp"
 #include "benchstore/metrics_recorder.hpp"
 

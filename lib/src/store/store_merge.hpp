@@ -7,7 +7,7 @@
 
 #include "benchstore/import.hpp"
 
-namespace benchstore::import {
+namespace benchstore::store {
 
 // True when the file starts with SQLite's header.
 bool is_sqlite_file(const std::filesystem::path& file);
@@ -17,4 +17,4 @@ bool is_sqlite_file(const std::filesystem::path& file);
 // itself or a copy of it that was written separately, StoreError for an unreadable or newer store.
 ImportResult merge_store(const ImportOptions& options, const std::filesystem::path& file);
 
-} // namespace benchstore::import
+} // namespace benchstore::store

@@ -1,4 +1,4 @@
-#include "monitor/host_fingerprint.hpp"
+#include "core/host_fingerprint.hpp"
 
 #include <dlfcn.h>
 #include <sys/utsname.h>
@@ -10,7 +10,7 @@
 
 #include "core/json.hpp"
 
-namespace benchstore::monitor {
+namespace benchstore {
 namespace {
 
 std::string trim(std::string s)
@@ -99,4 +99,4 @@ const std::string& host_fingerprint()
     return fingerprint;
 }
 
-} // namespace benchstore::monitor
+} // namespace benchstore
