@@ -43,6 +43,16 @@ std::size_t files_in(const std::filesystem::path& dir)
     return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir), {}));
 }
 
+// Adds a model row of benchmark 1 by hand: one the recorder would refuse, or after other benchmarks' rows.
+void add_model_row(const std::filesystem::path& db, const std::string& measurements, const std::string& time)
+{
+    SQLite::Database raw(db.string(), SQLite::OPEN_READWRITE);
+    SQLite::Statement insert(raw, "INSERT INTO model_measurements (benchmark_ref, measurements, time) VALUES (1, ?, ?)");
+    insert.bind(1, measurements);
+    insert.bind(2, time);
+    insert.exec();
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(csv_export)
@@ -380,15 +390,42 @@ BOOST_AUTO_TEST_CASE(reads_measurement_json_exactly)
     }
 }
 
+// Each model row is parsed once and its cells spooled for the model file and the summary; the summary
+// lists rows by benchmark, so when a benchmark's rows interleave with another's it must still give each
+// row its own numbers, and a metric first seen in the last row is an empty cell in every earlier one.
+BOOST_AUTO_TEST_CASE(summary_gives_each_model_row_its_numbers_when_benchmarks_interleave)
+{
+    TempDir dir;
+    test::make_golden_store(dir / "b.db");
+    add_model_row(dir / "b.db", R"({"late_metric":42,"model_load_time":9.5})", "2025-07-30T00:00:04.000000");
+    const ExportResult r = export_csv(options_for(dir));
+    BOOST_TEST(r.metric_names.back() == "late_metric");
+    const CsvRows model = read_csv(r.model_measurements_csv);
+    const CsvRows summary = read_csv(r.summary_csv);
+    BOOST_REQUIRE_EQUAL(model.size(), 7u);    // header + 6 rows
+    BOOST_REQUIRE_EQUAL(summary.size(), 8u);  // header + 7 rows (benchmark 1: three, 3: none)
+    const std::size_t model_late = model[0].size() - 1, model_load = 2;
+    BOOST_TEST(model[0][model_late] == "late_metric");
+    BOOST_TEST(model[6][model_late] == "42");
+    BOOST_TEST(model[6][model_load] == "9.5");
+    for (std::size_t row = 1; row < 6; ++row) BOOST_TEST(model[row][model_late].empty(), row);
+    // The summary's metric columns follow its benchmark columns; its third row is the model file's last.
+    const std::size_t summary_load = 7;
+    BOOST_TEST(summary[0][summary_load] == "model_load_time");
+    BOOST_TEST(summary[0][summary_load + model_late - model_load] == "late_metric");
+    const std::size_t summary_of_model_row[] = {0, 1, 2, 4, 6, 7, 3};
+    for (std::size_t row = 1; row < 7; ++row)
+        for (std::size_t c = model_load; c <= model_late; ++c)
+            BOOST_TEST(summary[summary_of_model_row[row]][summary_load + c - model_load] == model[row][c],
+                       "model row " << row << " column " << model[0][c]);
+    BOOST_TEST(run_pandas_check(dir / "b.db", r) == 0);
+}
+
 BOOST_AUTO_TEST_CASE(malformed_measurements_are_a_store_error_naming_the_row)
 {
     TempDir dir;
     test::make_golden_store(dir / "b.db");
-    {
-        SQLite::Database raw((dir / "b.db").string(), SQLite::OPEN_READWRITE);
-        raw.exec("INSERT INTO model_measurements (benchmark_ref, measurements, time) "
-                 "VALUES (1, '{\"a\":\"text\"}', '2025-07-29T20:08:09.000000')");
-    }
+    add_model_row(dir / "b.db", R"({"a":"text"})", "2025-07-29T20:08:09.000000");
     try {
         export_csv(options_for(dir));
         BOOST_FAIL("expected a throw");
