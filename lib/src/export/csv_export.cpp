@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <memory>
 #include <stdexcept>
 #include <thread>
@@ -89,11 +90,15 @@ public:
         }
         const std::size_t width = m_row_columns.empty() ? 0 : *std::max_element(m_row_columns.begin(), m_row_columns.end()) + 1;
         m_slots.assign(width, nullptr);
-        for (std::size_t i = 0; i < fields.size(); ++i) m_slots[m_row_columns[i]] = &fields[i].number;
+        for (std::size_t i = 0; i < fields.size(); ++i) m_slots[m_row_columns[i]] = &fields[i].value;
         cells.clear();
         for (std::size_t c = 0; c < width; ++c) {
             if (c) cells.push_back(',');
-            if (m_slots[c]) cells.append(*m_slots[c]);
+            if (!m_slots[c]) continue;
+            // The shortest text that reads back to the same double: "100", "1e+05", "-0".
+            char buf[32];
+            const auto written = std::to_chars(buf, buf + sizeof buf, *m_slots[c]);
+            cells.append(buf, written.ptr);
         }
         return width;
     }
@@ -105,7 +110,7 @@ private:
     std::unordered_set<std::string> m_taken;
     std::vector<std::string> m_row_names;             // the last joined row's names
     std::vector<std::size_t> m_row_columns;           // and their columns
-    std::vector<const std::string*> m_slots;          // the number of each column in the current row
+    std::vector<const double*> m_slots;               // the value of each column in the current row
 };
 
 class Exporter {

@@ -1,6 +1,5 @@
 #include "store/measurements_json.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -51,7 +50,7 @@ public:
         if (m_used == m_fields.size()) m_fields.emplace_back();
         MeasurementField& field = m_fields[m_used++];
         field.name.assign(name.data(), name.size());
-        field.number.clear();
+        m_awaiting_value = true;
         return true;
     }
 
@@ -75,18 +74,16 @@ public:
 private:
     bool number(double value)
     {
-        if (!std::isfinite(value) || m_used == 0 || !m_fields[m_used - 1].number.empty()) return false;
-        MeasurementField& field = m_fields[m_used - 1];
-        char buf[32];
-        const auto written = std::to_chars(buf, buf + sizeof buf, value);
-        field.number.assign(buf, written.ptr);
-        field.value = value;
+        if (!std::isfinite(value) || !m_awaiting_value) return false;  // "5": a number outside an object
+        m_fields[m_used - 1].value = value;
+        m_awaiting_value = false;
         return true;
     }
 
     std::vector<MeasurementField>& m_fields;
     std::size_t m_used = 0;
     bool m_opened = false;
+    bool m_awaiting_value = false;  // a key was read, its number not yet
 };
 
 } // namespace
