@@ -84,8 +84,11 @@ void report(const char* title, const char* what, long rows, const char* table, c
     const std::string dump_label = std::string("sqlite3 -csv (") + table + " only)";
     print_runs(dump_label.c_str(), f.dump);
     print_runs("benchstore-export (four files, fsynced)", f.exported);
-    std::printf("  ratio export / dump: %.2f (target <= 2); export peak RSS %.1f MiB (target < 64)\n",
-                median(f.exported.wall) / median(f.dump.wall), f.exported.peak);
+    // The targets are the device rows' (most of any store); model rows are parsed JSON, not copied numbers.
+    const bool device_rows = std::string(what) == "device";
+    std::printf("  ratio export / dump: %.2f%s; export peak RSS %.1f MiB%s\n",
+                median(f.exported.wall) / median(f.dump.wall), device_rows ? " (target <= 2)" : "", f.exported.peak,
+                device_rows ? " (target < 64)" : "");
     if (!f.before.wall.empty()) {
         print_runs("--before benchstore-export", f.before);
         std::printf("  ratio export / before: wall %.2f, CPU %.2f (no worse: <= 1)\n",
