@@ -88,7 +88,8 @@ public:
                 m_row_columns[i] = add(fields[i].name);
             }
         }
-        const std::size_t width = m_row_columns.empty() ? 0 : *std::max_element(m_row_columns.begin(), m_row_columns.end()) + 1;
+        const std::size_t width =
+            m_row_columns.empty() ? 0 : *std::max_element(m_row_columns.begin(), m_row_columns.end()) + 1;
         m_slots.assign(width, nullptr);
         for (std::size_t i = 0; i < fields.size(); ++i) m_slots[m_row_columns[i]] = &fields[i].value;
         cells.clear();
@@ -236,7 +237,8 @@ public:
         m_progress.begin(csv::ExportProgressLine::File::model_measurements);
         while (q.step()) {
             // The spool holds these rows in this order (the same query in the same read transaction).
-            const std::size_t count = m_spool ? spooled(q.integer(row_id)) : reparse(q.text(measurements), q.integer(row_id));
+            const std::size_t count =
+                m_spool ? spooled(q.integer(row_id)) : reparse(q.text(measurements), q.integer(row_id));
             out.plain(q.text(id));
             out.text(q.text(time));
             write_metrics(out, count);
