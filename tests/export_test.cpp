@@ -17,6 +17,7 @@
 #include "benchstore/metrics_recorder.hpp"
 #include "benchstore/sqlite_migrations.hpp"
 #include "export/csv_file.hpp"
+#include "core/json.hpp"
 #include "store/measurements_json.hpp"
 #include "support/export_fixture.hpp"
 #include "support/temp_dir.hpp"
@@ -41,6 +42,16 @@ std::size_t files_in(const std::filesystem::path& dir)
     std::error_code ec;
     if (!std::filesystem::exists(dir, ec)) return 0;
     return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir), {}));
+}
+
+// Adds a model row of benchmark 1 by hand: one the recorder would refuse, or after other benchmarks' rows.
+void add_model_row(const std::filesystem::path& db, const std::string& measurements, const std::string& time)
+{
+    SQLite::Database raw(db.string(), SQLite::OPEN_READWRITE);
+    SQLite::Statement insert(raw, "INSERT INTO model_measurements (benchmark_ref, measurements, time) VALUES (1, ?, ?)");
+    insert.bind(1, measurements);
+    insert.bind(2, time);
+    insert.exec();
 }
 
 } // namespace
@@ -353,23 +364,23 @@ BOOST_AUTO_TEST_CASE(reads_measurement_json_exactly)
     BOOST_TEST(store::parse_measurements(R"( { "a\u00e9\ud83d\ude00\"" : 1E5 , "b":-0.0,"c":0.1e-3,"d":123456789012345678901234567890} )", f));
     BOOST_REQUIRE_EQUAL(f.size(), 4u);
     BOOST_TEST(f[0].name == "a\u00e9\U0001F600\"");
-    BOOST_TEST(f[0].number == "1e+05");
-    BOOST_TEST(f[1].number == "-0");
-    BOOST_TEST(f[2].number == "1e-04");  // shortest text, as std::to_chars writes it
-    BOOST_TEST(f[3].number == "1.2345678901234568e+29");
+    BOOST_TEST(json::shortest_number(f[0].value) == "1e+05");
+    BOOST_TEST(json::shortest_number(f[1].value) == "-0");
+    BOOST_TEST(json::shortest_number(f[2].value) == "1e-04");  // shortest text, as std::to_chars writes it
+    BOOST_TEST(json::shortest_number(f[3].value) == "1.2345678901234568e+29");
     // As the recorder writes them: integral values without a fraction, and -0.0 as "-0".
     BOOST_TEST(store::parse_measurements(R"({"n":100,"z":-0,"m":-7,"u":18446744073709551615})", f));
     BOOST_REQUIRE_EQUAL(f.size(), 4u);
-    BOOST_TEST(f[0].number == "100");
-    BOOST_TEST(f[1].number == "-0");
+    BOOST_TEST(json::shortest_number(f[0].value) == "100");
+    BOOST_TEST(json::shortest_number(f[1].value) == "-0");
     BOOST_TEST(std::signbit(f[1].value));
-    BOOST_TEST(f[2].number == "-7");
-    BOOST_TEST(f[3].number == "18446744073709551616");  // the nearest double, shortest text
+    BOOST_TEST(json::shortest_number(f[2].value) == "-7");
+    BOOST_TEST(json::shortest_number(f[3].value) == "18446744073709551616");  // the nearest double, shortest text
     // One vector reused across rows of different shapes holds only the last row's fields.
     BOOST_TEST(store::parse_measurements(R"({"x":1.5})", f));
     BOOST_REQUIRE_EQUAL(f.size(), 1u);
     BOOST_TEST(f[0].name == "x");
-    BOOST_TEST(f[0].number == "1.5");
+    BOOST_TEST(json::shortest_number(f[0].value) == "1.5");
     BOOST_TEST(store::parse_measurements("{}", f));
     BOOST_TEST(f.empty());
     for (const char* bad : {"", "[]", "{\"a\":\"1\"}", "{\"a\":NaN}", "{\"a\":1e999}", "{\"a\":1,}", "{\"a\":1} x",
@@ -380,15 +391,42 @@ BOOST_AUTO_TEST_CASE(reads_measurement_json_exactly)
     }
 }
 
+// Each model row is parsed once and its cells spooled for the model file and the summary; the summary
+// lists rows by benchmark, so when a benchmark's rows interleave with another's it must still give each
+// row its own numbers, and a metric first seen in the last row is an empty cell in every earlier one.
+BOOST_AUTO_TEST_CASE(summary_gives_each_model_row_its_numbers_when_benchmarks_interleave)
+{
+    TempDir dir;
+    test::make_golden_store(dir / "b.db");
+    add_model_row(dir / "b.db", R"({"late_metric":42,"model_load_time":9.5})", "2025-07-30T00:00:04.000000");
+    const ExportResult r = export_csv(options_for(dir));
+    BOOST_TEST(r.metric_names.back() == "late_metric");
+    const CsvRows model = read_csv(r.model_measurements_csv);
+    const CsvRows summary = read_csv(r.summary_csv);
+    BOOST_REQUIRE_EQUAL(model.size(), 7u);    // header + 6 rows
+    BOOST_REQUIRE_EQUAL(summary.size(), 8u);  // header + 7 rows (benchmark 1: three, 3: none)
+    const std::size_t model_late = model[0].size() - 1, model_load = 2;
+    BOOST_TEST(model[0][model_late] == "late_metric");
+    BOOST_TEST(model[6][model_late] == "42");
+    BOOST_TEST(model[6][model_load] == "9.5");
+    for (std::size_t row = 1; row < 6; ++row) BOOST_TEST(model[row][model_late].empty(), row);
+    // The summary's metric columns follow its benchmark columns; its third row is the model file's last.
+    const std::size_t summary_load = 7;
+    BOOST_TEST(summary[0][summary_load] == "model_load_time");
+    BOOST_TEST(summary[0][summary_load + model_late - model_load] == "late_metric");
+    const std::size_t summary_of_model_row[] = {0, 1, 2, 4, 6, 7, 3};
+    for (std::size_t row = 1; row < 7; ++row)
+        for (std::size_t c = model_load; c <= model_late; ++c)
+            BOOST_TEST(summary[summary_of_model_row[row]][summary_load + c - model_load] == model[row][c],
+                       "model row " << row << " column " << model[0][c]);
+    BOOST_TEST(run_pandas_check(dir / "b.db", r) == 0);
+}
+
 BOOST_AUTO_TEST_CASE(malformed_measurements_are_a_store_error_naming_the_row)
 {
     TempDir dir;
     test::make_golden_store(dir / "b.db");
-    {
-        SQLite::Database raw((dir / "b.db").string(), SQLite::OPEN_READWRITE);
-        raw.exec("INSERT INTO model_measurements (benchmark_ref, measurements, time) "
-                 "VALUES (1, '{\"a\":\"text\"}', '2025-07-29T20:08:09.000000')");
-    }
+    add_model_row(dir / "b.db", R"({"a":"text"})", "2025-07-29T20:08:09.000000");
     try {
         export_csv(options_for(dir));
         BOOST_FAIL("expected a throw");

@@ -31,6 +31,7 @@ using Clock = std::chrono::steady_clock;
 struct Run {
     double seconds = 0;
     double peak_mib = 0;
+    double cpu_seconds = 0;  // user + system of the child and what it waited for (the load barely moves it)
 };
 
 inline const fs::path gnu_time = "/usr/bin/time";
@@ -91,7 +92,9 @@ inline Run run_child(std::vector<std::string> argv, const fs::path& stdout_path 
         in >> peak_kib;
         fs::remove(rss_file);
     }
-    return {std::chrono::duration<double>(stop - start).count(), peak_kib / 1024.0};
+    const auto cpu = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    return {std::chrono::duration<double>(stop - start).count(), peak_kib / 1024.0,
+            cpu(usage.ru_utime) + cpu(usage.ru_stime)};
 }
 
 inline std::uint64_t next_random(std::uint64_t& state)

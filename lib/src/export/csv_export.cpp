@@ -1,11 +1,16 @@
 #include "benchstore/export.hpp"
 
+#include <algorithm>
 #include <array>
+#include <charconv>
+#include <memory>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "benchstore/error.hpp"
+#include "export/cell_spool.hpp"
 #include "export/csv_file.hpp"
 #include "export/export_progress.hpp"
 #include "store/stats_functions.hpp"
@@ -48,24 +53,55 @@ class MetricColumns {
 public:
     MetricColumns() : m_taken(fixed_columns()) {}
 
-    void add(const std::string& name)
+    // The column of name, added as the next one when it is new.
+    std::size_t add(const std::string& name)
     {
-        if (!m_index.emplace(name, m_names.size()).second) return;
+        if (const auto found = m_index.find(name); found != m_index.end()) return found->second;
+        m_index.emplace(name, m_names.size());
         m_names.push_back(name);
         std::string header = name;
         while (m_taken.count(header)) header = "model." + header;
         m_taken.insert(header);
         m_headers.push_back(std::move(header));
+        return m_names.size() - 1;
     }
     const std::vector<std::string>& names() const { return m_names; }
     const std::vector<std::string>& headers() const { return m_headers; }
 
-    // Spreads one row's fields over the columns; values is reused from row to row.
-    void spread(const std::vector<store::MeasurementField>& fields, std::vector<std::string>& values) const
+    // One row's cells, joined by commas, from the first column up to the last the row has (its names
+    // are added first); returns how many that is. Names first seen come last, so a row's columns are
+    // always among those known when it is read: the rest are empty cells to add at the end. A name
+    // given twice keeps its last number. cells is reused from row to row.
+    std::size_t join(const std::vector<store::MeasurementField>& fields, std::string& cells)
     {
-        values.resize(m_names.size());
-        for (auto& v : values) v.clear();
-        for (const auto& f : fields) values[m_index.at(f.name)] = f.number;
+        // The rows of a benchmark usually have the same names in the same order: then the previous
+        // row's columns serve, without looking the names up again.
+        const bool same_names =
+            fields.size() == m_row_names.size() &&
+            std::equal(fields.begin(), fields.end(), m_row_names.begin(),
+                       [](const store::MeasurementField& f, const std::string& name) { return f.name == name; });
+        if (!same_names) {
+            m_row_names.resize(fields.size());
+            m_row_columns.resize(fields.size());
+            for (std::size_t i = 0; i < fields.size(); ++i) {
+                m_row_names[i] = fields[i].name;
+                m_row_columns[i] = add(fields[i].name);
+            }
+        }
+        const std::size_t width =
+            m_row_columns.empty() ? 0 : *std::max_element(m_row_columns.begin(), m_row_columns.end()) + 1;
+        m_slots.assign(width, nullptr);
+        for (std::size_t i = 0; i < fields.size(); ++i) m_slots[m_row_columns[i]] = &fields[i].value;
+        cells.clear();
+        for (std::size_t c = 0; c < width; ++c) {
+            if (c) cells.push_back(',');
+            if (!m_slots[c]) continue;
+            // The shortest text that reads back to the same double: "100", "1e+05", "-0".
+            char buf[32];
+            const auto written = std::to_chars(buf, buf + sizeof buf, *m_slots[c]);
+            cells.append(buf, written.ptr);
+        }
+        return width;
     }
 
 private:
@@ -73,12 +109,16 @@ private:
     std::vector<std::string> m_headers;
     std::unordered_map<std::string, std::size_t> m_index;
     std::unordered_set<std::string> m_taken;
+    std::vector<std::string> m_row_names;             // the last joined row's names
+    std::vector<std::size_t> m_row_columns;           // and their columns
+    std::vector<const double*> m_slots;               // the value of each column in the current row
 };
 
 class Exporter {
 public:
-    Exporter(SQLite::Database& db, const store::SelectionSql& selection, export_::ExportProgressLine& progress)
-        : m_db(db), m_sel(selection), m_progress(progress)
+    Exporter(SQLite::Database& db, const store::SelectionSql& selection, export_::ExportProgressLine& progress,
+             std::unique_ptr<export_::CellSpool> spool)
+        : m_db(db), m_sel(selection), m_progress(progress), m_spool(std::move(spool))
     {
     }
 
@@ -94,14 +134,24 @@ public:
                " ORDER BY m.id";
     }
 
+    // The names pass: every selected model row is parsed here, and (with a spool) only here.
     void collect_metric_names()
     {
-        Query q(m_db, model_query("m.measurements AS measurements, m.id AS id"), m_sel.params);
-        const Column measurements = q.column("measurements"), id = q.column("id");
+        Query q(m_db, model_query("m.measurements AS measurements, m.id AS id, m.benchmark_ref AS benchmark_ref"),
+                m_sel.params);
+        const Column measurements = q.column("measurements"), id = q.column("id"), ref = q.column("benchmark_ref");
+        std::int64_t last_ref = 0;
         while (q.step()) {
-            parse(q.text(measurements), q.integer(id));
-            for (const auto& f : m_fields) m_metrics.add(f.name);
+            const std::int64_t row_id = q.integer(id);
+            parse(q.text(measurements), row_id);
+            const std::size_t count = m_metrics.join(m_fields, m_cells);
+            if (m_spool) m_spool->append(row_id, count, m_cells);
+            // The summary lists the rows by benchmark, then id: the same order while the benchmarks'
+            // ids never go down from one row to the next.
+            if (q.integer(ref) < last_ref) m_summary_in_row_order = false;
+            last_ref = q.integer(ref);
         }
+        if (m_spool) m_spool->rewind();
     }
 
     void write_benchmark_header(CsvFile& out)
@@ -186,10 +236,12 @@ public:
                      row_id = q.column("id");
         m_progress.begin(export_::ExportProgressLine::File::model_measurements);
         while (q.step()) {
-            parse(q.text(measurements), q.integer(row_id));
+            // The spool holds these rows in this order (the same query in the same read transaction).
+            const std::size_t count =
+                m_spool ? spooled(q.integer(row_id)) : reparse(q.text(measurements), q.integer(row_id));
             out.plain(q.text(id));
             out.text(q.text(time));
-            write_metrics(out);
+            write_metrics(out, count);
             out.end_row();
             m_progress.row();
         }
@@ -245,13 +297,17 @@ public:
         const Column count = q.column("device_measurement_count");
         std::vector<Column> stat_columns;
         for (const auto& name : stat_names) stat_columns.push_back(q.column(name));
+        const bool spooled_rows = m_spool && m_summary_in_row_order;
+        if (spooled_rows) m_spool->rewind();
         m_progress.begin(export_::ExportProgressLine::File::summary);
         while (q.step()) {
             const store::BenchmarkRow row = benchmark.read(q);
             write_benchmark_fields(out, row);
-            if (q.is_null(measurements)) m_fields.clear();
-            else parse(q.text(measurements), q.integer(row_id));
-            write_metrics(out);
+            std::size_t cells = 0;
+            if (q.is_null(measurements)) m_cells.clear();
+            else if (spooled_rows) cells = spooled(q.integer(row_id));
+            else cells = reparse(q.text(measurements), q.integer(row_id));
+            write_metrics(out, cells);
             for (const Column c : stat_columns) {
                 if (c == count) out.integer(q.is_null(c) ? 0 : q.integer(c));
                 else write_real(out, q, c);
@@ -271,21 +327,38 @@ private:
         else out.number(q.real(column));
     }
 
-    void write_metrics(CsvFile& out)
+    // The current row's cells (m_cells, count of them), then the empty cells of the columns after.
+    void write_metrics(CsvFile& out, std::size_t count)
     {
-        m_metrics.spread(m_fields, m_values);
-        for (const auto& v : m_values) {
-            if (v.empty()) out.empty();
-            else out.plain(v);
-        }
+        if (count) out.plain(m_cells);  // numbers and commas: nothing to quote
+        for (std::size_t c = count; c < m_metrics.names().size(); ++c) out.empty();
+    }
+
+    // Parses a row again (no spool, or the summary's rows in another order) into m_cells.
+    std::size_t reparse(std::string_view json, std::int64_t row_id)
+    {
+        parse(json, row_id);
+        return m_metrics.join(m_fields, m_cells);
+    }
+
+    // The next spooled row into m_cells; it must be row_id.
+    std::size_t spooled(std::int64_t row_id)
+    {
+        std::int64_t spooled_id = 0;
+        std::size_t count = 0;
+        if (!m_spool->next(spooled_id, count, m_cells) || spooled_id != row_id)
+            throw std::logic_error("export: model row " + std::to_string(row_id) + " is not the next spooled row");
+        return count;
     }
 
     SQLite::Database& m_db;
     const store::SelectionSql& m_sel;
     export_::ExportProgressLine& m_progress;
     MetricColumns m_metrics;
+    std::unique_ptr<export_::CellSpool> m_spool;       // null: parse in every pass
+    bool m_summary_in_row_order = true;
     std::vector<store::MeasurementField> m_fields;  // the current row's, reused
-    std::vector<std::string> m_values;            // the current row's metric cells, reused
+    std::string m_cells;                            // the current row's metric cells, joined, reused
 };
 
 void create_output_dir(const std::filesystem::path& dir)
@@ -355,7 +428,7 @@ ExportResult export_csv(const ExportOptions& options)
     CsvFile models(result.model_measurements_csv);
     CsvFile summary(result.summary_csv);
     export_::ExportProgressLine progress(db, selection, options.show_progress == ShowProgress::on_terminal);
-    Exporter exporter(db, selection, progress);
+    Exporter exporter(db, selection, progress, export_::CellSpool::create(options.output_dir));
     try {
         // One read transaction: every query below sees the same snapshot of the WAL store.
         store::with_read_transaction(db, [&] {

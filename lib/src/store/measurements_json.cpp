@@ -1,7 +1,10 @@
 #include "store/measurements_json.hpp"
 
-#include <charconv>
 #include <cmath>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "benchstore/error.hpp"
 #include "core/json.hpp"
@@ -9,9 +12,29 @@
 namespace benchstore::store {
 namespace {
 
+// nlohmann's lexer appends every character of a key or number to its token buffer with
+// string_t::push_back. For std::string that is a call into libstdc++ for every character (libstdc++
+// instantiates std::string itself, so the compiler does not inline it): about a sixth of the time spent
+// reading a row. The reader's JSON type therefore uses the same std::basic_string with an allocator type
+// of its own: an instantiation of this library's, whose push_back the compiler inlines.
+template <class T>
+struct LexerAllocator : std::allocator<T> {
+    template <class U>
+    struct rebind {
+        using other = LexerAllocator<U>;
+    };
+    LexerAllocator() = default;
+    template <class U>
+    LexerAllocator(const LexerAllocator<U>&) noexcept
+    {
+    }
+};
+using LexerString = std::basic_string<char, std::char_traits<char>, LexerAllocator<char>>;
+using ReaderJson = nlohmann::basic_json<std::map, std::vector, LexerString>;
+
 // SAX events of one measurements object: accepts {"name": number, ...} and nothing else, appending
 // each member to fields as it is read.
-class MeasurementsHandler final : public nlohmann::json_sax<nlohmann::json> {
+class MeasurementsHandler final : public nlohmann::json_sax<ReaderJson> {
 public:
     explicit MeasurementsHandler(std::vector<MeasurementField>& fields) : m_fields(fields) {}
 
@@ -26,8 +49,8 @@ public:
         // The entries of the previous row are reused, so rows of the same shape allocate nothing here.
         if (m_used == m_fields.size()) m_fields.emplace_back();
         MeasurementField& field = m_fields[m_used++];
-        field.name.assign(name);
-        field.number.clear();
+        field.name.assign(name.data(), name.size());
+        m_awaiting_value = true;
         return true;
     }
 
@@ -51,18 +74,16 @@ public:
 private:
     bool number(double value)
     {
-        if (!std::isfinite(value) || m_used == 0 || !m_fields[m_used - 1].number.empty()) return false;
-        MeasurementField& field = m_fields[m_used - 1];
-        char buf[32];
-        const auto written = std::to_chars(buf, buf + sizeof buf, value);
-        field.number.assign(buf, written.ptr);
-        field.value = value;
+        if (!std::isfinite(value) || !m_awaiting_value) return false;  // "5": a number outside an object
+        m_fields[m_used - 1].value = value;
+        m_awaiting_value = false;
         return true;
     }
 
     std::vector<MeasurementField>& m_fields;
     std::size_t m_used = 0;
     bool m_opened = false;
+    bool m_awaiting_value = false;  // a key was read, its number not yet
 };
 
 } // namespace
@@ -70,8 +91,13 @@ private:
 bool parse_measurements(std::string_view json, std::vector<MeasurementField>& fields)
 {
     MeasurementsHandler handler(fields);
+    // What ReaderJson::sax_parse(first, last, &handler) does for JSON text, called directly: sax_parse
+    // also compiles the binary formats' readers, one of which does not build with another string type.
     // strict: nothing may follow the object. A top-level value other than an object fails in the handler.
-    const bool ok = nlohmann::json::sax_parse(json.begin(), json.end(), &handler);
+    using Parser = nlohmann::detail::parser<ReaderJson, nlohmann::detail::iterator_input_adapter<const char*>>;
+    const bool ok = Parser(nlohmann::detail::input_adapter(json.data(), json.data() + json.size()), nullptr,
+                           /*allow_exceptions=*/true, /*skip_comments=*/false)
+                        .sax_parse(&handler, /*strict=*/true);
     fields.resize(ok ? handler.used() : 0);
     return ok;
 }

@@ -4,8 +4,8 @@
 // SQL as the table-valued function benchstore_measurements (store/measurements_table.hpp), which calls
 // it too. Parsed by nlohmann-json's SAX interface (core/json.hpp): no document is built, and one
 // vector of fields is reused from row to row. The numbers are taken from the JSON text itself (never
-// through SQLite's own text-to-double conversion) and rewritten as the shortest text that reads back
-// to the same double, so the CSV carries exactly the recorded values.
+// through SQLite's own text-to-double conversion); export writes each as the shortest text that reads
+// back to the same double (std::to_chars), so the CSV carries exactly the recorded values.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,8 +15,7 @@ namespace benchstore::store {
 
 struct MeasurementField {
     std::string name;    // decoded UTF-8
-    std::string number;  // shortest round-trip text of the value
-    double value = 0;    // the value itself (finite)
+    double value = 0;    // finite; -0 keeps its sign
 };
 
 // Parses json into fields, replacing what they held (reuse one vector across rows: its entries are
