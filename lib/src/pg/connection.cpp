@@ -1,4 +1,4 @@
-#include "sync/pg_connection.hpp"
+#include "pg/connection.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,7 +10,7 @@
 
 #include "benchstore/sync.hpp"
 
-namespace benchstore::pgsync {
+namespace benchstore::pg {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -362,4 +362,4 @@ void PgTransaction::commit()
     m_done = true;
 }
 
-} // namespace benchstore::pgsync
+} // namespace benchstore::pg
