@@ -40,6 +40,15 @@ void for_each_row(pg::PgConnection& conn, const std::string& sql, const Params& 
     conn.exec("CLOSE benchstore_rows");
 }
 
+std::string iso_time_text(std::string text)
+{
+    if (text.size() < 19 || text[10] != ' ') return text;
+    text[10] = 'T';
+    if (text.size() == 19) text += '.';
+    text.resize(26, '0');
+    return text;
+}
+
 std::optional<double> number(const pg::PgResult& r, int row, const char* column)
 {
     if (r.is_null(row, column)) return std::nullopt;

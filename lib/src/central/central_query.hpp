@@ -28,6 +28,11 @@ private:
 void for_each_row(pg::PgConnection& conn, const std::string& sql, const Params& params,
                   const std::function<void(const pg::PgResult&, int)>& row, int batch_rows = 10'000);
 
+// A timestamp column's text as the server writes it under DateStyle ISO ("2025-07-29 20:08:07.8754",
+// the fraction cut short or left out) in benchstore's form, 2025-07-29T20:08:07.875400: cheaper than
+// to_char on the server for every device row.
+std::string iso_time_text(std::string server_text);
+
 // A double from a result column (the server writes the shortest exact text); nullopt for NULL.
 std::optional<double> number(const pg::PgResult& r, int row, const char* column);
 

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <tuple>
+#include <unordered_map>
 
 #include "benchstore/error.hpp"
 #include "central/central_query.hpp"
@@ -45,14 +47,16 @@ struct BenchmarkText {
         status_reason;
     std::uint64_t device_rows = 0, model_rows = 0;
 
-    BenchmarkText(const pg::PgResult& r, int i)
+    // counts: benchmark id -> its device and model rows (RowCounts)
+    BenchmarkText(const pg::PgResult& r, int i,
+                  const std::unordered_map<std::string, std::pair<std::uint64_t, std::uint64_t>>& counts)
         : benchmark_id(r.text(i, "benchmark_id")), repository(r.text(i, "repository")), branch(r.text(i, "branch")),
           commit_id(r.text(i, "commit_id")), commit_message(r.text(i, "commit_message")), host(r.text(i, "host")),
           module(r.text(i, "module")), label(r.text(i, "metadata_label")), created_at(r.text(i, "created_at")),
-          status(r.text(i, "status")), status_reason(r.text(i, "status_reason")),
-          device_rows(static_cast<std::uint64_t>(r.integer(i, "device_rows"))),
-          model_rows(static_cast<std::uint64_t>(r.integer(i, "model_rows")))
+          status(r.text(i, "status")), status_reason(r.text(i, "status_reason"))
     {
+        if (const auto it = counts.find(benchmark_id); it != counts.end())
+            std::tie(device_rows, model_rows) = it->second;
     }
 
     BenchmarkInfo info() const
@@ -67,6 +71,7 @@ public:
     CentralSource(const std::string& conninfo, std::chrono::seconds statement_timeout, const Selection& selection)
         : m_selection(selection), m_conn(conninfo, statement_timeout, pg::PgConnection::OnTimeout::drop_only)
     {
+        m_conn.exec("SET DateStyle = 'ISO, MDY'");  // timestamps as text: see central::iso_time_text
         m_snapshot.emplace(m_conn);
         m_conn.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
         m_shape = central::read_central_shape(m_conn);
@@ -105,8 +110,10 @@ public:
         o.failed = count("failed");
         o.running = count("running");
         o.from_original_tool = count("original");
-        o.device_rows = count_rows("device_measurements");
-        o.model_rows = count_rows("model_measurements");
+        for (const auto& [id, rows] : row_counts()) {
+            o.device_rows += rows.first;
+            o.model_rows += rows.second;
+        }
         return o;
     }
 
@@ -117,7 +124,7 @@ public:
         central::for_each_row(m_conn,
                               "SELECT " + benchmark_list() + " FROM benchmarks b WHERE " + where +
                                   " ORDER BY b.created_at, b.benchmark_id",
-                              p, [&](const pg::PgResult& r, int i) { visit(BenchmarkText(r, i).info()); });
+                              p, [&](const pg::PgResult& r, int i) { visit(BenchmarkText(r, i, row_counts()).info()); });
     }
 
     void for_each_trend_point(const std::function<void(const TrendPoint&)>& visit) override
@@ -129,8 +136,7 @@ public:
         central::for_each_row(
             m_conn,
             "SELECT j.key AS metric, " + m_shape.host + " AS host, " + m_shape.module + " AS module, " + label +
-                " AS metadata_label, " + m_shape.commit_id + " AS commit_id, " + central::iso_time("m.time") +
-                " AS time, j.value::text AS value FROM benchmarks b JOIN model_measurements m ON m.benchmark_id = "
+                " AS metadata_label, " + m_shape.commit_id + " AS commit_id, m.time::text AS time, j.value::text AS value FROM benchmarks b JOIN model_measurements m ON m.benchmark_id = "
                 "b.benchmark_id CROSS JOIN LATERAL jsonb_each(m.measurements::jsonb) j WHERE (" + where +
                 ") AND jsonb_typeof(j.value) = 'number' ORDER BY j.key COLLATE \"C\", " + m_shape.host +
                 " COLLATE \"C\", " + m_shape.module + " COLLATE \"C\", " + label + " COLLATE \"C\", m.time, "
@@ -138,44 +144,55 @@ public:
             p, [&](const pg::PgResult& r, int i) {
                 const std::string metric = r.text(i, "metric"), host = r.text(i, "host"), module = r.text(i, "module"),
                                   metadata = r.text(i, "metadata_label"), commit = r.text(i, "commit_id"),
-                                  time = r.text(i, "time");
+                                  time = central::iso_time_text(r.text(i, "time"));
                 visit({metric, host, module, metadata, commit, time, *central::number(r, i, "value")});
             });
     }
 
     void for_each_device_series(DeviceVisitor& visitor, std::uint32_t max_series) override
     {
+        // The newest max_series benchmarks with device rows, walked oldest first: their rows (a page's
+        // worth) first, then all their samples through one cursor, in that order.
         Params p;
         const std::string where = condition(p);
         const std::string limit = p.add(std::to_string(max_series));
-        const auto newest = m_conn.exec(
-            "SELECT b.benchmark_id::text AS benchmark_id FROM benchmarks b WHERE (" + where + ") AND EXISTS (SELECT 1 "
-            "FROM device_measurements d WHERE d.benchmark_id = b.benchmark_id) ORDER BY b.created_at DESC, "
-            "b.benchmark_id DESC LIMIT " + limit + "::bigint",
-            p.values());
-        for (int n = newest.rows() - 1; n >= 0; --n) {
-            const std::string id = newest.text(n, "benchmark_id");
-            const auto one = m_conn.exec("SELECT " + benchmark_list() + " FROM benchmarks b WHERE b.benchmark_id = $1::" +
-                                             m_shape.id_type,
-                                         {id});
-            const BenchmarkText benchmark(one, 0);
-            visitor.begin(benchmark.info());
-            Params rows;
-            const std::string ref = rows.add(id);
-            central::for_each_row(m_conn,
-                                  "SELECT d.cpu_util AS cpu_util, d.mem_megabytes AS mem_megabytes, d.gpu_util AS "
-                                  "gpu_util, d.gpu_mem_megabytes AS gpu_mem_megabytes, " + central::iso_time("d.time") +
-                                      " AS time FROM device_measurements d WHERE d.benchmark_id = " + ref +
-                                      "::" + m_shape.id_type + " ORDER BY d.measurement_id",
-                                  rows, [&](const pg::PgResult& r, int i) {
-                                      const std::string time = r.text(i, "time");
-                                      visitor.sample({central::number(r, i, "cpu_util"),
-                                                      central::number(r, i, "mem_megabytes"),
-                                                      central::number(r, i, "gpu_util"),
-                                                      central::number(r, i, "gpu_mem_megabytes"), time});
-                                  });
-            visitor.end();
+        const auto newest = m_conn.exec("SELECT * FROM (SELECT " + benchmark_list() + ", b.created_at AS created, "
+                                        "b.benchmark_id AS id FROM benchmarks b WHERE (" + where + ") AND EXISTS "
+                                        "(SELECT 1 FROM device_measurements d WHERE d.benchmark_id = b.benchmark_id) "
+                                        "ORDER BY b.created_at DESC, b.benchmark_id DESC LIMIT " + limit +
+                                            "::bigint) newest ORDER BY created, id",
+                                        p.values());
+        if (newest.rows() == 0) return;
+        std::vector<BenchmarkText> benchmarks;
+        std::vector<std::string> ids;
+        for (int i = 0; i < newest.rows(); ++i) {
+            benchmarks.emplace_back(newest, i, row_counts());
+            ids.push_back(benchmarks.back().benchmark_id);
         }
+        Params rows;
+        const std::string in = rows.add_array(ids, "text");
+        std::size_t at = 0;
+        bool open = false;
+        central::for_each_row(
+            m_conn,
+            "SELECT d.benchmark_id::text AS benchmark_id, d.cpu_util AS cpu_util, d.mem_megabytes AS mem_megabytes, "
+            "d.gpu_util AS gpu_util, d.gpu_mem_megabytes AS gpu_mem_megabytes, d.time::text AS time FROM unnest(" + in + ") WITH ORDINALITY AS s(id, n) JOIN device_measurements d ON "
+                "d.benchmark_id = s.id::" + m_shape.id_type + " ORDER BY s.n, d.measurement_id",
+            rows, [&](const pg::PgResult& r, int i) {
+                const std::string id = r.text(i, "benchmark_id");
+                while (!open || benchmarks[at].benchmark_id != id) {
+                    if (open) {
+                        visitor.end();
+                        ++at;
+                    }
+                    visitor.begin(benchmarks[at].info());
+                    open = true;
+                }
+                const std::string time = central::iso_time_text(r.text(i, "time"));
+                visitor.sample({central::number(r, i, "cpu_util"), central::number(r, i, "mem_megabytes"),
+                                central::number(r, i, "gpu_util"), central::number(r, i, "gpu_mem_megabytes"), time});
+            });
+        if (open) visitor.end();
     }
 
     void load_comparison(const SideSpec& base, const SideSpec& head, std::size_t last,
@@ -207,16 +224,27 @@ private:
         return out;
     }
 
-    std::uint64_t count_rows(const std::string& table)
+    // Per selected benchmark, its device and model rows: counted once, on the server, for the
+    // overview, the table and the device charts (one entry per benchmark, not per row).
+    const std::unordered_map<std::string, std::pair<std::uint64_t, std::uint64_t>>& row_counts()
     {
-        Params p;
-        const std::string where = condition(p);
-        return static_cast<std::uint64_t>(
-            m_conn
-                .exec("SELECT count(*) AS n FROM " + table + " x WHERE x.benchmark_id IN (SELECT b.benchmark_id FROM "
-                      "benchmarks b WHERE " + where + ")",
-                      p.values())
-                .integer(0, "n"));
+        if (m_counts) return *m_counts;
+        m_counts.emplace();
+        for (const bool device : {true, false}) {
+            Params p;
+            const std::string where = condition(p);
+            central::for_each_row(m_conn,
+                                  std::string("SELECT x.benchmark_id::text AS benchmark_id, count(*) AS n FROM ") +
+                                      (device ? "device_measurements" : "model_measurements") +
+                                      " x WHERE x.benchmark_id IN (SELECT b.benchmark_id FROM benchmarks b WHERE " +
+                                      where + ") GROUP BY x.benchmark_id",
+                                  p, [&](const pg::PgResult& r, int i) {
+                                      auto& counts = (*m_counts)[r.text(i, "benchmark_id")];
+                                      (device ? counts.first : counts.second) =
+                                          static_cast<std::uint64_t>(r.integer(i, "n"));
+                                  });
+        }
+        return *m_counts;
     }
 
     // metadata as "key=value, key=value", keys in byte order; the text itself when not an object.
@@ -235,9 +263,7 @@ private:
                s.commit_id + " AS commit_id, " + s.commit_message + " AS commit_message, " + s.metadata +
                "::text AS metadata, " + metadata_label() + " AS metadata_label, " + s.created_at + " AS created_at, " +
                s.host + " AS host, " + s.run_id + " AS run_id, " + s.module + " AS module, " + s.status +
-               " AS status, " + s.status_reason + " AS status_reason, " + s.host_info + " AS host_info, "
-               "(SELECT count(*) FROM device_measurements d WHERE d.benchmark_id = b.benchmark_id) AS device_rows, "
-               "(SELECT count(*) FROM model_measurements m WHERE m.benchmark_id = b.benchmark_id) AS model_rows";
+               " AS status, " + s.status_reason + " AS status_reason, " + s.host_info + " AS host_info";
     }
 
     // The one value of expression (commit or run id) that starts with prefix among the rows where
@@ -361,6 +387,7 @@ private:
     pg::PgConnection m_conn;
     std::optional<pg::PgTransaction> m_snapshot;  // rolled back at the end: nothing is written
     CentralShape m_shape;
+    std::optional<std::unordered_map<std::string, std::pair<std::uint64_t, std::uint64_t>>> m_counts;
 };
 
 } // namespace
