@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <cxxopts.hpp>
@@ -40,7 +41,7 @@ struct Pair {
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-void measure(const fs::path& work, const std::string& server, long rows, int benchmarks, int repeat)
+void measure(const fs::path& work, const std::string& server, long rows, int benchmarks, int repeat, int inspect)
 {
     const fs::path db = work / ("store-" + std::to_string(rows) + ".db");
     const std::string database = "rows" + std::to_string(rows);
@@ -98,6 +99,11 @@ void measure(const fs::path& work, const std::string& server, long rows, int ben
         std::printf("\n");
     }
     std::fflush(stdout);
+    if (inspect > 0) {
+        std::printf("  the database stays for %d s: psql '%s'\n", inspect, dsn.c_str());
+        std::fflush(stdout);
+        std::this_thread::sleep_for(std::chrono::seconds(inspect));
+    }
     remove_store(db);
     capture("psql '" + server + " dbname=postgres' -qAtc 'DROP DATABASE " + database + "'");
 }
@@ -109,8 +115,8 @@ int run(const cxxopts::ParseResult& args)
     const WorkFolder folder(args["dir"].as<std::string>());
     const ThrowawayServer server(folder.path() / "server");
     if (args["small-rows"].as<long>() > 0)
-        measure(folder.path(), server.conninfo(), args["small-rows"].as<long>(), benchmarks, repeat);
-    measure(folder.path(), server.conninfo(), args["rows"].as<long>(), benchmarks, repeat);
+        measure(folder.path(), server.conninfo(), args["small-rows"].as<long>(), benchmarks, repeat, 0);
+    measure(folder.path(), server.conninfo(), args["rows"].as<long>(), benchmarks, repeat, args["inspect"].as<int>());
     return 0;
 }
 
@@ -127,6 +133,8 @@ int main(int argc, char** argv)
         ("rows", "device rows in the store and on the server", cxxopts::value<long>()->default_value("10000000"))
         ("small-rows", "device rows of a first, smaller size (client memory must not grow); 0 = skip",
          cxxopts::value<long>()->default_value("1000000"))
-        ("repeat", "repetitions", cxxopts::value<int>()->default_value("3"));
+        ("repeat", "repetitions", cxxopts::value<int>()->default_value("3"))
+        ("inspect", "keep the --rows database this many seconds after measuring, to look at plans",
+         cxxopts::value<int>()->default_value("0"));
     return benchstore::speed::speed_main(cli, argc, argv, run);
 }

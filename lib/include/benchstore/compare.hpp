@@ -76,8 +76,8 @@ enum class FdrControl {
 };
 
 enum class HostPolicy {
-    refuse,  // default: HostMismatchError when the sides ran on different hosts
-    warn     // compare anyway; the result says so loudly (hosts_differ, a warning)
+    refuse,  // default: HostMismatchError when the sides share no host (see "Hosts" above)
+    warn     // compare anyway, hosts pooled; the result says so loudly (hosts_differ, a warning)
 };
 
 // One per-metric threshold: metrics whose name matches pattern (RE2 syntax, case-insensitive,

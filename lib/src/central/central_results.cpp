@@ -46,6 +46,7 @@ struct BenchmarkText {
     std::string benchmark_id, repository, branch, commit_id, commit_message, host, module, label, created_at, status,
         status_reason;
     std::uint64_t device_rows = 0, model_rows = 0;
+    bool from_original_tool = false;  // its measurement rows have no local id
 
     // counts: benchmark id -> its device and model rows (RowCounts)
     BenchmarkText(const pg::PgResult& r, int i,
@@ -53,7 +54,8 @@ struct BenchmarkText {
         : benchmark_id(r.text(i, "benchmark_id")), repository(r.text(i, "repository")), branch(r.text(i, "branch")),
           commit_id(r.text(i, "commit_id")), commit_message(r.text(i, "commit_message")), host(r.text(i, "host")),
           module(r.text(i, "module")), label(r.text(i, "metadata_label")), created_at(r.text(i, "created_at")),
-          status(r.text(i, "status")), status_reason(r.text(i, "status_reason"))
+          status(r.text(i, "status")), status_reason(r.text(i, "status_reason")),
+          from_original_tool(r.text(i, "from_original_tool") == "t")
     {
         if (const auto it = counts.find(benchmark_id); it != counts.end())
             std::tie(device_rows, model_rows) = it->second;
@@ -131,16 +133,17 @@ public:
     {
         Params p;
         const std::string where = condition(p);
-        const std::string label = metadata_label();
         // Sorted on the server, byte order (COLLATE "C") as the store sorts; only numbers are drawn.
+        // The benchmark's columns are worked out once per benchmark, not once per value.
         central::for_each_row(
             m_conn,
-            "SELECT j.key AS metric, " + m_shape.host + " AS host, " + m_shape.module + " AS module, " + label +
-                " AS metadata_label, " + m_shape.commit_id + " AS commit_id, m.time::text AS time, j.value::text AS value FROM benchmarks b JOIN model_measurements m ON m.benchmark_id = "
-                "b.benchmark_id CROSS JOIN LATERAL jsonb_each(m.measurements::jsonb) j WHERE (" + where +
-                ") AND jsonb_typeof(j.value) = 'number' ORDER BY j.key COLLATE \"C\", " + m_shape.host +
-                " COLLATE \"C\", " + m_shape.module + " COLLATE \"C\", " + label + " COLLATE \"C\", m.time, "
-                "m.measurement_id",
+            "SELECT j.key AS metric, b.host, b.module, b.metadata_label, b.commit_id, m.time::text AS time, "
+            "j.value::text AS value FROM (SELECT b.benchmark_id, " + m_shape.host + " COLLATE \"C\" AS host, " +
+                m_shape.module + " COLLATE \"C\" AS module, " + metadata_label() + " COLLATE \"C\" AS metadata_label, " +
+                m_shape.commit_id + " AS commit_id FROM benchmarks b WHERE " + where + ") b JOIN model_measurements m ON "
+                "m.benchmark_id = b.benchmark_id CROSS JOIN LATERAL jsonb_each(m.measurements::jsonb) j WHERE "
+                "jsonb_typeof(j.value) = 'number' ORDER BY j.key COLLATE \"C\", b.host, b.module, b.metadata_label, "
+                "m.time, m.measurement_id",
             p, [&](const pg::PgResult& r, int i) {
                 const std::string metric = r.text(i, "metric"), host = r.text(i, "host"), module = r.text(i, "module"),
                                   metadata = r.text(i, "metadata_label"), commit = r.text(i, "commit_id"),
@@ -149,7 +152,7 @@ public:
             });
     }
 
-    void for_each_device_series(DeviceVisitor& visitor, std::uint32_t max_series) override
+    void for_each_device_series(DeviceVisitor& visitor, std::uint32_t max_series, std::uint32_t max_points) override
     {
         // The newest max_series benchmarks with device rows, walked oldest first: their rows (a page's
         // worth) first, then all their samples through one cursor, in that order.
@@ -169,30 +172,48 @@ public:
             benchmarks.emplace_back(newest, i, row_counts());
             ids.push_back(benchmarks.back().benchmark_id);
         }
-        Params rows;
-        const std::string in = rows.add_array(ids, "text");
-        std::size_t at = 0;
-        bool open = false;
-        central::for_each_row(
-            m_conn,
-            "SELECT d.benchmark_id::text AS benchmark_id, d.cpu_util AS cpu_util, d.mem_megabytes AS mem_megabytes, "
-            "d.gpu_util AS gpu_util, d.gpu_mem_megabytes AS gpu_mem_megabytes, d.time::text AS time FROM unnest(" + in + ") WITH ORDINALITY AS s(id, n) JOIN device_measurements d ON "
-                "d.benchmark_id = s.id::" + m_shape.id_type + " ORDER BY s.n, d.measurement_id",
-            rows, [&](const pg::PgResult& r, int i) {
-                const std::string id = r.text(i, "benchmark_id");
-                while (!open || benchmarks[at].benchmark_id != id) {
-                    if (open) {
-                        visitor.end();
-                        ++at;
-                    }
-                    visitor.begin(benchmarks[at].info());
-                    open = true;
-                }
+        // The page reduces each line to the lowest and highest sample of max_points / 2 equal-count
+        // buckets (series_reduction.hpp) when a series has more than max_points samples. That is
+        // done here, per benchmark, in SQL: the samples numbered in recording order (the store's
+        // local ids, which the (benchmark_id, local_id) key walks in order), each bucket's extremes,
+        // the first sample holding each, and only those samples come over, with their positions,
+        // besides the series' first sample (the time axis starts there). At most 8 a bucket.
+        const std::uint32_t buckets = std::max<std::uint32_t>(max_points / 2, 1);
+        const char* lines[] = {"cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes"};
+        std::string extremes, firsts, picked;
+        for (const char* line : lines) {
+            const std::string l = line;
+            extremes += ", min(" + l + ") AS " + l + "_lo, max(" + l + ") AS " + l + "_hi";
+            firsts += ", min(n.i) FILTER (WHERE n." + l + " = e." + l + "_lo) AS " + l + "_lo, min(n.i) FILTER (WHERE "
+                      "n." + l + " = e." + l + "_hi) AS " + l + "_hi";
+            picked += std::string(picked.empty() ? "" : ", ") + l + "_lo, " + l + "_hi";
+        }
+        for (const auto& benchmark : benchmarks) {
+            visitor.begin(benchmark.info());
+            const std::uint64_t total = benchmark.device_rows;
+            // Synced rows in their store's order, which the key's index holds; the original tool's by
+            // their serial id.
+            const std::string order = benchmark.from_original_tool ? "d.measurement_id" : "d.local_id";
+            const std::string bucket = total <= max_points ? std::string("i")
+                                                           : "least(" + std::to_string(buckets - 1) + ", i * " +
+                                                                 std::to_string(buckets) + " / " + std::to_string(total) + ")";
+            const auto r = m_conn.exec(
+                "WITH numbered AS MATERIALIZED (SELECT *, " + bucket + " AS b FROM (SELECT d.cpu_util, d.mem_megabytes, "
+                "d.gpu_util, d.gpu_mem_megabytes, d.time, row_number() OVER (ORDER BY " + order + ") - 1 "
+                "AS i FROM device_measurements d WHERE d.benchmark_id = $1::" + m_shape.id_type + ") d), "
+                "e AS (SELECT b" + extremes + " FROM numbered GROUP BY b), "
+                "f AS (SELECT n.b" + firsts + " FROM numbered n JOIN e ON e.b = n.b GROUP BY n.b) "
+                "SELECT i AS position, cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time::text AS time FROM "
+                "numbered WHERE i = 0 OR i IN (SELECT unnest(ARRAY[" + picked + "]) FROM f) ORDER BY i",
+                {benchmark.benchmark_id});
+            for (int i = 0; i < r.rows(); ++i) {
                 const std::string time = central::iso_time_text(r.text(i, "time"));
                 visitor.sample({central::number(r, i, "cpu_util"), central::number(r, i, "mem_megabytes"),
-                                central::number(r, i, "gpu_util"), central::number(r, i, "gpu_mem_megabytes"), time});
-            });
-        if (open) visitor.end();
+                                central::number(r, i, "gpu_util"), central::number(r, i, "gpu_mem_megabytes"), time,
+                                static_cast<std::uint64_t>(r.integer(i, "position"))});
+            }
+            visitor.end();
+        }
     }
 
     void load_comparison(const SideSpec& base, const SideSpec& head, std::size_t last,
@@ -230,20 +251,20 @@ private:
     {
         if (m_counts) return *m_counts;
         m_counts.emplace();
-        for (const bool device : {true, false}) {
-            Params p;
-            const std::string where = condition(p);
-            central::for_each_row(m_conn,
-                                  std::string("SELECT x.benchmark_id::text AS benchmark_id, count(*) AS n FROM ") +
-                                      (device ? "device_measurements" : "model_measurements") +
-                                      " x WHERE x.benchmark_id IN (SELECT b.benchmark_id FROM benchmarks b WHERE " +
-                                      where + ") GROUP BY x.benchmark_id",
-                                  p, [&](const pg::PgResult& r, int i) {
-                                      auto& counts = (*m_counts)[r.text(i, "benchmark_id")];
-                                      (device ? counts.first : counts.second) =
-                                          static_cast<std::uint64_t>(r.integer(i, "n"));
-                                  });
-        }
+        // Each count walks its benchmark's part of the (benchmark_id, local_id) key: an index-only scan,
+        // no hashing of the rows.
+        Params p;
+        const std::string where = condition(p);
+        central::for_each_row(m_conn,
+                              "SELECT b.benchmark_id::text AS benchmark_id, (SELECT count(*) FROM device_measurements x "
+                              "WHERE x.benchmark_id = b.benchmark_id) AS device_rows, (SELECT count(*) FROM "
+                              "model_measurements x WHERE x.benchmark_id = b.benchmark_id) AS model_rows FROM "
+                              "benchmarks b WHERE " + where,
+                              p, [&](const pg::PgResult& r, int i) {
+                                  (*m_counts)[r.text(i, "benchmark_id")] = {
+                                      static_cast<std::uint64_t>(r.integer(i, "device_rows")),
+                                      static_cast<std::uint64_t>(r.integer(i, "model_rows"))};
+                              });
         return *m_counts;
     }
 
@@ -263,7 +284,8 @@ private:
                s.commit_id + " AS commit_id, " + s.commit_message + " AS commit_message, " + s.metadata +
                "::text AS metadata, " + metadata_label() + " AS metadata_label, " + s.created_at + " AS created_at, " +
                s.host + " AS host, " + s.run_id + " AS run_id, " + s.module + " AS module, " + s.status +
-               " AS status, " + s.status_reason + " AS status_reason, " + s.host_info + " AS host_info";
+               " AS status, " + s.status_reason + " AS status_reason, " + s.host_info + " AS host_info, " +
+               s.from_original_tool + " AS from_original_tool";
     }
 
     // The one value of expression (commit or run id) that starts with prefix among the rows where

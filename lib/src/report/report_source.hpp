@@ -75,6 +75,9 @@ struct DeviceSample {
     std::optional<double> gpu_util;
     std::optional<double> gpu_mem_megabytes;
     std::string_view time;
+    // The sample's place in its series (0 = the first), set by a source that leaves samples out (see
+    // for_each_device_series); unset: the samples come one after another, none left out.
+    std::optional<std::uint64_t> position;
 };
 
 // The device series of one benchmark: begin, then its samples in recording order, then end.
@@ -94,8 +97,11 @@ public:
     virtual Overview overview() = 0;
     virtual void for_each_benchmark(const std::function<void(const BenchmarkInfo&)>& visit) = 0;
     virtual void for_each_trend_point(const std::function<void(const TrendPoint&)>& visit) = 0;
-    // The newest max_series benchmarks that have device rows, oldest of them first.
-    virtual void for_each_device_series(DeviceVisitor& visitor, std::uint32_t max_series) = 0;
+    // The newest max_series benchmarks that have device rows, oldest of them first. A source may
+    // leave out samples the page's reduction to max_points per line (series_reduction.hpp) would drop
+    // anyway, and then gives each sample its position; the first sample is always delivered.
+    virtual void for_each_device_series(DeviceVisitor& visitor, std::uint32_t max_series,
+                                        std::uint32_t max_points) = 0;
 };
 
 } // namespace benchstore::report

@@ -151,7 +151,8 @@ public:
         });
     }
 
-    void for_each_device_series(DeviceVisitor& visitor, std::uint32_t max_series) override
+    // Every sample: SQLite hands rows over cheaply enough for the reduction to happen in the page code.
+    void for_each_device_series(DeviceVisitor& visitor, std::uint32_t max_series, std::uint32_t) override
     {
         guarded([&] {
             // The newest max_series benchmarks with device rows, walked oldest first like the table.
@@ -179,7 +180,7 @@ public:
                              time = rows.column("time");
                 while (rows.step())
                     visitor.sample({rows.optional_real(cpu), rows.optional_real(mem), rows.optional_real(gpu),
-                                    rows.optional_real(gpu_mem), rows.text(time)});
+                                    rows.optional_real(gpu_mem), rows.text(time), std::nullopt});
                 visitor.end();
             }
         });
