@@ -18,6 +18,7 @@
 #include "support/export_fixture.hpp"
 #include "support/page_render.hpp"
 #include "support/postgres_server.hpp"
+#include "support/silent_forwarder.hpp"
 #include "support/sync_fixture.hpp"
 #include "support/temp_dir.hpp"
 
@@ -451,6 +452,32 @@ BOOST_AUTO_TEST_CASE(a_newer_schema_is_refused_and_a_password_never_shown)
     const auto both = run_tool(fleet.dir, "benchstore-compare", "--db x.db --dsn '' commit:a commit:b");
     BOOST_TEST(both.exit_code == 2);
     BOOST_TEST(both.err.find("--db and --dsn name two sources") != std::string::npos, both.err);
+}
+
+// Every statement has sync's client-side deadline: a server that stops answering mid-read (a proxy
+// gone silent) ends the run with "timed out", exit 3, within the statement timeout + 5 s (+ room for
+// a loaded machine), for compare and report alike.
+BOOST_AUTO_TEST_CASE(a_server_that_goes_silent_ends_in_exit_3_within_the_deadline)
+{
+    const Fleet fleet({HostRows{"bench-a"}});
+    const auto at = fleet.conninfo.find("port=") + 5;
+    for (const std::string tool : {"benchstore-compare", "benchstore-report"}) {
+        test::SilentForwarder proxy(shared_postgres().port());
+        proxy.go_silent_after(6'000);  // past connecting and the first statements
+        const std::string via = fleet.conninfo.substr(0, at) + std::to_string(proxy.port()) +
+                                fleet.conninfo.substr(fleet.conninfo.find(' ', at));
+        const auto start = std::chrono::steady_clock::now();
+        const auto r = run_tool(fleet.dir, tool,
+                                "--dsn " + test::shell_quote(via) + " --statement-timeout 2 " +
+                                    (tool == "benchstore-compare" ? std::string("commit:BASE0001 commit:HEAD0002")
+                                                                  : "--out " + test::shell_quote((fleet.dir / "s.html").string())));
+        const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        BOOST_TEST(proxy.silenced(), tool);
+        BOOST_TEST(r.exit_code == 3, tool << ": " << r.err);
+        BOOST_TEST(r.err.find("timed out") != std::string::npos, r.err);
+        BOOST_TEST(took < 2 + sync_reply_margin.count() + 8.0, tool << " took " << took << " s");
+        BOOST_TEST(r.err.find(shared_postgres().password()) == std::string::npos);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

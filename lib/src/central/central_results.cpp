@@ -73,6 +73,7 @@ public:
     CentralSource(const std::string& conninfo, std::chrono::seconds statement_timeout, const Selection& selection)
         : m_selection(selection), m_conn(conninfo, statement_timeout, pg::PgConnection::OnTimeout::drop_only)
     {
+        m_conn.set_timeout_note("");
         m_conn.exec("SET DateStyle = 'ISO, MDY'");  // timestamps as text: see central::iso_time_text
         m_snapshot.emplace(m_conn);
         m_conn.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");

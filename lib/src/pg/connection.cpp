@@ -225,7 +225,8 @@ void PgConnection::timed_out(const std::string& what)
     throw ConnectionError("server " + m_server + " timed out: no reply to " + what + " within " +
                           std::to_string(m_reply_limit.count()) + " s (the statement timeout + " +
                           std::to_string(sync_reply_margin.count()) +
-                          " s); connection dropped, nothing more recorded as sent (try again later)");
+                          " s); connection dropped" + (m_timeout_note.empty() ? "" : ", " + m_timeout_note) +
+                          " (try again later)");
 }
 
 void PgConnection::fail(const std::string& what, const PGresult* result)

@@ -97,6 +97,10 @@ public:
     // Removes the password (and PGPASSWORD) from a message.
     std::string scrub(std::string message) const;
 
+    // What a timed-out reply's message says besides "connection dropped": sync's default, "nothing
+    // more recorded as sent"; a reader, which writes nothing, sets "".
+    void set_timeout_note(std::string note) { m_timeout_note = std::move(note); }
+
     // A run-time parameter the server reported at connection start (PQparameterStatus:
     // "server_encoding", "server_version", ...); "" when unknown.
     std::string parameter(const char* name) const;
@@ -116,6 +120,7 @@ private:
     PgConnPtr m_conn;
     std::string m_server;
     std::vector<std::string> m_secrets;
+    std::string m_timeout_note = "nothing more recorded as sent";
 };
 
 // BEGIN on construction; ROLLBACK on destruction unless commit() succeeded.
