@@ -7,7 +7,9 @@ namespace benchstore::central {
 std::string Params::add(std::string value)
 {
     m_values.emplace_back(std::move(value));
-    return "$" + std::to_string(m_values.size());
+    std::string placeholder(1, '$');  // appended, not "$" + ...: GCC 12 warns falsely (-Wrestrict) on that
+    placeholder += std::to_string(m_values.size());
+    return placeholder;
 }
 
 // An array literal: {"a","b"} with " and \ escaped, cast to element_type[] in the SQL.

@@ -24,7 +24,8 @@ private:
 };
 
 // Runs sql through a cursor inside the caller's transaction, calling row(result, i) for every row,
-// in batches of batch_rows. The result is valid during the call only.
+// in batches of batch_rows. The result is valid during the call only. One cursor at a time: row
+// must not run another for_each_row.
 void for_each_row(pg::PgConnection& conn, const std::string& sql, const Params& params,
                   const std::function<void(const pg::PgResult&, int)>& row, int batch_rows = 10'000);
 

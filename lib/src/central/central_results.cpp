@@ -122,12 +122,13 @@ public:
 
     void for_each_benchmark(const std::function<void(const BenchmarkInfo&)>& visit) override
     {
+        const auto& counts = row_counts();  // first: one cursor at a time
         Params p;
         const std::string where = condition(p);
         central::for_each_row(m_conn,
                               "SELECT " + benchmark_list() + " FROM benchmarks b WHERE " + where +
                                   " ORDER BY b.created_at, b.benchmark_id",
-                              p, [&](const pg::PgResult& r, int i) { visit(BenchmarkText(r, i, row_counts()).info()); });
+                              p, [&](const pg::PgResult& r, int i) { visit(BenchmarkText(r, i, counts).info()); });
     }
 
     void for_each_trend_point(const std::function<void(const TrendPoint&)>& visit) override
