@@ -176,37 +176,31 @@ public:
         }
         // The page reduces each line to the lowest and highest sample of max_points / 2 equal-count
         // buckets (series_reduction.hpp) when a series has more than max_points samples. That is
-        // done here, per benchmark, in SQL: the samples numbered in recording order (the store's
-        // local ids, which the (benchmark_id, local_id) key walks in order), each bucket's extremes,
-        // the first sample holding each, and only those samples come over, with their positions,
-        // besides the series' first sample (the time axis starts there). At most 8 a bucket.
+        // done here, per benchmark, in SQL, in one pass: the samples numbered in recording order
+        // (synced rows by the store's local ids, which the (benchmark_id, local_id) key's index walks
+        // in order; the original tool's by their serial id), each bucket's extremes as window
+        // aggregates, and only the samples that hold one come over (ties too: the page keeps the
+        // first), with their positions, besides the series' first sample (the time axis starts there).
         const std::uint32_t buckets = std::max<std::uint32_t>(max_points / 2, 1);
-        const char* lines[] = {"cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes"};
-        std::string extremes, firsts, picked;
-        for (const char* line : lines) {
-            const std::string l = line;
-            extremes += ", min(" + l + ") AS " + l + "_lo, max(" + l + ") AS " + l + "_hi";
-            firsts += ", min(n.i) FILTER (WHERE n." + l + " = e." + l + "_lo) AS " + l + "_lo, min(n.i) FILTER (WHERE "
-                      "n." + l + " = e." + l + "_hi) AS " + l + "_hi";
-            picked += std::string(picked.empty() ? "" : ", ") + l + "_lo, " + l + "_hi";
+        std::string extremes, holds;
+        for (const std::string line : {"cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes"}) {
+            extremes += ", min(" + line + ") OVER bucket AS " + line + "_lo, max(" + line + ") OVER bucket AS " + line + "_hi";
+            holds += " OR " + line + " = " + line + "_lo OR " + line + " = " + line + "_hi";
         }
         for (const auto& benchmark : benchmarks) {
             visitor.begin(benchmark.info());
             const std::uint64_t total = benchmark.device_rows;
-            // Synced rows in their store's order, which the key's index holds; the original tool's by
-            // their serial id.
             const std::string order = benchmark.from_original_tool ? "d.measurement_id" : "d.local_id";
             const std::string bucket = total <= max_points ? std::string("i")
                                                            : "least(" + std::to_string(buckets - 1) + ", i * " +
                                                                  std::to_string(buckets) + " / " + std::to_string(total) + ")";
             const auto r = m_conn.exec(
-                "WITH numbered AS MATERIALIZED (SELECT *, " + bucket + " AS b FROM (SELECT d.cpu_util, d.mem_megabytes, "
-                "d.gpu_util, d.gpu_mem_megabytes, d.time, row_number() OVER (ORDER BY " + order + ") - 1 "
-                "AS i FROM device_measurements d WHERE d.benchmark_id = $1::" + m_shape.id_type + ") d), "
-                "e AS (SELECT b" + extremes + " FROM numbered GROUP BY b), "
-                "f AS (SELECT n.b" + firsts + " FROM numbered n JOIN e ON e.b = n.b GROUP BY n.b) "
                 "SELECT i AS position, cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time::text AS time FROM "
-                "numbered WHERE i = 0 OR i IN (SELECT unnest(ARRAY[" + picked + "]) FROM f) ORDER BY i",
+                "(SELECT *" + extremes + " FROM (SELECT *, " + bucket + " AS b FROM (SELECT d.cpu_util, "
+                "d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time, row_number() OVER (ORDER BY " + order +
+                    ") - 1 AS i FROM device_measurements d WHERE d.benchmark_id = $1::" + m_shape.id_type +
+                    ") numbered) bucketed WINDOW bucket AS (PARTITION BY b)) extremes WHERE i = 0" + holds +
+                    " ORDER BY i",
                 {benchmark.benchmark_id});
             for (int i = 0; i < r.rows(); ++i) {
                 const std::string time = central::iso_time_text(r.text(i, "time"));
