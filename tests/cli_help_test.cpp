@@ -24,7 +24,7 @@ const std::vector<std::string> tools{bin + "/apps/benchstore-run", bin + "/tools
 // The selection options (apps/cli/selection_options.hpp): a usage line may name them as one group,
 // "[selection...]", as --help lists them all.
 const std::set<std::string> selection_options{"benchmark", "run-id", "repository", "branch",
-                                              "commit",    "since",  "until",      "status"};
+                                              "commit",    "host",   "since",      "until",  "status"};
 
 CommandResult run(const std::string& exe, const std::string& args)
 {

@@ -10,12 +10,15 @@
 #include "benchstore/metrics_recorder.hpp"
 #include "support/chromium.hpp"
 #include "support/export_fixture.hpp"
-#include "support/png_image.hpp"
+#include "support/page_render.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace benchstore;
 using benchstore::test::CommandResult;
 using benchstore::test::TempDir;
+using benchstore::test::check_rendered;
+using benchstore::test::Rect;
+using benchstore::test::chart_rects;
 using benchstore::test::read_file;
 using benchstore::test::shell_quote;
 namespace fs = std::filesystem;
@@ -51,56 +54,6 @@ std::int64_t scalar(const fs::path& db, const std::string& sql)
 {
     SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
     return d.execAndGet(sql).getInt64();
-}
-
-struct Rect {
-    int x = 0, y = 0, w = 0, h = 0;
-};
-
-std::vector<Rect> chart_rects(const std::string& dom)
-{
-    std::vector<Rect> rects;
-    const std::regex rect(R"re(data-rect="(-?\d+),(-?\d+),(\d+),(\d+)")re");
-    for (std::sregex_iterator it(dom.begin(), dom.end(), rect), end; it != end; ++it)
-        rects.push_back({std::stoi((*it)[1]), std::stoi((*it)[2]), std::stoi((*it)[3]), std::stoi((*it)[4])});
-    return rects;
-}
-
-// Pixels of a colour no axis, grid or text is drawn in: the chart lines and markers. Counted inside
-// the plotting area the page reports (data-rect), so the legend's coloured keys do not count.
-int coloured_pixels(const test::PngImage& image, const Rect& r)
-{
-    int n = 0;
-    for (int y = std::max(r.y, 0); y < std::min(r.y + r.h, image.height()); ++y)
-        for (int x = std::max(r.x, 0); x < std::min(r.x + r.w, image.width()); ++x) {
-            const auto p = image.at(x, y);
-            if (std::max({p.r, p.g, p.b}) - std::min({p.r, p.g, p.b}) > 60) ++n;
-        }
-    return n;
-}
-
-// Loads the page in Chromium with the network off: no script error, and every chart drawn (the
-// page's own marker, then a screenshot with chart-coloured pixels inside every chart's canvas).
-std::string check_rendered(const TempDir& dir, const fs::path& page, std::size_t expected_charts)
-{
-    const std::string dom = test::chromium_dom(page, dir.path());
-    BOOST_TEST(!test::root_attribute(dom, "data-js-errors"), *test::root_attribute(dom, "data-js-errors"));
-    BOOST_TEST(test::root_attribute(dom, "data-charts").value_or("?") == std::to_string(expected_charts));
-    BOOST_TEST(test::root_attribute(dom, "data-charts-drawn").value_or("?") == std::to_string(expected_charts));
-    const auto rects = chart_rects(dom);
-    BOOST_TEST_REQUIRE(rects.size() == expected_charts);
-    if (expected_charts == 0) return dom;
-    const int height = std::stoi(test::root_attribute(dom, "data-page-height").value_or("1000"));
-    const auto png = dir / "page.png";
-    test::chromium_screenshot(page, png, height, dir.path());
-    const test::PngImage image(png);
-    BOOST_TEST(image.width() == test::browser_width);
-    for (const auto& r : rects) {
-        BOOST_TEST(r.w > 100);
-        BOOST_TEST(r.h > 100);
-        BOOST_TEST(coloured_pixels(image, r) >= 12, "chart at " << r.x << "," << r.y << " has nothing drawn");
-    }
-    return dom;
 }
 
 } // namespace

@@ -1,6 +1,7 @@
-// benchstore-compare: did HEAD regress against BASE? Offline, from one benchstore store file.
+// benchstore-compare: did HEAD regress against BASE? From one benchstore store file (offline), or from
+// the central PostgreSQL with --dsn.
 // Thin: options -> CompareOptions -> compare -> format_comparison -> exit status
-// (0 no regression, 4 at least one regression, 1 error, 2 bad usage).
+// (0 no regression, 4 at least one regression, 1 error, 2 bad usage, 3 server unreachable: try later).
 #include <unistd.h>
 
 #include <cstdlib>
@@ -12,6 +13,8 @@
 #include <cxxopts.hpp>
 
 #include "benchstore/compare.hpp"
+#include "benchstore/sync.hpp"
+#include "cli/central_options.hpp"
 #include "cli/cli.hpp"
 #include "cli/number_options.hpp"
 #include "cli/selection_options.hpp"
@@ -22,13 +25,14 @@ using benchstore::cli::UsageError;
 
 const benchstore::cli::Program program{
     "benchstore-compare",
-    "benchstore-compare [--db FILE] [--last N] [--alpha A] [--threshold PCT]... [--higher-is-better REGEX] [--no-fdr] "
-    "[--mode MODE] [--allow-host-mismatch] [--format F] [--color WHEN] [--repository NAME] [--since TIME] "
-    "[--until TIME] [--status STATUS] BASE HEAD; see benchstore-compare --help",
-    {}, {}, {}};
+    "benchstore-compare [--db FILE | --dsn CONNINFO [--statement-timeout SECONDS]] [--last N] [--alpha A] [--threshold PCT]... [--higher-is-better REGEX] [--no-fdr] "
+    "[--mode MODE] [--allow-host-mismatch] [--format F] [--color WHEN] [--repository NAME] [--host NAME] "
+    "[--since TIME] [--until TIME] [--status STATUS] BASE HEAD; see benchstore-compare --help",
+    benchstore::mask_conninfo,  // no message, usage errors included, ever shows a password
+    {}, {}};
 
 // The selection options compare takes; they narrow both sides alike (CompareOptions::filter).
-const std::vector<std::string> filter_options{"repository", "since", "until", "status"};
+const std::vector<std::string> filter_options{"repository", "host", "since", "until", "status"};
 
 // --threshold PCT or REGEX=PCT, PCT a number >= 0 (a NaN or negative one would never, or always, let
 // a change through).
@@ -72,11 +76,16 @@ int run(int argc, char** argv)
 {
     cxxopts::Options cli(program.name, "Compare the benchmarks of BASE and HEAD in a benchstore store: medians, change, "
                                        "Mann-Whitney U p-values and a verdict per metric. Sides: commit:SHA (a unique "
-                                       "prefix, or commit:HEAD for the newest), run:ID, branch:NAME (its last N runs).\n"
-                                       "Exit status: 0 no regression, 4 at least one regression, 1 error, 2 bad usage.");
+                                       "prefix, or commit:HEAD for the newest), run:ID, branch:NAME (its last N runs). "
+                                       "When the benchmarks come from several hosts, each host's base is compared with "
+                                       "the same host's head (--host NAME narrows to one).\n"
+                                       "Exit status: 0 no regression, 4 at least one regression, 1 error, 2 bad usage, "
+                                       "3 server unreachable (try later).");
     cli.positional_help("BASE HEAD");
     cli.add_options()
-        ("db", "store file to read", cxxopts::value<std::string>()->default_value("benchmarks.db"), "FILE")
+        ("db", "store file to read", cxxopts::value<std::string>()->default_value("benchmarks.db"), "FILE");
+    benchstore::cli::add_central_options(cli);
+    cli.add_options()
         ("last", "runs a branch: side takes, newest first", cxxopts::value<std::string>()->default_value("10"), "N")
         ("alpha", "significance level", cxxopts::value<std::string>()->default_value("0.05"), "A")
         ("threshold", "minimum change in percent for a verdict (default 5), or REGEX=PCT for metrics matching "
@@ -105,6 +114,9 @@ int run(int argc, char** argv)
 
     benchstore::CompareOptions o;
     o.db_path = args["db"].as<std::string>();
+    const auto central = benchstore::cli::read_central_options(args);
+    if (central.central) o.conninfo = central.conninfo;
+    o.statement_timeout = central.statement_timeout;
     o.base = sides[0];
     o.head = sides[1];
     o.last = benchstore::cli::whole_number_option("--last", args["last"].as<std::string>(), 1);

@@ -1,6 +1,6 @@
 // benchstore-report: one self-contained HTML page (charts included, nothing fetched) from a
-// benchstore SQLite file. Thin: options -> ReportOptions -> write_report -> exit status
-// (0 written, 1 error, 2 bad usage).
+// benchstore SQLite file, or from the central PostgreSQL with --dsn. Thin: options -> ReportOptions ->
+// write_report -> exit status (0 written, 1 error, 2 bad usage, 3 server unreachable: try later).
 #include <exception>
 #include <iostream>
 #include <limits>
@@ -10,6 +10,8 @@
 #include <cxxopts.hpp>
 
 #include "benchstore/report.hpp"
+#include "benchstore/sync.hpp"
+#include "cli/central_options.hpp"
 #include "cli/cli.hpp"
 #include "cli/number_options.hpp"
 #include "cli/selection_options.hpp"
@@ -20,9 +22,10 @@ using benchstore::cli::UsageError;
 
 const benchstore::cli::Program program{
     "benchstore-report",
-    "benchstore-report --db FILE --out FILE [selection...] [--max-points N] [--max-device-charts N] "
-    "[--compare BASE HEAD]; see benchstore-report --help",
-    {}, {}, {}};
+    "benchstore-report [--db FILE | --dsn CONNINFO [--statement-timeout SECONDS]] --out FILE [selection...] "
+    "[--max-points N] [--max-device-charts N] [--compare BASE HEAD]; see benchstore-report --help",
+    benchstore::mask_conninfo,  // no message, usage errors included, ever shows a password
+    {}, {}};
 
 // "--compare BASE HEAD" takes two values, which cxxopts cannot: take them out of argv first.
 bool take_compare(std::vector<char*>& args, std::string& base, std::string& head)
@@ -47,9 +50,12 @@ int run(int argc, char** argv)
     if (!take_compare(argv_left, compare_base, compare_head))
         throw UsageError("--compare needs two sides: --compare BASE HEAD (commit:SHA, run:ID or branch:NAME)");
     cxxopts::Options cli(program.name, "Write one self-contained HTML page (tables and charts, no network needed) "
-                                       "from a benchstore SQLite file (opened read-only).");
+                                       "from a benchstore SQLite file (opened read-only), or from the central PostgreSQL "
+                                       "(--dsn; read in one read-only transaction).");
     cli.add_options()
-        ("db", "store file to read", cxxopts::value<std::string>()->default_value("benchmarks.db"), "FILE")
+        ("db", "store file to read", cxxopts::value<std::string>()->default_value("benchmarks.db"), "FILE");
+    benchstore::cli::add_central_options(cli);
+    cli.add_options()
         ("out", "the HTML file to write (never replaces an existing file)",
          cxxopts::value<std::string>()->default_value("report.html"), "FILE");
     benchstore::cli::add_selection_options(cli);
@@ -77,6 +83,9 @@ int run(int argc, char** argv)
     options.compare_base = compare_base;
     options.compare_head = compare_head;
     options.db_path = args["db"].as<std::string>();
+    const auto central = benchstore::cli::read_central_options(args);
+    if (central.central) options.conninfo = central.conninfo;
+    options.statement_timeout = central.statement_timeout;
     options.output_path = args["out"].as<std::string>();
     options.selection = benchstore::cli::read_selection(args);
 

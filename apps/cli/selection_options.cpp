@@ -10,7 +10,7 @@ namespace benchstore::cli {
 const std::vector<std::string>& selection_option_names()
 {
     static const std::vector<std::string> names{"benchmark", "run-id", "repository", "branch",
-                                                "commit",    "since",  "until",      "status"};
+                                                "commit",    "host",   "since",      "until",  "status"};
     return names;
 }
 
@@ -29,6 +29,7 @@ void add_selection_options(cxxopts::Options& cli, const std::vector<std::string>
     if (wanted("repository")) add("repository", "only this repository", cxxopts::value<std::string>(), "NAME");
     if (wanted("branch")) add("branch", "only this branch", cxxopts::value<std::string>(), "NAME");
     if (wanted("commit")) add("commit", "only this commit id", cxxopts::value<std::string>(), "SHA");
+    if (wanted("host")) add("host", "only benchmarks that ran on this host (its name)", cxxopts::value<std::string>(), "NAME");
     if (wanted("since"))
         add("since", "only benchmarks created at or after (UTC, YYYY-MM-DD[THH:MM[:SS[.ffffff]]])",
             cxxopts::value<std::string>(), "TIME");
@@ -69,6 +70,7 @@ benchstore::Selection read_selection(const cxxopts::ParseResult& args)
     sel.repository = text("repository");
     sel.branch = text("branch");
     sel.commit_id = text("commit");
+    sel.host = text("host");
     sel.since = text("since");
     sel.until = text("until");
     sel.status = text("status");

@@ -11,8 +11,8 @@
 
 namespace benchstore::cli {
 
-// "benchmark", "run-id", "repository", "branch", "commit", "since", "until", "status": every
-// selection option, in the order --help lists them.
+// "benchmark", "run-id", "repository", "branch", "commit", "host", "since", "until", "status":
+// every selection option, in the order --help lists them.
 const std::vector<std::string>& selection_option_names();
 
 // Adds the named selection options to cli (default: all of them), in the order of

@@ -1,5 +1,6 @@
 #pragma once
-// benchstore-compare as a library: did HEAD regress against BASE? Offline, from one store file.
+// benchstore-compare as a library: did HEAD regress against BASE? From one store file (offline) or
+// from the central PostgreSQL that benchstore-sync fills (CompareOptions::conninfo).
 //
 // Each side selects benchmarks (CompareOptions::base / head):
 //   commit:SHA    every benchmark of that commit; a unique prefix works; commit:HEAD means the commit
@@ -32,7 +33,20 @@
 // guess. Fewer than 9 samples on a side sets low_samples (less reliable, as Google Benchmark's
 // compare.py warns).
 //
-// Thread safety: compare() is reentrant; it opens the store read-only and reads one snapshot.
+// Hosts (a host is a host name plus its fingerprint, host_info: another CPU, core count, memory,
+// kernel, OS, GPU or driver under the same name is another host). When the sides' benchmarks come
+// from several hosts and some host is on both sides, each host's base is compared with the same
+// host's head: identities are per host (MetricComparison::host, and "[host] " before the identity),
+// and FDR control covers the rows of every host together. Hosts on one side only are listed as
+// base-only / head-only identities with a warning. A host whose base samples differ from the other
+// hosts' base samples (the same two-sample test and threshold, its own FDR family) is named in
+// CompareResult::disagreeing_hosts and a warning: a machine gone bad causes false alarms. When the
+// sides share no host, the old rule holds: HostPolicy::refuse throws, HostPolicy::warn pools them.
+// Filter::host narrows both sides to one host name.
+//
+// Thread safety: compare() is reentrant; it opens the store read-only (or one read-only
+// transaction on the server) and reads one snapshot.
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <optional>
@@ -62,8 +76,8 @@ enum class FdrControl {
 };
 
 enum class HostPolicy {
-    refuse,  // default: HostMismatchError when the sides ran on different hosts
-    warn     // compare anyway; the result says so loudly (hosts_differ, a warning)
+    refuse,  // default: HostMismatchError when the sides share no host (see "Hosts" above)
+    warn     // compare anyway, hosts pooled; the result says so loudly (hosts_differ, a warning)
 };
 
 // One per-metric threshold: metrics whose name matches pattern (RE2 syntax, case-insensitive,
@@ -76,6 +90,12 @@ struct MetricThreshold {
 // Everything one comparison needs. Plain struct with documented defaults; the CLI fills it.
 struct CompareOptions {
     std::filesystem::path db_path = "benchmarks.db";  // must exist; opened read-only
+    // Set: read the central PostgreSQL instead of db_path (connection string rules as
+    // SyncOptions::conninfo, "" for libpq's environment; rows the original Hugging Face tool wrote get
+    // the defaults of docs/central-read.md). Every statement has statement_timeout on the server and a
+    // client-side deadline of statement_timeout + sync_reply_margin, as sync's.
+    std::optional<std::string> conninfo;
+    std::chrono::seconds statement_timeout{300};
     std::string base;                                 // side spec (above); required
     std::string head;                                 // side spec (above); required
     Selection filter;                                 // applied to both sides; default: everything
@@ -100,7 +120,8 @@ enum class TestMethod { none, mann_whitney_exact, mann_whitney_asymptotic, histo
 
 // One identity's one metric.
 struct MetricComparison {
-    std::string identity;  // "module {metadata}" as printed
+    std::string identity;  // "module {metadata}" as printed; "[host] module {metadata}" per host
+    std::string host;      // the host this row compares, when hosts are matched; else empty
     std::string module;    // empty when not recorded by benchstore-run
     std::string metadata;  // compact JSON object
     std::string metric;    // a model metric name, or device.peak_rss_mib, device.cpu_util_mean, ...
@@ -139,7 +160,9 @@ struct CompareResult {
     std::size_t comparisons = 0;                // rows with a p-value: the family FDR control covers
     std::size_t regressions = 0;
     std::size_t improvements = 0;
-    bool hosts_differ = false;                  // the sides' host sets differ (only with HostPolicy::warn)
+    bool hosts_differ = false;                  // the sides share no host (only with HostPolicy::warn)
+    bool per_host = false;                      // each host's base compared with its own head
+    std::vector<std::string> disagreeing_hosts; // hosts whose base samples differ from the others' 
     std::vector<std::string> warnings;          // one line each: hosts, low samples
 };
 
@@ -151,6 +174,8 @@ public:
 
 // Compares. Throws:
 //   StoreError (NewerSchemaError) when the store is missing, not a store, or cannot be read;
+//   ConnectionError / ServerError when the central database cannot be reached, refuses, times out
+//     or has a newer schema than this program;
 //   InvalidArgument for a malformed side spec, a side that selects nothing, an ambiguous prefix, an
 //     invalid regex, alpha outside (0, 1), a negative threshold, last < 1, or a bad filter;
 //   HostMismatchError when the hosts differ under HostPolicy::refuse.

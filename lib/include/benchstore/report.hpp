@@ -1,13 +1,15 @@
 #pragma once
-// benchstore-report: one self-contained HTML page to look at a store offline.
+// benchstore-report: one self-contained HTML page to look at a store offline, or at the central
+// PostgreSQL that benchstore-sync fills (ReportOptions::conninfo).
 //
 // The page needs nothing else: the chart library (Chart.js, from Debian's libjs-chart.js), the
 // stylesheet and the page's own script are embedded into the library at build time and inlined into
 // the page, so no request leaves it (no CDN, no web fonts). It shows:
 //   - a header: repositories, branches, commits, hosts, the time range and the counts;
 //   - a table of the benchmarks with their status, failed ones marked with their reason;
-//   - per model metric, its trend across commits in time order: one line per benchmark identity
-//     (module + metadata), points labelled with the short commit id;
+//   - per model metric, its trend across commits in time order: one line per host and benchmark
+//     identity (module + metadata; the host named in the label when the page covers several hosts),
+//     points labelled with the short commit id;
 //   - per benchmark, its device series: CPU %, RSS MiB, and GPU %, GPU MiB where there are values;
 //   - with compare_base and compare_head, the comparison of the two sides (benchstore/compare.hpp:
 //     Mann-Whitney U, Benjamini-Hochberg) right after the header, regressions first, verdicts marked
@@ -28,6 +30,7 @@
 // its name, so it appears complete or not at all; an existing file is never replaced.
 //
 // Thread safety: write_report is reentrant.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -41,6 +44,10 @@ namespace benchstore {
 // Everything one report needs. Plain struct: fill it and call write_report.
 struct ReportOptions {
     std::filesystem::path db_path = "benchmarks.db";  // must exist; opened read-only
+    // Set: draw from the central PostgreSQL instead of db_path (as CompareOptions::conninfo: sync's
+    // connection rules, statement_timeout per statement with a client-side deadline).
+    std::optional<std::string> conninfo;
+    std::chrono::seconds statement_timeout{300};
     std::filesystem::path output_path = "report.html";  // its folder must exist; must not exist yet
     Selection selection;                                // the same selection as the export; default all
     std::uint32_t max_points_per_series = 500;          // device points drawn per line (at least 4)
@@ -67,6 +74,8 @@ struct ReportResult {
 // Writes the page for options.selection. Throws:
 //   StoreError (or NewerSchemaError) when the store is missing, not a benchstore store, from a newer
 //     version, or cannot be read;
+//   ConnectionError / ServerError when the central database cannot be reached, refuses, times out or
+//     has a newer schema;
 //   InvalidArgument for an unknown benchmark id, a malformed since/until, an unknown status,
 //     max_points_per_series below 4, or a comparison side that is malformed, missing or selects nothing;
 //   OutputError when the page cannot be written (output_path exists already, a missing folder, a

@@ -15,6 +15,7 @@ struct Selection {
     std::string repository;  // exact match; empty = any
     std::string branch;      // exact match; empty = any
     std::string commit_id;   // exact match; empty = any
+    std::string host;        // the host name the benchmark ran on, exact match; empty = any
     // created_at bounds, UTC, "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM[:SS[.ffffff]]" (parse_timestamp).
     // since is inclusive; until is inclusive, and a date alone means the whole of that day. Empty = open.
     std::string since;

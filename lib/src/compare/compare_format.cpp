@@ -222,6 +222,7 @@ json::Value json_side(const CompareSide& s)
 json::Value json_row(const MetricComparison& r)
 {
     return {{"identity", r.identity},
+            {"host", r.host},
             {"module", r.module},
             {"metadata", r.metadata},
             {"metric", r.metric},
@@ -252,6 +253,8 @@ std::string json_text(const CompareResult& res)
                              {"regressions", res.regressions},
                              {"improvements", res.improvements},
                              {"hosts_differ", res.hosts_differ},
+                             {"per_host", res.per_host},
+                             {"disagreeing_hosts", res.disagreeing_hosts},
                              {"warnings", res.warnings},
                              {"only_base", res.base_only},
                              {"only_head", res.head_only},

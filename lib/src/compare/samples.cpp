@@ -2,11 +2,9 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "benchstore/error.hpp"
-#include "compare/side_selection.hpp"
-#include "store/benchmark_rows.hpp"
-#include "store/measurements_json.hpp"
-#include "store/query.hpp"
 
 namespace benchstore::compare_ {
 namespace {
@@ -17,104 +15,26 @@ void add_unique(std::vector<std::string>& list, std::string_view value)
     if (std::find(list.begin(), list.end(), value) == list.end()) list.emplace_back(value);
 }
 
-class Loader {
-public:
-    Loader(SQLite::Database& db, Samples& samples) : m_db(db), m_samples(samples) {}
-
-    void load(Side side, const std::vector<std::int64_t>& refs)
-    {
-        const std::string ids = json_id_list(refs);
-        m_identity_of.clear();
-        read_benchmarks(side, ids);
-        read_models(side, ids);
-        read_devices(side, ids);
-    }
-
-    // Device figures go after every model metric.
-    void finish()
-    {
-        for (auto& identity : m_samples.identities)
-            for (const char* metric : device_metrics)
-                if (identity.values.count(metric) && std::find(identity.metrics.begin(), identity.metrics.end(),
-                                                              metric) == identity.metrics.end())
-                    identity.metrics.emplace_back(metric);
-    }
-
-private:
-    void read_benchmarks(Side side, const std::string& ids)
-    {
-        store::Query q(m_db,
-                       std::string("SELECT ") + store::benchmark_select_list + store::host_info_select(m_db) +
-                           " FROM benchmarks b WHERE b.id IN (SELECT value FROM json_each(?)) ORDER BY b.id",
-                       {ids});
-        const store::BenchmarkColumns columns(q);
-        CompareSide& s = m_samples.sides[side];
-        while (q.step()) {
-            const store::BenchmarkRow row = columns.read(q);
-            ++s.benchmarks;
-            add_unique(s.runs, row.run_id);
-            add_unique(s.commits, row.commit_id);
-            // The host name and the machine's fingerprint: a reinstalled or upgraded machine under the
-            // same name is another host too.
-            add_unique(s.hosts, row.host_info.empty() ? std::string(row.host)
-                                                      : std::string(row.host) + " " + std::string(row.host_info));
-            const std::string key = std::string(row.module) + '\x1f' + std::string(row.metadata);
-            auto [it, inserted] = m_index.emplace(key, m_samples.identities.size());
-            if (inserted) {
-                IdentitySamples identity;
-                identity.module = row.module;
-                identity.metadata = row.metadata;
-                m_samples.identities.push_back(std::move(identity));
-            }
-            ++m_samples.identities[it->second].benchmarks[side];
-            m_identity_of.emplace(row.benchmark_ref, it->second);
-        }
-    }
-
-    void read_models(Side side, const std::string& ids)
-    {
-        store::Query q(m_db,
-                       "SELECT m.benchmark_ref AS benchmark_ref, m.measurements AS measurements, m.id AS id "
-                       "FROM model_measurements m WHERE m.benchmark_ref IN (SELECT value FROM json_each(?)) "
-                       "ORDER BY m.id",
-                       {ids});
-        const auto ref = q.column("benchmark_ref"), measurements = q.column("measurements"), id = q.column("id");
-        std::vector<store::MeasurementField> fields;
-        while (q.step()) {
-            store::read_measurements(q.text(measurements), q.integer(id), m_db.getFilename(), fields);
-            auto& identity = m_samples.identities[m_identity_of.at(q.integer(ref))];
-            for (const auto& f : fields) identity.add(f.name, side, f.value);
-        }
-    }
-
-    // One figure per benchmark, aggregated in SQL over its device rows (index on benchmark_ref):
-    // memory does not grow with the rows.
-    void read_devices(Side side, const std::string& ids)
-    {
-        store::Query q(m_db,
-                       "SELECT d.benchmark_ref AS benchmark_ref, max(d.mem_megabytes) AS peak_rss, "
-                       "benchstore_mean(d.cpu_util) AS cpu_mean, benchstore_mean(d.gpu_util) AS gpu_mean, "
-                       "max(d.gpu_mem_megabytes) AS peak_gpu_mem FROM device_measurements d "
-                       "WHERE d.benchmark_ref IN (SELECT value FROM json_each(?)) GROUP BY d.benchmark_ref "
-                       "ORDER BY d.benchmark_ref",
-                       {ids});
-        const auto ref = q.column("benchmark_ref");
-        const std::array<store::Column, 4> figures{q.column("peak_rss"), q.column("cpu_mean"), q.column("gpu_mean"),
-                                                   q.column("peak_gpu_mem")};
-        while (q.step()) {
-            auto& identity = m_samples.identities[m_identity_of.at(q.integer(ref))];
-            for (std::size_t i = 0; i < figures.size(); ++i)
-                if (!q.is_null(figures[i])) identity.add(device_metrics[i], side, q.real(figures[i]));
-        }
-    }
-
-    SQLite::Database& m_db;
-    Samples& m_samples;
-    std::unordered_map<std::string, std::size_t> m_index;           // identity key -> position
-    std::unordered_map<std::int64_t, std::size_t> m_identity_of;    // benchmark ref -> identity
-};
+// host_info as JSON with its keys sorted (nlohmann::json keeps objects in a sorted map), so the store's
+// text and the server's jsonb text of one fingerprint are one key; text that is not JSON stays as it is.
+std::string canonical_fingerprint(std::string_view host_info)
+{
+    if (host_info.empty()) return {};
+    const auto parsed = nlohmann::json::parse(host_info, nullptr, false);
+    return parsed.is_discarded() ? std::string(host_info) : parsed.dump();
+}
 
 } // namespace
+
+Host host_of(std::string_view name, std::string_view host_info)
+{
+    Host h;
+    h.name = name;
+    const std::string fingerprint = canonical_fingerprint(host_info);
+    h.key = h.name + '\x1f' + fingerprint;
+    h.description = fingerprint.empty() ? h.name : h.name + " " + fingerprint;
+    return h;
+}
 
 void IdentitySamples::add(const std::string& metric, Side side, double value)
 {
@@ -123,17 +43,71 @@ void IdentitySamples::add(const std::string& metric, Side side, double value)
     it->second[side].push_back(value);
 }
 
+void SampleCollector::start_side(Side side)
+{
+    m_side = side;
+    m_identity_of.clear();
+}
+
+void SampleCollector::benchmark(const BenchmarkFacts& facts)
+{
+    CompareSide& s = m_samples.sides[m_side];
+    ++s.benchmarks;
+    add_unique(s.runs, facts.run_id);
+    add_unique(s.commits, facts.commit_id);
+    if (facts.host.empty()) ++m_samples.without_host;
+    Host host = host_of(facts.host, facts.host_info);
+    add_unique(s.hosts, host.description);
+    add_unique(m_samples.host_keys[m_side], host.key);
+    if (std::none_of(m_samples.hosts.begin(), m_samples.hosts.end(), [&](const Host& h) { return h.key == host.key; }))
+        m_samples.hosts.push_back(host);
+
+    const std::string key = host.key + '\x1e' + std::string(facts.module) + '\x1f' + std::string(facts.metadata);
+    auto [it, inserted] = m_index.emplace(key, m_samples.identities.size());
+    if (inserted) {
+        IdentitySamples identity;
+        identity.host_key = host.key;
+        identity.module = facts.module;
+        identity.metadata = facts.metadata;
+        m_samples.identities.push_back(std::move(identity));
+    }
+    ++m_samples.identities[it->second].benchmarks[m_side];
+    m_identity_of.emplace(facts.ref, it->second);
+}
+
+IdentitySamples& SampleCollector::of(std::string_view ref)
+{
+    const auto it = m_identity_of.find(std::string(ref));
+    if (it == m_identity_of.end())
+        throw StoreError("measurement row for benchmark " + std::string(ref) + ", which the side did not select");
+    return m_samples.identities[it->second];
+}
+
+void SampleCollector::value(std::string_view ref, const std::string& metric, double value)
+{
+    of(ref).add(metric, m_side, value);
+}
+
+void SampleCollector::device(std::string_view ref, const std::array<std::optional<double>, 4>& figures)
+{
+    auto& identity = of(ref);
+    for (std::size_t i = 0; i < figures.size(); ++i)
+        if (figures[i]) identity.add(device_metrics[i], m_side, *figures[i]);
+}
+
+// Device figures go after every model metric.
+void SampleCollector::finish()
+{
+    for (auto& identity : m_samples.identities)
+        for (const char* metric : device_metrics)
+            if (identity.values.count(metric) &&
+                std::find(identity.metrics.begin(), identity.metrics.end(), metric) == identity.metrics.end())
+                identity.metrics.emplace_back(metric);
+}
+
 std::string identity_text(const std::string& module, const std::string& metadata)
 {
     return module.empty() ? metadata : module + " " + metadata;
-}
-
-void load_samples(SQLite::Database& db, const std::array<std::vector<std::int64_t>, 2>& refs, Samples& samples)
-{
-    Loader loader(db, samples);
-    loader.load(base_side, refs[base_side]);
-    loader.load(head_side, refs[head_side]);
-    loader.finish();
 }
 
 } // namespace benchstore::compare_

@@ -107,8 +107,9 @@ void write_compare_section(PageFile& out, const CompareResult& result)
         // column off the page.
         s += "\"><td class=\"identity\">";
         if (r->module.empty()) {
-            append_html(s, r->identity);
+            append_html(s, r->identity);  // "[host] " first when hosts are matched
         } else {
+            if (!r->host.empty()) append_html(s, "[" + r->host + "] ");
             append_html(s, r->module);
             s += "<span class=\"sub\">";
             append_html(s, r->metadata);

@@ -79,12 +79,13 @@ public:
         // x: seconds since the first sample; a time that cannot be read keeps the sample's place.
         const std::optional<double> at = seconds_of(s.time);
         if (!m_start && at) m_start = *at;
-        const double x = at && m_start ? *at - *m_start : static_cast<double>(m_index);
-        ++m_index;
-        m_series[0].add(x, s.cpu_util);
-        m_series[1].add(x, s.mem_megabytes);
-        m_series[2].add(x, s.gpu_util);
-        m_series[3].add(x, s.gpu_mem_megabytes);
+        const std::uint64_t position = s.position.value_or(m_index);
+        const double x = at && m_start ? *at - *m_start : static_cast<double>(position);
+        m_index = position + 1;
+        m_series[0].add(x, s.cpu_util, position);
+        m_series[1].add(x, s.mem_megabytes, position);
+        m_series[2].add(x, s.gpu_util, position);
+        m_series[3].add(x, s.gpu_mem_megabytes, position);
     }
 
     void end() override
@@ -141,7 +142,7 @@ std::uint64_t write_device_charts(PageFile& out, ReportSource& source, std::uint
     out.write(head);
     DeviceChartWriter writer(out, max_points);
     if (benchmarks_with_devices > 0) {
-        source.for_each_device_series(writer, max_charts);
+        source.for_each_device_series(writer, max_charts, max_points);
         out.write("</div>\n");
     }
     out.write("</section>\n");

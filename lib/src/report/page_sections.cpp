@@ -103,6 +103,9 @@ void write_page_head(PageFile& out, const Overview& o, const std::string& source
         states += ": " + std::to_string(o.completed) + " completed, " + std::to_string(o.failed) + " failed";
         if (o.running > 0) states += ", " + std::to_string(o.running) + " running";
     }
+    if (o.from_original_tool > 0)
+        states += " (" + std::to_string(o.from_original_tool) + " written by the original tool, without host, run "
+                  "or status: shown as completed, host unknown, each its own run)";
     overview_item(s, "Benchmarks", states);
     overview_item(s, "Device samples", std::to_string(o.device_rows));
     overview_item(s, "Model measurements", std::to_string(o.model_rows));

@@ -25,9 +25,9 @@ void write_compare_section(PageFile& out, const CompareResult& result);
 // benchmarks have device rows.
 std::uint64_t write_benchmark_table(PageFile& out, ReportSource& source);
 
-// One chart per model metric: its trend across commits, one line per benchmark identity.
-// Returns the number of charts.
-std::uint64_t write_trend_charts(PageFile& out, ReportSource& source);
+// One chart per model metric: its trend across commits, one line per host and benchmark identity;
+// name_hosts (a page of several hosts) puts the host name in each line's label. Returns the number of charts.
+std::uint64_t write_trend_charts(PageFile& out, ReportSource& source, bool name_hosts);
 
 // One chart per benchmark with device rows (the newest max_charts), each line reduced to at most
 // max_points points. Returns the number of charts.

@@ -6,7 +6,7 @@
 #include "report/html_text.hpp"
 #include "report/page_file.hpp"
 #include "report/page_sections.hpp"
-#include "report/report_source.hpp"
+#include "results/results_source.hpp"
 
 namespace benchstore {
 
@@ -18,12 +18,15 @@ ReportResult write_report(const ReportOptions& options)
     if (options.compare_base.empty() != options.compare_head.empty())
         throw InvalidArgument("a comparison needs both sides, base and head");
     // The source and the comparison first: bad input fails before the output folder is touched.
-    const auto source = report::open_store_source(options.db_path, options.selection);
+    const auto source = results::open_results_source(
+        {options.db_path, options.conninfo, options.statement_timeout}, options.selection);
     const report::Overview overview = source->overview();
     std::optional<CompareResult> comparison;
     if (!options.compare_base.empty()) {
         CompareOptions co;
         co.db_path = options.db_path;
+        co.conninfo = options.conninfo;
+        co.statement_timeout = options.statement_timeout;
         co.base = options.compare_base;
         co.head = options.compare_head;
         co.filter = options.selection;
@@ -33,7 +36,7 @@ ReportResult write_report(const ReportOptions& options)
 
     report::PageFile page(options.output_path);
     const std::string generated = report::readable_time(format_timestamp(now_utc()));
-    report::write_page_head(page, overview, options.db_path.filename().string(), generated, comparison.has_value());
+    report::write_page_head(page, overview, source->name(), generated, comparison.has_value());
     ReportResult result;
     if (comparison) {
         report::write_compare_section(page, *comparison);
@@ -41,7 +44,7 @@ ReportResult write_report(const ReportOptions& options)
     }
     if (overview.benchmarks > 0) {
         const std::uint64_t with_devices = report::write_benchmark_table(page, *source);
-        result.trend_charts = report::write_trend_charts(page, *source);
+        result.trend_charts = report::write_trend_charts(page, *source, overview.hosts.size() > 1);
         result.device_charts = report::write_device_charts(page, *source, options.max_points_per_series,
                                                            options.max_device_charts, with_devices);
     }

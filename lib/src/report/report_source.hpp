@@ -1,10 +1,10 @@
 #pragma once
 // What the report page is drawn from, as a small interface so the data source can be swapped (the
-// SQLite store today; the shared store read layer or a test's hand-made rows tomorrow). Everything
+// SQLite store or the central database: results/results_source.hpp extends it with compare's read).
+// Everything
 // streams through visitors in the order the page needs it, so a source never has to hold the
 // device rows in memory. Text views passed to a visitor are valid only during that call.
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <functional>
 #include <optional>
@@ -30,6 +30,9 @@ struct Overview {
     std::uint64_t running = 0;
     std::uint64_t device_rows = 0;
     std::uint64_t model_rows = 0;
+    // Benchmarks the original Hugging Face tool wrote into an adopted central database (no host, run
+    // or status): shown with the documented defaults, counted here so the page says so.
+    std::uint64_t from_original_tool = 0;
 };
 
 // One row of the benchmark table, oldest first.
@@ -47,12 +50,17 @@ struct BenchmarkInfo {
     std::string_view status_reason;
     std::uint64_t device_rows = 0;
     std::uint64_t model_rows = 0;
+    // Benchmarks the original Hugging Face tool wrote into an adopted central database (no host, run
+    // or status): shown with the documented defaults, counted here so the page says so.
+    std::uint64_t from_original_tool = 0;
 };
 
-// One model measurement value. Points come ordered by metric name, then identity (module, then
-// metadata), then time, so each trend chart and each of its lines arrives in one piece.
+// One model measurement value. Points come ordered by metric name, then host name, then identity
+// (module, then metadata), then time, so each trend chart and each of its lines (one per host and
+// identity) arrives in one piece.
 struct TrendPoint {
     std::string_view metric;
+    std::string_view host;      // "" when unknown (rows the original tool wrote)
     std::string_view module;
     std::string_view metadata;  // as in BenchmarkInfo
     std::string_view commit_id;
@@ -67,6 +75,9 @@ struct DeviceSample {
     std::optional<double> gpu_util;
     std::optional<double> gpu_mem_megabytes;
     std::string_view time;
+    // The sample's place in its series (0 = the first), set by a source that leaves samples out (see
+    // for_each_device_series); unset: the samples come one after another, none left out.
+    std::optional<std::uint64_t> position;
 };
 
 // The device series of one benchmark: begin, then its samples in recording order, then end.
@@ -86,13 +97,11 @@ public:
     virtual Overview overview() = 0;
     virtual void for_each_benchmark(const std::function<void(const BenchmarkInfo&)>& visit) = 0;
     virtual void for_each_trend_point(const std::function<void(const TrendPoint&)>& visit) = 0;
-    // The newest max_series benchmarks that have device rows, oldest of them first.
-    virtual void for_each_device_series(DeviceVisitor& visitor, std::uint32_t max_series) = 0;
+    // The newest max_series benchmarks that have device rows, oldest of them first. A source may
+    // leave out samples the page's reduction to max_points per line (series_reduction.hpp) would drop
+    // anyway, and then gives each sample its position; the first sample is always delivered.
+    virtual void for_each_device_series(DeviceVisitor& visitor, std::uint32_t max_series,
+                                        std::uint32_t max_points) = 0;
 };
-
-// The SQLite store at db_path, opened read-only, restricted to selection. Throws StoreError (or
-// NewerSchemaError) for a missing, foreign or newer store, InvalidArgument for a bad selection or an
-// unknown benchmark id.
-std::unique_ptr<ReportSource> open_store_source(const std::filesystem::path& db_path, const Selection& selection);
 
 } // namespace benchstore::report

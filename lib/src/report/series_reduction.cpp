@@ -10,9 +10,10 @@ SeriesReduction::SeriesReduction(std::uint64_t samples, std::uint32_t max_points
     m_points.reserve(std::min<std::uint64_t>(samples, max_points));
 }
 
-void SeriesReduction::add(double x, std::optional<double> y)
+void SeriesReduction::add(double x, std::optional<double> y, std::optional<std::uint64_t> position)
 {
-    const std::uint64_t index = m_index++;
+    const std::uint64_t index = position.value_or(m_index);
+    m_index = index + 1;
     if (!y) return;
     ++m_values;
     if (m_buckets == 0) {

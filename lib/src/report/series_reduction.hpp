@@ -25,7 +25,9 @@ public:
     SeriesReduction(std::uint64_t samples, std::uint32_t max_points);
 
     // The next sample in recording order; an absent value (NULL) is skipped but keeps its place.
-    void add(double x, std::optional<double> y);
+    // position: the sample's place in the series when samples the reduction would drop anyway were
+    // left out before (increasing); unset: the one after the previous call's.
+    void add(double x, std::optional<double> y, std::optional<std::uint64_t> position = std::nullopt);
 
     // The reduced points, in recording order. Call after the last add().
     const std::vector<PlotPoint>& finish();

@@ -39,6 +39,7 @@ SelectionSql compile_selection(const Selection& selection)
     if (!selection.repository.empty()) add(sql, "b.repository = ?", selection.repository);
     if (!selection.branch.empty()) add(sql, "b.branch = ?", selection.branch);
     if (!selection.commit_id.empty()) add(sql, "b.commit_id = ?", selection.commit_id);
+    if (!selection.host.empty()) add(sql, "b.host = ?", selection.host);
     // created_at is always "YYYY-MM-DDTHH:MM:SS.ffffff", so text order is time order.
     if (!selection.since.empty())
         add(sql, "b.created_at >= ?", format_timestamp(parse_timestamp(selection.since)));

@@ -154,17 +154,31 @@
       return { width: plot.clientWidth, height: plot.clientHeight };
     });
   }
+  var data = Array.prototype.map.call(figures, function (figure) {
+    try {
+      return JSON.parse(figure.querySelector('script[type="application/json"]').textContent);
+    } catch (e) {
+      window.benchstoreError(e && e.message ? e.message : String(e));
+      return null;
+    }
+  });
+  // A trend chart of many lines (a fleet's hosts times the identities) grows with them: its legend,
+  // below the plot, would otherwise leave the plot too little of the chart's height.
+  data.forEach(function (d, i) {
+    if (d && d.lines && d.lines.length > 4)
+      figures[i].querySelector('.plot').style.height = (260 + 20 * (d.lines.length - 4)) + 'px';
+  });
   var charts = [];
   sizes().forEach(function (size, i) {
     var figure = figures[i];
+    if (!data[i]) return;
     try {
-      var data = JSON.parse(figure.querySelector('script[type="application/json"]').textContent);
       var canvas = figure.querySelector('canvas');
       canvas.style.width = size.width + 'px';
       canvas.style.height = size.height + 'px';
       canvas.width = size.width;
       canvas.height = size.height;
-      charts[i] = (figure.getAttribute('data-kind') === 'trend' ? trend : device)(canvas, data);
+      charts[i] = (figure.getAttribute('data-kind') === 'trend' ? trend : device)(canvas, data[i]);
     } catch (e) {
       window.benchstoreError(e && e.message ? e.message : String(e));
     }

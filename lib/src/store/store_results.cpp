@@ -1,18 +1,26 @@
-// The report's data from a local SQLite store, through the store's read layer (columns by name, the
-// shared selection, one read Transaction for the source's life: every query sees one snapshot).
+// Results from a local SQLite store, through the store's read layer (columns by name, the shared
+// selection, one read Transaction for the source's life: every query sees one snapshot): the
+// report's streams, and compare's samples (compare/side_selection.hpp, compare/store_samples.hpp).
 #include <SQLiteCpp/Database.h>
 
 #include "benchstore/error.hpp"
-#include "report/report_source.hpp"
+#include "compare/store_samples.hpp"
+#include "results/results_source.hpp"
 #include "store/benchmark_rows.hpp"
 #include "store/measurements_table.hpp"
 #include "store/query.hpp"
 #include "store/selection.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/stats_functions.hpp"
 #include "store/transaction.hpp"
 
-namespace benchstore::report {
+namespace benchstore::results {
 namespace {
+
+using report::BenchmarkInfo;
+using report::DeviceVisitor;
+using report::Overview;
+using report::TrendPoint;
 
 using store::Column;
 using store::Query;
@@ -55,15 +63,32 @@ private:
     Column m_label, m_devices, m_models;
 };
 
-class StoreSource final : public ReportSource {
+class StoreSource final : public ResultsSource {
 public:
     StoreSource(const std::filesystem::path& path, const Selection& selection)
-        : m_sel(store::compile_selection(selection)), m_db(store::open_store(path, store::OpenMode::read_only))
+        : m_selection(selection), m_sel(store::compile_selection(selection)),
+          m_db(store::open_store(path, store::OpenMode::read_only))
     {
         guarded([&] {
             store::register_measurements_table(m_db);
+            store::register_stats_functions(m_db);
             m_snapshot.emplace(m_db, store::TransactionKind::read);
             store::require_known_ids(m_db, m_sel);  // also the first read, which fixes the snapshot
+        });
+    }
+
+    std::string name() const override { return std::filesystem::path(m_db.getFilename()).filename().string(); }
+
+    void load_comparison(const compare_::SideSpec& base, const compare_::SideSpec& head, std::size_t last,
+                         compare_::Samples& samples) override
+    {
+        guarded([&] {
+            std::array<std::vector<std::int64_t>, 2> refs;
+            refs[compare_::head_side] = compare_::select_side(m_db, head, m_selection, last, {});
+            refs[compare_::base_side] =
+                compare_::select_side(m_db, base, m_selection, last, refs[compare_::head_side]);
+            compare_::SampleCollector collector(samples);
+            compare_::load_store_samples(m_db, refs, collector);
         });
     }
 
@@ -111,20 +136,23 @@ public:
         guarded([&] {
             // SQLite sorts in bounded memory (spilling to temporary files), so this streams too.
             Query q(m_db,
-                    "SELECT j.name AS metric, coalesce(b.module, '') AS module, " + metadata_label("b.metadata") +
+                    "SELECT j.name AS metric, b.host AS host, coalesce(b.module, '') AS module, " + metadata_label("b.metadata") +
                         " AS metadata_label, b.commit_id AS commit_id, m.time AS time, j.value AS value "
                         "FROM benchmarks b JOIN model_measurements m ON m.benchmark_ref = b.id "
                         "JOIN benchstore_measurements(m.measurements, m.id) j WHERE " + m_sel.condition +
-                        " ORDER BY metric, module, metadata_label, m.time, m.id",
+                        " ORDER BY metric, host, module, metadata_label, m.time, m.id",
                     m_sel.params);
-            const Column metric = q.column("metric"), module = q.column("module"), label = q.column("metadata_label"),
-                         commit = q.column("commit_id"), time = q.column("time"), value = q.column("value");
+            const Column metric = q.column("metric"), host = q.column("host"), module = q.column("module"),
+                         label = q.column("metadata_label"), commit = q.column("commit_id"), time = q.column("time"),
+                         value = q.column("value");
             while (q.step())
-                visit({q.text(metric), q.text(module), q.text(label), q.text(commit), q.text(time), q.real(value)});
+                visit({q.text(metric), q.text(host), q.text(module), q.text(label), q.text(commit), q.text(time),
+                       q.real(value)});
         });
     }
 
-    void for_each_device_series(DeviceVisitor& visitor, std::uint32_t max_series) override
+    // Every sample: SQLite hands rows over cheaply enough for the reduction to happen in the page code.
+    void for_each_device_series(DeviceVisitor& visitor, std::uint32_t max_series, std::uint32_t) override
     {
         guarded([&] {
             // The newest max_series benchmarks with device rows, walked oldest first like the table.
@@ -152,7 +180,7 @@ public:
                              time = rows.column("time");
                 while (rows.step())
                     visitor.sample({rows.optional_real(cpu), rows.optional_real(mem), rows.optional_real(gpu),
-                                    rows.optional_real(gpu_mem), rows.text(time)});
+                                    rows.optional_real(gpu_mem), rows.text(time), std::nullopt});
                 visitor.end();
             }
         });
@@ -187,6 +215,7 @@ private:
             m_sel.params));
     }
 
+    Selection m_selection;
     store::SelectionSql m_sel;
     SQLite::Database m_db;
     std::optional<store::Transaction> m_snapshot;  // read; rolled back (nothing to keep) at the end
@@ -194,9 +223,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<ReportSource> open_store_source(const std::filesystem::path& db_path, const Selection& selection)
+std::unique_ptr<ResultsSource> open_store_results(const std::filesystem::path& db_path, const Selection& selection)
 {
     return std::make_unique<StoreSource>(db_path, selection);
 }
 
-} // namespace benchstore::report
+} // namespace benchstore::results

@@ -1,4 +1,4 @@
-#include "sync/conninfo.hpp"
+#include "pg/conninfo.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -7,7 +7,7 @@
 
 #include "benchstore/error.hpp"
 
-namespace benchstore::sync_ {
+namespace benchstore::pg {
 namespace {
 
 bool env_set(const char* name)
@@ -105,4 +105,4 @@ std::vector<std::pair<std::string, std::string>> connection_parameters(const std
     return params;
 }
 
-} // namespace benchstore::sync_
+} // namespace benchstore::pg

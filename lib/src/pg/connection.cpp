@@ -1,4 +1,4 @@
-#include "sync/pg_connection.hpp"
+#include "pg/connection.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,7 +10,7 @@
 
 #include "benchstore/sync.hpp"
 
-namespace benchstore::sync_ {
+namespace benchstore::pg {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -225,7 +225,8 @@ void PgConnection::timed_out(const std::string& what)
     throw ConnectionError("server " + m_server + " timed out: no reply to " + what + " within " +
                           std::to_string(m_reply_limit.count()) + " s (the statement timeout + " +
                           std::to_string(sync_reply_margin.count()) +
-                          " s); connection dropped, nothing more recorded as sent (try again later)");
+                          " s); connection dropped" + (m_timeout_note.empty() ? "" : ", " + m_timeout_note) +
+                          " (try again later)");
 }
 
 void PgConnection::fail(const std::string& what, const PGresult* result)
@@ -362,4 +363,4 @@ void PgTransaction::commit()
     m_done = true;
 }
 
-} // namespace benchstore::sync_
+} // namespace benchstore::pg
