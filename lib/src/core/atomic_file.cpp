@@ -1,6 +1,7 @@
 #include "core/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -77,10 +78,20 @@ AtomicFile::AtomicFile(std::filesystem::path final_path, unsigned mode) : m_fina
                                                     std::to_string(::getpid()) + "-XXXXXX")).string();
     std::vector<char> name(pattern.begin(), pattern.end());
     name.push_back('\0');
+    // The file exists from mkostemp on, but the signal handler knows it only once it is registered: the
+    // cleanup signals wait until then (a Ctrl-C in between would otherwise leave this temporary behind).
+    sigset_t cleanup_signals, before;
+    sigemptyset(&cleanup_signals);
+    for (const int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&cleanup_signals, sig);
+    ::pthread_sigmask(SIG_BLOCK, &cleanup_signals, &before);
     m_fd = ::mkostemp(name.data(), O_CLOEXEC);
-    if (m_fd < 0) fail(m_final.parent_path(), "cannot create a file in the output folder", errno);
-    m_temp = name.data();
-    m_slot = register_temp(m_temp.string());
+    const int create_errno = errno;
+    if (m_fd >= 0) {
+        m_temp = name.data();
+        m_slot = register_temp(m_temp.string());
+    }
+    ::pthread_sigmask(SIG_SETMASK, &before, nullptr);
+    if (m_fd < 0) fail(m_final.parent_path(), "cannot create a file in the output folder", create_errno);
     // Held until the file is closed: a later writer in the folder sees that this one is alive.
     ::flock(m_fd, LOCK_EX | LOCK_NB);
     ::fchmod(m_fd, static_cast<mode_t>(mode));
@@ -88,8 +99,9 @@ AtomicFile::AtomicFile(std::filesystem::path final_path, unsigned mode) : m_fina
 
 AtomicFile::~AtomicFile()
 {
-    unregister_temp(m_slot);
+    // Removed before the handler forgets it: a signal in between finds a path that is already gone.
     if (!m_published && !m_temp.empty()) ::unlink(m_temp.c_str());
+    unregister_temp(m_slot);
     if (m_fd >= 0) ::close(m_fd);
 }
 
