@@ -16,7 +16,8 @@
 // row fetched as Grafana fetches it; medians) after one EXPLAIN (ANALYZE, BUFFERS) whose plan is
 // printed; the device series over all time is left out (half of every row). Then one more day
 // arrives from every machine (timed), `benchstore-central retention` drops the oldest 30 days
-// (timed) and the database's size is read before and after. The days end at today's midnight
+// (timed) and the database's size is read before and after. With --work-mem the time-range panels
+// run once more with that work_mem (their sorts in memory). The days end at today's midnight
 // (UTC), since retention cuts relative to now. Everything is deleted at the end.
 #include <algorithm>
 #include <chrono>
@@ -183,6 +184,9 @@ int run(const cxxopts::ParseResult& a)
     const int chunk = a["chunk-days"].as<int>(), repeat = a["repeat"].as<int>();
     if (rows < 1 || f.per < 1 || f.machines < 1 || chunk < 1 || repeat < 1)
         throw std::invalid_argument("--rows, --rows-per-benchmark, --machines, --chunk-days and --repeat must be positive");
+    if (a.count("work-mem") && a["work-mem"].as<std::string>().find_first_not_of(
+            "0123456789kMGTB") != std::string::npos)
+        throw std::invalid_argument("--work-mem takes a size such as 64MB");
     if (f.days < 60) throw std::invalid_argument("--days must be at least 60: retention drops the oldest 30");
     if (chunk * 2 > f.days) throw std::invalid_argument("--chunk-days must be at most half of --days");
     f.year_benchmarks = std::max<long long>(f.machines, rows / f.per);
@@ -248,11 +252,21 @@ int run(const cxxopts::ParseResult& a)
     const auto between = [&](int from, int to) {
         return "BETWEEN '" + f.timestamp(from) + "' AND '" + f.timestamp(to) + "'";
     };
-    for (auto& q : benchstore::speed::dashboard_time_range_queries("one day", between(f.days - 1, f.days)))
-        queries.push_back(std::move(q));
+    auto ranged = benchstore::speed::dashboard_time_range_queries("one day", between(f.days - 1, f.days));
     for (auto& q : benchstore::speed::dashboard_time_range_queries("one week", between(f.days - 7, f.days)))
-        queries.push_back(std::move(q));
+        ranged.push_back(std::move(q));
+    queries.insert(queries.end(), ranged.begin(), ranged.end());
     const auto measured = measure(db, queries, repeat);
+    // The same time-range panels with more memory for their sorts, as the dashboard's role could be
+    // given (ALTER ROLE ... SET work_mem).
+    const std::string work_mem = a.count("work-mem") ? a["work-mem"].as<std::string>() : "";
+    std::map<std::string, double> with_work_mem;
+    if (!work_mem.empty()) {
+        db.exec("SET work_mem = '" + work_mem + "'");
+        std::printf("\n== the time-range panels again, work_mem %s ==\n", work_mem.c_str());
+        for (const auto& q : measure(db, ranged, repeat)) with_work_mem[q.name] = q.median_ms;
+        db.exec("RESET work_mem");
+    }
 
     const Round new_day = arrive(stores, f, f.days, f.days + 1, dsn);
 
@@ -271,8 +285,14 @@ int run(const cxxopts::ParseResult& a)
     std::printf("\n%lld device rows (%s held) from %d machines over %d days, grown by benchstore-sync in rounds of %d "
                 "days; medians of %d, client wall time, every row fetched:\n",
                 total, held.c_str(), f.machines, f.days, chunk, repeat);
-    std::printf("  %-34s %12s %10s\n", "query", "median ms", "rows");
-    for (const auto& q : measured) std::printf("  %-34s %12.2f %10d\n", q.name.c_str(), q.median_ms, q.rows);
+    std::printf("  %-34s %12s %10s %20s\n", "query", "median ms", "rows",
+                work_mem.empty() ? "" : ("work_mem " + work_mem + " ms").c_str());
+    for (const auto& q : measured) {
+        const auto w = with_work_mem.find(q.name);
+        char more[32] = "";
+        if (w != with_work_mem.end()) std::snprintf(more, sizeof more, "%.2f", w->second);
+        std::printf("  %-34s %12.2f %10d %20s\n", q.name.c_str(), q.median_ms, q.rows, more);
+    }
     std::printf("  sync, first round (empty database): %lld rows in %.2f s, %.0f rows/s\n", first.rows, first.sync_s,
                 first.rate());
     std::printf("  sync, last round (%lld rows held before it): %lld rows in %.2f s, %.0f rows/s; ratio to the first "
@@ -297,6 +317,7 @@ int main(int argc, char** argv)
         ("chunk-days", "days per sync round", cxxopts::value<int>()->default_value("7"))
         ("rows-per-benchmark", "device rows per benchmark", cxxopts::value<long long>()->default_value("1000"))
         ("repeat", "runs of each query", cxxopts::value<int>()->default_value("5"))
+        ("work-mem", "also time the time-range panels with this work_mem (64MB)", cxxopts::value<std::string>())
         ("dir", "work folder (deleted at the end)",
          cxxopts::value<std::string>()->default_value("/tmp/benchstore-speed-fleet"));
     return benchstore::speed::speed_main(cli, argc, argv, run);
