@@ -31,6 +31,7 @@
 #include <libpq-fe.h>
 
 #include "benchstore/metrics_recorder.hpp"
+#include "dashboard_queries.hpp"
 #include "speed_process.hpp"
 #include "speed_support.hpp"
 
@@ -72,41 +73,16 @@ private:
     std::unique_ptr<PGconn, decltype(&PQfinish)> m_conn;
 };
 
-struct Query {
-    std::string name;
-    std::string sql;
-};
+using Query = benchstore::speed::DashboardQuery;
 
-// The dashboard's SQL with Grafana's variables filled in: branch main, the A100, the last 10
-// commits, and for the time-range panels $__timeFilter(time) over one day.
+// The dashboard's queries, the time-range panels over one day.
 std::vector<Query> dashboard_queries()
 {
-    const std::string day = "BETWEEN '2025-05-20 00:00:00' AND '2025-05-21 00:00:00'";
-    return {
-        {"variable branch", "SELECT DISTINCT branch FROM benchmarks"},
-        {"variable gpu_name", "SELECT DISTINCT gpu_name FROM benchmarks"},
-        {"variable start time", "SELECT created_at - INTERVAL '5 secs' FROM benchmarks WHERE branch = 'main' "
-                                "ORDER BY benchmark_id ASC LIMIT 1"},
-        {"variable end time", "SELECT time + INTERVAL '5 secs' FROM benchmarks AS b JOIN device_measurements AS d "
-                              "ON b.benchmark_id = d.benchmark_id WHERE branch = 'main' ORDER BY b.benchmark_id DESC, "
-                              "d.measurement_id DESC LIMIT 1"},
-        {"commit table", "SELECT commit_id as commit_id, commit_message, gpu_name, created_at AS date FROM benchmarks "
-                         "WHERE branch = 'main' ORDER BY benchmark_id DESC LIMIT 10"},
-        {"model bar chart", "SELECT CAST(m.measurements->'model_load_time' AS double precision) AS model_load_time, "
-                            "left(b.commit_id, 7), m.time FROM benchmarks as b JOIN model_measurements AS m ON "
-                            "b.benchmark_id = m.benchmark_id WHERE b.branch = 'main' AND gpu_name = 'NVIDIA A100' "
-                            "ORDER BY b.benchmark_id DESC LIMIT 10"},
-        {"device series, all time", "SELECT d.cpu_util, d.time FROM benchmarks AS b JOIN device_measurements AS d ON "
-                                    "b.benchmark_id = d.benchmark_id WHERE branch = 'main'"},
-        {"device series, one day", "SELECT d.cpu_util, d.time FROM benchmarks AS b JOIN device_measurements AS d ON "
-                                   "b.benchmark_id = d.benchmark_id WHERE branch = 'main' AND d.time " + day},
-        {"device rows, one day", "SELECT d.gpu_util, d.time FROM device_measurements AS d WHERE d.time " + day},
-        {"device per-minute, one day", "SELECT date_trunc('minute', time) AS time, avg(cpu_util), avg(gpu_util), "
-                                       "avg(gpu_mem_megabytes) FROM device_measurements WHERE time " + day +
-                                       " GROUP BY 1 ORDER BY 1"},
-        {"model rows, one day", "SELECT CAST(m.measurements->'model_load_time' AS double precision), m.time FROM "
-                                "model_measurements AS m WHERE m.time " + day},
-    };
+    auto queries = benchstore::speed::dashboard_whole_table_queries();
+    for (auto& q : benchstore::speed::dashboard_time_range_queries(
+             "one day", "BETWEEN '2025-05-20 00:00:00' AND '2025-05-21 00:00:00'"))
+        queries.push_back(std::move(q));
+    return queries;
 }
 
 // The store a fleet's machines would have recorded (as one file, as a merged store would hold
