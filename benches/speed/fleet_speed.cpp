@@ -42,7 +42,7 @@
 namespace {
 
 namespace fs = std::filesystem;
-using benchstore::pgsync::PgConnection;
+using benchstore::sync_::PgConnection;
 using benchstore::speed::DashboardQuery;
 using benchstore::speed::median;
 using benchstore::speed::run_child;
