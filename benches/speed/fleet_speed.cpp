@@ -11,7 +11,8 @@
 // appends each machine's benchmarks of those days to its store (the sqlite3 CLI, untimed) and runs
 // benchstore-sync on it (timed; default --batch-rows), machine after machine. The first round goes
 // into an empty database, the last into one holding nearly every row; both cover --chunk-days days
-// (a shorter remainder round goes second to last), so their rates compare like with like. Then
+// (a shorter remainder round goes second to last), so their rates compare like with like; after
+// each of the two, a sync with nothing to send is timed (a sync's fixed cost). Then
 // ANALYZE, as autovacuum would soon; each dashboard query --repeat times (client wall time, every
 // row fetched as Grafana fetches it; medians) after one EXPLAIN (ANALYZE, BUFFERS) whose plan is
 // printed; the device series over all time is left out (half of every row). Then one more day
@@ -130,6 +131,17 @@ Round arrive(const std::vector<fs::path>& stores, const Fleet& f, int from, int 
     return round;
 }
 
+// A sync's fixed cost: benchstore-sync of a store the server already holds in full (connecting,
+// checking the schema, partition upkeep, finding nothing to send); the median of 5, in ms.
+double idle_sync_ms(const fs::path& store, const std::string& dsn)
+{
+    const fs::path sync_exe = fs::path(BENCHSTORE_BINARY_DIR) / "tools" / "benchstore-sync";
+    std::vector<double> ms;
+    for (int i = 0; i < 5; ++i)
+        ms.push_back(run_child({sync_exe.string(), "--db", store.string(), "--dsn", dsn}).seconds * 1000);
+    return median(ms);
+}
+
 std::string first_value(PgConnection& db, const std::string& sql)
 {
     const auto r = db.exec("SELECT (" + sql + ")::text AS v");
@@ -223,11 +235,13 @@ int run(const cxxopts::ParseResult& a)
     std::printf("%6s %8s %14s %12s %10s %12s %8s\n", "round", "days", "rows before", "rows synced", "sync s",
                 "rows/s", "wall s");
     std::vector<Round> rounds;
+    std::vector<double> idle_ms;  // after the first round and after the last
     long long total = 0;
     const auto fill_start = Clock::now();
     for (std::size_t r = 0; r + 1 < bounds.size(); ++r) {
         const auto t = Clock::now();
         rounds.push_back(arrive(stores, f, bounds[r], bounds[r + 1], dsn));
+        if (r == 0 || r + 2 == bounds.size()) idle_ms.push_back(idle_sync_ms(stores.front(), dsn));
         std::printf("%6zu %3d-%-4d %14lld %12lld %10.2f %12.0f %8.1f\n", r, bounds[r], bounds[r + 1], total,
                     rounds.back().rows, rounds.back().sync_s, rounds.back().rate(), seconds_since(t));
         std::fflush(stdout);
@@ -299,6 +313,10 @@ int run(const cxxopts::ParseResult& a)
                 "%.2f\n", total - last.rows, last.rows, last.sync_s, last.rate(), last.rate() / first.rate());
     std::printf("  sync of a new day's batch (%d machines): %lld rows in %.2f s, %.0f rows/s\n", f.machines, new_day.rows,
                 new_day.sync_s, new_day.rate());
+    std::printf("  sync with nothing to send (a sync's fixed cost, median of 5): %.0f ms after the first round, %.0f ms "
+                "after the last (%s weekly partitions of device_measurements)\n", idle_ms.front(), idle_ms.back(),
+                first_value(db, "SELECT count(*) FROM pg_inherits WHERE inhparent = "
+                                "'device_measurements'::regclass").c_str());
     std::printf("  retention of the oldest month (before %s): %.2f s wall, %s device rows older than the cut before, "
                 "%s after\n", cut.c_str(), retention.seconds, older.c_str(), left_older.c_str());
     std::printf("  database size: %.2f GB before retention, %.2f GB after\n", std::stod(size_full) / 1e9,
