@@ -15,7 +15,6 @@
 #include "export/export_progress.hpp"
 #include "export/metric_columns.hpp"
 #include "store/measurements_json.hpp"
-#include "store/query.hpp"
 #include "store/selection.hpp"
 
 namespace benchstore::export_ {
