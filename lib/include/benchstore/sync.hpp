@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "benchstore/api.hpp"
+#include "benchstore/postgres.hpp"  // sync_reply_margin, mask_conninfo
 #include "benchstore/show_progress.hpp"
 
 namespace benchstore {
@@ -35,9 +36,6 @@ enum class DryRun { no, yes };
 // sync_watch's interval (a year).
 inline constexpr std::chrono::seconds max_statement_timeout{2'147'483};
 inline constexpr std::chrono::seconds max_watch_interval{31'536'000};
-// How much longer than the statement timeout sync waits for any one reply before it gives up on a
-// silent server itself (the server's own statement_timeout normally answers first).
-inline constexpr std::chrono::seconds sync_reply_margin{5};
 
 struct SyncOptions {
     // The store file to read. It must exist (sync never creates one).
@@ -160,8 +158,5 @@ BENCHSTORE_API std::vector<std::string> format_sync_report(const SyncResult& res
 BENCHSTORE_API void sync_watch(const SyncOptions& options, std::chrono::milliseconds interval,
                 const std::function<void(const SyncResult&)>& on_result,
                 const std::function<void(const std::exception&)>& on_error);
-
-// The connection string with any password replaced by "***" (key=value and URI forms).
-BENCHSTORE_API std::string mask_conninfo(const std::string& text);
 
 } // namespace benchstore

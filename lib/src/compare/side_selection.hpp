@@ -26,7 +26,4 @@ SideSpec parse_side_spec(const std::string& spec);
 std::vector<std::int64_t> select_side(SQLite::Database& db, const SideSpec& spec, const Selection& filter,
                                       std::size_t last, const std::vector<std::int64_t>& exclude);
 
-// A JSON array of the ids, for "IN (SELECT value FROM json_each(?))".
-std::string json_id_list(const std::vector<std::int64_t>& ids);
-
 } // namespace benchstore::compare_

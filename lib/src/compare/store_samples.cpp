@@ -1,19 +1,16 @@
 #include "compare/store_samples.hpp"
 
-#include "compare/side_selection.hpp"
 #include "store/benchmark_rows.hpp"
+#include "store/listed_benchmarks.hpp"
 #include "store/measurements_json.hpp"
 #include "store/query.hpp"
 
 namespace benchstore::compare_ {
 namespace {
 
-void read_benchmarks(SQLite::Database& db, const std::string& ids, SampleCollector& collector)
+void read_benchmarks(SQLite::Database& db, const store::BenchmarkRefs& ids, SampleCollector& collector)
 {
-    store::Query q(db,
-                   std::string("SELECT ") + store::benchmark_select_list + store::host_info_select(db) +
-                       " FROM benchmarks b WHERE b.id IN (SELECT value FROM json_each(?)) ORDER BY b.id",
-                   {ids});
+    store::Query q = store::listed_benchmarks(db, ids);
     const store::BenchmarkColumns columns(q);
     while (q.step()) {
         const store::BenchmarkRow row = columns.read(q);
@@ -22,13 +19,9 @@ void read_benchmarks(SQLite::Database& db, const std::string& ids, SampleCollect
     }
 }
 
-void read_models(SQLite::Database& db, const std::string& ids, SampleCollector& collector)
+void read_models(SQLite::Database& db, const store::BenchmarkRefs& ids, SampleCollector& collector)
 {
-    store::Query q(db,
-                   "SELECT m.benchmark_ref AS benchmark_ref, m.measurements AS measurements, m.id AS id "
-                   "FROM model_measurements m WHERE m.benchmark_ref IN (SELECT value FROM json_each(?)) "
-                   "ORDER BY m.id",
-                   {ids});
+    store::Query q = store::listed_model_rows(db, ids);
     const auto ref = q.column("benchmark_ref"), measurements = q.column("measurements"), id = q.column("id");
     std::vector<store::MeasurementField> fields;
     while (q.step()) {
@@ -38,17 +31,10 @@ void read_models(SQLite::Database& db, const std::string& ids, SampleCollector& 
     }
 }
 
-// One figure per benchmark, aggregated in SQL over its device rows (index on benchmark_ref):
-// memory does not grow with the rows.
-void read_devices(SQLite::Database& db, const std::string& ids, SampleCollector& collector)
+// One figure per benchmark, aggregated by the store over its device rows.
+void read_devices(SQLite::Database& db, const store::BenchmarkRefs& ids, SampleCollector& collector)
 {
-    store::Query q(db,
-                   "SELECT d.benchmark_ref AS benchmark_ref, max(d.mem_megabytes) AS peak_rss, "
-                   "benchstore_mean(d.cpu_util) AS cpu_mean, benchstore_mean(d.gpu_util) AS gpu_mean, "
-                   "max(d.gpu_mem_megabytes) AS peak_gpu_mem FROM device_measurements d "
-                   "WHERE d.benchmark_ref IN (SELECT value FROM json_each(?)) GROUP BY d.benchmark_ref "
-                   "ORDER BY d.benchmark_ref",
-                   {ids});
+    store::Query q = store::listed_device_figures(db, ids);
     const auto ref = q.column("benchmark_ref");
     const std::array<store::Column, 4> columns{q.column("peak_rss"), q.column("cpu_mean"), q.column("gpu_mean"),
                                                q.column("peak_gpu_mem")};
@@ -65,7 +51,7 @@ void load_store_samples(SQLite::Database& db, const std::array<std::vector<std::
                         SampleCollector& collector)
 {
     for (const Side side : {base_side, head_side}) {
-        const std::string ids = json_id_list(refs[side]);
+        const store::BenchmarkRefs ids(refs[side]);
         collector.start_side(side);
         read_benchmarks(db, ids, collector);
         read_models(db, ids, collector);

@@ -3,28 +3,21 @@
 #include <cstdio>
 #include <string>
 
-#include "store/query.hpp"
+#include "store/selected_rows.hpp"
 
 namespace benchstore::export_ {
 namespace {
 
-// The rows each file will hold for the selection (the summary: one per model row, at least one per
-// benchmark, as its LEFT JOIN gives).
-std::string count_sql(ExportProgressLine::File file, const std::string& condition)
+// The rows each file will hold for the selection: the rows of the store's read that writes it.
+store::SelectedRows rows_of(ExportProgressLine::File file)
 {
     switch (file) {
-    case ExportProgressLine::File::benchmarks:
-        return "SELECT count(*) FROM benchmarks b WHERE " + condition;
-    case ExportProgressLine::File::device_measurements:
-        return "SELECT count(*) FROM device_measurements d CROSS JOIN benchmarks b ON b.id = d.benchmark_ref WHERE " +
-               condition;
-    case ExportProgressLine::File::model_measurements:
-        return "SELECT count(*) FROM model_measurements m JOIN benchmarks b ON b.id = m.benchmark_ref WHERE " + condition;
-    case ExportProgressLine::File::summary:
-        return "SELECT count(*) FROM benchmarks b LEFT JOIN model_measurements mm ON mm.benchmark_ref = b.id WHERE " +
-               condition;
+    case ExportProgressLine::File::benchmarks: return store::SelectedRows::benchmarks;
+    case ExportProgressLine::File::device_measurements: return store::SelectedRows::device_rows;
+    case ExportProgressLine::File::model_measurements: return store::SelectedRows::model_rows;
+    case ExportProgressLine::File::summary: return store::SelectedRows::summary_rows;
     }
-    return {};
+    return store::SelectedRows::benchmarks;
 }
 
 const char* file_name(ExportProgressLine::File file)
@@ -53,7 +46,7 @@ void ExportProgressLine::begin(File file)
     if (!m_line) return;
     m_what = file_name(file);
     m_done = 0;
-    m_total = store::query_integer(m_db, count_sql(file, m_sel.condition), m_sel.params);
+    m_total = store::count_selected(m_db, m_sel, rows_of(file));
     m_start = std::chrono::steady_clock::now();
     show(ProgressLine::Force::yes);
 }

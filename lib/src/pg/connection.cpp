@@ -8,7 +8,7 @@
 
 #include <poll.h>
 
-#include "benchstore/sync.hpp"
+#include "benchstore/postgres.hpp"
 
 namespace benchstore::pg {
 namespace {

@@ -1,10 +1,10 @@
 // mask_conninfo(): passwords out of any text that may quote a connection string. See
-// benchstore/sync.hpp for the contract.
+// benchstore/postgres.hpp for the contract.
 #include <algorithm>
 #include <cctype>
 #include <string>
 
-#include "benchstore/sync.hpp"
+#include "benchstore/postgres.hpp"
 
 namespace benchstore {
 

@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "central/partitions.hpp"
-#include "store/query.hpp"
+#include "store/replay_rows.hpp"
 #include "sync/table_sync.hpp"
 
 namespace benchstore::sync_ {
@@ -19,20 +19,6 @@ bool is_time_partitioned(PgConnection& conn, const TableSpec& spec)
     return central::is_partitioned(conn, spec.name);
 }
 
-// The time of the first (or last) row of the spec's view (the store's own rows, or one merged store's,
-// by their local id there) with after < id <= up_to; "" when there is none.
-std::string pending_time(SQLite::Database& db, const TableSpec& spec, std::int64_t after, std::int64_t up_to,
-                         const char* order)
-{
-    const std::string& id = spec.id_column;
-    const std::string view = spec.view_filter.empty() ? std::string() : spec.view_filter + " AND ";
-    store::Query q(db, "SELECT time AS time FROM " + spec.name + " WHERE " + view + id + " > ? AND " + id +
-                           " <= ? ORDER BY " + id + " " + order + " LIMIT 1",
-                   {std::to_string(after), std::to_string(up_to)});
-    const auto time = q.column("time");
-    return q.step() ? std::string(q.text(time)) : std::string();
-}
-
 } // namespace
 
 void prepare_partitions(PgConnection& conn, SQLite::Database& db, const TableSpec& spec, const std::string& source_id,
@@ -42,9 +28,10 @@ void prepare_partitions(PgConnection& conn, SQLite::Database& db, const TableSpe
         if (!is_time_partitioned(conn, spec)) return;
         central::ensure_upcoming_partitions(conn, spec.name, spec.name, upkeep_lock_timeout);
         const auto mark = read_remote_mark(conn, source_id, spec.name).high_water_mark;
-        const auto first = pending_time(db, spec, mark, target, "ASC");
+        const auto first = store::replay_time(db, spec.table, spec.rows, mark, target, store::RangeEnd::first);
         if (first.empty()) return;
-        central::ensure_partitions(conn, spec.name, spec.name, first, pending_time(db, spec, mark, target, "DESC"),
+        central::ensure_partitions(conn, spec.name, spec.name, first,
+                                   store::replay_time(db, spec.table, spec.rows, mark, target, store::RangeEnd::last),
                                    upkeep_lock_timeout);
     } catch (const ServerError&) {
         // A lock not granted, permission denied, a time the server cannot read: the rows go to the

@@ -13,6 +13,7 @@
 #include "core/progress_line.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/store_info.hpp"
+#include "sync/batch_reader.hpp"
 #include "sync/partition_upkeep.hpp"
 #include "sync/pg_adopt.hpp"
 #include "sync/pg_connection.hpp"
@@ -115,7 +116,7 @@ SyncResult dry_run(sync_::PgConnection& conn, SQLite::Database& db, const SyncOp
                                                    options.db_path.string(), mark) == sync_::FileMatch::older;
             t.sent = sync_::count_rows(db, plan.specs[i], mark.high_water_mark, plan.targets[i]);
             t.left = t.sent;
-            add_table(result, i, t, !plan.view.origin);
+            add_table(result, i, t, !plan.view.rows.origin);
         }
     }
     return result;
@@ -244,7 +245,7 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
                 result.stopped = !table.run(t, result.rejects, result.held);
                 sync_::settle_partitions(conn, specs[i]);
                 t.seconds = seconds_since(table_start);
-                add_table(result, i, t, !plan.view.origin);
+                add_table(result, i, t, !plan.view.rows.origin);
             }
         }
         progress.clear();

@@ -14,6 +14,7 @@
 
 #include "benchstore/sync.hpp"
 #include "core/progress_line.hpp"
+#include "sync/batch_reader.hpp"
 #include "sync/brin_summary.hpp"
 #include "sync/pg_connection.hpp"
 #include "sync/sync_tables.hpp"

@@ -1,6 +1,6 @@
-// Results from a local SQLite store, through the store's read layer (columns by name, the shared
-// selection, one read Transaction for the source's life: every query sees one snapshot): the
-// report's streams, and compare's samples (compare/side_selection.hpp, compare/store_samples.hpp).
+// Results from a local SQLite store, through the store's readers (store/report_reads.hpp for the
+// report's streams; compare/side_selection.hpp and compare/store_samples.hpp for compare's samples),
+// with one read Transaction for the source's life: every query sees one snapshot.
 #include <SQLiteCpp/Database.h>
 
 #include "benchstore/error.hpp"
@@ -9,6 +9,7 @@
 #include "store/benchmark_rows.hpp"
 #include "store/measurements_table.hpp"
 #include "store/query.hpp"
+#include "store/report_reads.hpp"
 #include "store/selection.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/stats_functions.hpp"
@@ -25,25 +26,10 @@ using report::TrendPoint;
 using store::Column;
 using store::Query;
 
-// metadata as "key=value, key=value" in stored order; the stored text when it is not a JSON object.
-std::string metadata_label(const std::string& column)
-{
-    return "CASE WHEN json_valid(" + column + ") AND json_type(" + column + ") = 'object' THEN coalesce((SELECT "
-           "group_concat(key || '=' || CAST(value AS TEXT), ', ') FROM json_each(" + column + ")), '') ELSE " +
-           column + " END";
-}
-
 // A benchmark row for the page: the shared columns, the metadata label, and its row counts.
+// (A query of store::report_benchmarks or store::report_benchmark.)
 class BenchmarkReader {
 public:
-    static std::string select_list()
-    {
-        return std::string(store::benchmark_select_list) + ", " + metadata_label("b.metadata") +
-               " AS metadata_label, (SELECT count(*) FROM device_measurements d WHERE d.benchmark_ref = b.id) "
-               "AS device_rows, (SELECT count(*) FROM model_measurements m WHERE m.benchmark_ref = b.id) "
-               "AS model_rows";
-    }
-
     explicit BenchmarkReader(const Query& q)
         : m_columns(q), m_label(q.column("metadata_label")), m_devices(q.column("device_rows")),
           m_models(q.column("model_rows"))
@@ -96,15 +82,10 @@ public:
     {
         Overview o;
         guarded([&] {
-            o.repositories = distinct("repository");
-            o.branches = distinct("branch");
-            o.hosts = distinct("host");
-            Query q(m_db,
-                    "SELECT count(DISTINCT b.commit_id) AS commits, min(b.created_at) AS first_created, "
-                    "max(b.created_at) AS last_created, count(*) AS benchmarks, "
-                    "total(b.status = 'completed') AS completed, total(b.status = 'failed') AS failed, "
-                    "total(b.status = 'running') AS running FROM benchmarks b WHERE " + m_sel.condition,
-                    m_sel.params);
+            o.repositories = store::distinct_values(m_db, m_sel, store::BenchmarkText::repository);
+            o.branches = store::distinct_values(m_db, m_sel, store::BenchmarkText::branch);
+            o.hosts = store::distinct_values(m_db, m_sel, store::BenchmarkText::host);
+            Query q = store::selection_overview(m_db, m_sel);
             const auto count = [&](const char* name) { return static_cast<std::uint64_t>(q.integer(q.column(name))); };
             q.step();
             o.commits = count("commits");
@@ -114,8 +95,8 @@ public:
             o.completed = count("completed");
             o.failed = count("failed");
             o.running = count("running");
-            o.device_rows = count_rows("device_measurements");
-            o.model_rows = count_rows("model_measurements");
+            o.device_rows = measurement_rows(store::MeasurementTable::device_measurements);
+            o.model_rows = measurement_rows(store::MeasurementTable::model_measurements);
         });
         return o;
     }
@@ -123,9 +104,7 @@ public:
     void for_each_benchmark(const std::function<void(const BenchmarkInfo&)>& visit) override
     {
         guarded([&] {
-            Query q(m_db, "SELECT " + BenchmarkReader::select_list() + " FROM benchmarks b WHERE " + m_sel.condition +
-                              " ORDER BY b.id",
-                    m_sel.params);
+            Query q = store::report_benchmarks(m_db, m_sel);
             const BenchmarkReader reader(q);
             while (q.step()) visit(reader.read(q));
         });
@@ -134,14 +113,7 @@ public:
     void for_each_trend_point(const std::function<void(const TrendPoint&)>& visit) override
     {
         guarded([&] {
-            // SQLite sorts in bounded memory (spilling to temporary files), so this streams too.
-            Query q(m_db,
-                    "SELECT j.name AS metric, b.host AS host, coalesce(b.module, '') AS module, " + metadata_label("b.metadata") +
-                        " AS metadata_label, b.commit_id AS commit_id, m.time AS time, j.value AS value "
-                        "FROM benchmarks b JOIN model_measurements m ON m.benchmark_ref = b.id "
-                        "JOIN benchstore_measurements(m.measurements, m.id) j WHERE " + m_sel.condition +
-                        " ORDER BY metric, host, module, metadata_label, m.time, m.id",
-                    m_sel.params);
+            Query q = store::trend_points(m_db, m_sel);
             const Column metric = q.column("metric"), host = q.column("host"), module = q.column("module"),
                          label = q.column("metadata_label"), commit = q.column("commit_id"), time = q.column("time"),
                          value = q.column("value");
@@ -156,25 +128,13 @@ public:
     {
         guarded([&] {
             // The newest max_series benchmarks with device rows, walked oldest first like the table.
-            std::vector<std::string> params = m_sel.params;
-            params.push_back(std::to_string(max_series));
-            Query newest(m_db,
-                         "SELECT b.id AS benchmark_ref FROM benchmarks b WHERE (" + m_sel.condition +
-                             ") AND EXISTS (SELECT 1 FROM device_measurements d WHERE d.benchmark_ref = b.id) "
-                             "ORDER BY b.id DESC LIMIT ?",
-                         params);
-            std::vector<std::string> refs;
-            for (const Column ref = newest.column("benchmark_ref"); newest.step();)
-                refs.push_back(std::to_string(newest.integer(ref)));
+            const auto refs = store::newest_with_device_rows(m_db, m_sel, max_series);
             for (auto it = refs.rbegin(); it != refs.rend(); ++it) {
-                Query one(m_db, "SELECT " + BenchmarkReader::select_list() + " FROM benchmarks b WHERE b.id = ?", {*it});
+                Query one = store::report_benchmark(m_db, *it);
                 const BenchmarkReader reader(one);
                 one.step();
                 visitor.begin(reader.read(one));
-                Query rows(m_db,
-                           "SELECT cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time FROM device_measurements "
-                           "WHERE benchmark_ref = ? ORDER BY id",
-                           {*it});
+                Query rows = store::device_rows_of(m_db, *it);
                 const Column cpu = rows.column("cpu_util"), mem = rows.column("mem_megabytes"),
                              gpu = rows.column("gpu_util"), gpu_mem = rows.column("gpu_mem_megabytes"),
                              time = rows.column("time");
@@ -197,22 +157,9 @@ private:
         }
     }
 
-    std::vector<std::string> distinct(const std::string& column)
+    std::uint64_t measurement_rows(store::MeasurementTable table)
     {
-        std::vector<std::string> out;
-        Query q(m_db, "SELECT DISTINCT b." + column + " AS value FROM benchmarks b WHERE " + m_sel.condition +
-                          " ORDER BY 1",
-                m_sel.params);
-        for (const Column value = q.column("value"); q.step();) out.emplace_back(q.text(value));
-        return out;
-    }
-
-    std::uint64_t count_rows(const std::string& table)
-    {
-        return static_cast<std::uint64_t>(store::query_integer(
-            m_db, "SELECT count(*) FROM " + table + " WHERE benchmark_ref IN (SELECT b.id FROM benchmarks b WHERE " +
-                      m_sel.condition + ")",
-            m_sel.params));
+        return static_cast<std::uint64_t>(store::count_measurements(m_db, m_sel, table));
     }
 
     Selection m_selection;
