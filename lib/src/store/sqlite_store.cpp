@@ -140,7 +140,7 @@ ReaderOpen reader_open(const std::filesystem::path& path)
 
 } // namespace
 
-SQLite::Database open_store(const std::filesystem::path& path, OpenMode mode)
+SQLite::Database open_store(const std::filesystem::path& path, OpenMode mode, Threads threads)
 {
     const bool read_only = mode == OpenMode::read_only;
     std::error_code ec;
@@ -150,7 +150,8 @@ SQLite::Database open_store(const std::filesystem::path& path, OpenMode mode)
         throw StoreError(describe(path) + ": is a directory, not a store file");
     const ReaderOpen reader = read_only ? reader_open(path) : ReaderOpen{path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
     try {
-        SQLite::Database db(reader.name, reader.flags | SQLite::OPEN_FULLMUTEX, busy_timeout_ms);
+        const int mutex = threads == Threads::shared ? SQLite::OPEN_FULLMUTEX : SQLite::OPEN_NOMUTEX;
+        SQLite::Database db(reader.name, reader.flags | mutex, busy_timeout_ms);
         // The first read tells a non-database file from a store.
         const int version = user_version(db);
         if (version > latest_version) refuse_newer(path, version);

@@ -17,10 +17,17 @@ enum class OpenMode {
                  // folder) and leaves no -wal/-shm files beside it (see reader_open in the .cpp).
 };
 
+// Which threads use the connection. shared: any number at once (SQLite's serialized mode: every
+// call takes the connection's mutex; the recorder's sampler thread writes beside its caller).
+// one_at_a_time: one thread at a time, possibly a different one for each statement (SQLite's
+// multi-thread mode, no mutex): reading a million rows column by column spent a fifth of sync's
+// client time locking and unlocking that mutex.
+enum class Threads { shared, one_at_a_time };
+
 // Opens the store at path. Throws StoreError with a one-line message naming the file when it is
 // missing (read_only), not a SQLite database, not a benchstore store, or from a newer benchstore
 // (NewerSchemaError).
-SQLite::Database open_store(const std::filesystem::path& path, OpenMode mode);
+SQLite::Database open_store(const std::filesystem::path& path, OpenMode mode, Threads threads = Threads::shared);
 
 // Whether the table (in the attached database schema: "main", "source", ...) exists, and whether it
 // has the column: the optional parts of older store versions. Throws StoreError.

@@ -181,7 +181,10 @@ SyncResult run_sync(const SyncOptions& options, bool* source_id_written)
         try {
             // Only a new source id writes to the store: otherwise read, so read-only stores sync too.
             const bool writes = options.new_source_id && !dry;
-            return store::open_store(options.db_path, writes ? store::OpenMode::read_write : store::OpenMode::read_only);
+            // One thread at a time: a table's next batch is read on another thread while the
+            // server loads this one, never while this thread reads (lib/src/sync/table_sync.cpp).
+            return store::open_store(options.db_path, writes ? store::OpenMode::read_write : store::OpenMode::read_only,
+                                     store::Threads::one_at_a_time);
         } catch (const NewerSchemaError&) {
             throw;
         } catch (const StoreError& e) {
