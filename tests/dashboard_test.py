@@ -214,3 +214,79 @@ def test_every_query_runs_on_a_synced_database(synced):
 
 def test_every_query_runs_on_an_adopted_hugging_face_database(adopted):
     check_panels(adopted, expect_hf_rows=True)
+
+
+DEVICE_COLUMNS = ("cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes")
+
+
+def relations_read(conninfo, sql):
+    """The tables and partitions a query's plan reads (EXPLAIN's Relation Name, every node)."""
+    plan = json.loads("\n".join("|".join(r) for r in psql(conninfo, f"EXPLAIN (FORMAT JSON) {sql}")))
+    names = set()
+
+    def walk(node):
+        if "Relation Name" in node:
+            names.add(node["Relation Name"])
+        for child in node.get("Plans", []):
+            walk(child)
+    walk(plan[0]["Plan"])
+    return names
+
+
+def check_device_panels_against_raw_rows(conninfo):
+    """Each device panel at an interval of whole minutes reads only the per-minute rollup, at a finer
+    one only the raw rows, and either way shows per interval and host the avg() of the raw rows."""
+    d = load()
+    now = datetime.datetime.now(datetime.timezone.utc)
+    window = (now - datetime.timedelta(days=1), now + datetime.timedelta(hours=1))
+    values = variable_values(conninfo, d, window)
+    quoted = {k: ",".join("'" + v.replace("'", "''") + "'" for v in (x if isinstance(x, list) else [x]))
+              for k, x in values.items() if k in ("branch", "gpu_name", "host")}
+    frm, to = (grafana_sql._rfc3339(t) for t in window)
+    # The rollup reads whole minutes: its values are the raw rows' when the first and last minute of
+    # the range hold no rows outside it, as here (the rows are minutes old, the range a day).
+    edge = psql(conninfo, f"SELECT count(*) FROM device_measurements WHERE time >= date_trunc('minute', '{frm}'::timestamp)"
+                          f" AND time < '{frm}' OR time > '{to}' AND time < date_trunc('minute', '{to}'::timestamp)"
+                          " + interval '1 minute'")
+    assert edge == [["0"]]
+    device_panels = [p for p in panels(d) if p["type"] == "timeseries"]
+    assert len(device_panels) == 4
+    for p in device_panels:
+        column = next(c for c in DEVICE_COLUMNS if f" AS {c}\nFROM d " in p["targets"][0]["rawSql"])
+        for interval, rollup in (("1s", False), ("90s", False), ("1m", True), ("5m", True), ("1h", True)):
+            sql = grafana_sql.expand(p["targets"][0]["rawSql"], values, *window, interval=interval)
+            read = relations_read(conninfo, sql)
+            if rollup:
+                assert read == {"device_measurements_minutes", "benchmarks"}, (p["title"], interval, read)
+            else:
+                assert "device_measurements_minutes" not in read and "benchmarks" in read, (p["title"], interval, read)
+                assert any(r.startswith("device_measurements") for r in read), (p["title"], interval, read)
+            shown = psql(conninfo, sql)
+            ms = int(grafana_sql.interval_seconds(interval) * 1000)
+            expected = psql(conninfo, f"""
+                SELECT date_bin('{ms} ms'::interval, d.time, TIMESTAMP '2000-01-01'), coalesce(b.host, 'unknown'),
+                       avg(d.{column})
+                FROM device_measurements AS d JOIN benchmarks AS b ON b.benchmark_id = d.benchmark_id
+                WHERE b.branch = {quoted['branch']} AND coalesce(b.gpu_name, 'none') IN ({quoted['gpu_name']})
+                  AND coalesce(b.host, 'unknown') IN ({quoted['host']}) AND d.time BETWEEN '{frm}' AND '{to}'
+                GROUP BY 1, 2 ORDER BY 1, 2""")
+            assert expected, (p["title"], interval)
+            assert sorted((r[0], r[1]) for r in shown) == [(r[0], r[1]) for r in expected], (p["title"], interval)
+            got = {(r[0], r[1]): r[2] for r in shown}
+            for t, host, value in expected:
+                if value == "":
+                    assert got[(t, host)] == "", (p["title"], interval, t, host)
+                else:
+                    assert float(got[(t, host)]) == pytest.approx(float(value), rel=1e-9), (p["title"], interval, t)
+
+
+def test_device_panels_read_the_rollup_at_whole_minutes_and_match_the_raw_rows(synced):
+    check_device_panels_against_raw_rows(synced)
+
+
+def test_device_panels_match_the_raw_rows_in_an_adopted_database_with_their_recorders_rows(adopted):
+    # Their recorder goes on inserting straight into the adopted table: the trigger summarises its rows.
+    bid = "0b2c8e4e-4a8b-4d3c-9a51-5b0c6a1f2e11"
+    psql(adopted, f"INSERT INTO device_measurements (benchmark_id, cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes)"
+                  f" VALUES ('{bid}', 33, 600, NULL, NULL), ('{bid}', 35, 610, 80, 8000)")
+    check_device_panels_against_raw_rows(adopted)

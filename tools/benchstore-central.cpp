@@ -5,10 +5,11 @@
 //   benchstore-central partitions                     the measurement tables and their partitions
 //   benchstore-central partition                      create upcoming partitions, settle the default one
 //   benchstore-central partition --convert [--dry-run]  convert unpartitioned tables (resumable)
-//   benchstore-central retention --older-than 90d [--dry-run]
+//   benchstore-central retention --older-than 90d [--rollups-older-than 730d] [--dry-run]
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <optional>
 
 #include <cxxopts.hpp>
 
@@ -27,14 +28,15 @@ extern "C" void on_signal(int) { g_stop.store(true); }
 const benchstore::cli::Program program{
     "benchstore-central",
     "benchstore-central [--dsn CONNINFO] partitions | partition [--convert [--dry-run] [--chunk-blocks N]] | "
-    "retention --older-than AGE [--dry-run]; [--lock-timeout SECONDS] [--statement-timeout SECONDS] (see --help)",
+    "retention --older-than AGE [--rollups-older-than AGE] [--dry-run]; [--lock-timeout SECONDS] [--statement-timeout SECONDS] (see --help)",
     benchstore::mask_conninfo,
     {""},
     "Commands:\n"
     "  partitions   list the measurement tables and their partitions\n"
     "  partition    create this and next week's partitions, move rows out of the default partition;\n"
     "               with --convert: convert unpartitioned tables (resumable; progress on a terminal)\n"
-    "  retention    drop measurement rows older than --older-than, whole weekly partitions at a time\n"
+    "  retention    drop measurement rows older than --older-than, whole weekly partitions at a time; the\n"
+    "               per-minute rollups of device rows are kept, or dropped after --rollups-older-than\n"
     "Exit status: 0 success, 1 error, 2 usage, 3 try again later (server unreachable or timed out, or a "
     "conversion stopped by a signal: run it again to carry on)\n"};
 
@@ -52,6 +54,8 @@ int run(int argc, char** argv)
          cxxopts::value<std::string>()->default_value(""), "CONNINFO")
         ("older-than", "retention: drop rows older than AGE (a whole number and s, m, h, d or w: 90d)",
          cxxopts::value<std::string>(), "AGE")
+        ("rollups-older-than", "retention: also delete the per-minute rollups of device rows older than AGE "
+         "(default: keep them)", cxxopts::value<std::string>(), "AGE")
         ("convert", "partition: convert unpartitioned measurement tables to partitioned ones")
         ("dry-run", "retention, partition --convert: print what would be done; change nothing")
         ("chunk-blocks", "partition --convert: 8 KiB blocks of the old table copied per transaction",
@@ -87,7 +91,9 @@ int run(int argc, char** argv)
     options.statement_timeout = std::chrono::seconds(timeout);
     const bool convert = args.count("convert") > 0;
     const bool has_age = args.count("older-than") > 0;
-    if (command != "retention" && has_age) throw UsageError("--older-than goes with retention");
+    const bool has_rollup_age = args.count("rollups-older-than") > 0;
+    if (command != "retention" && (has_age || has_rollup_age))
+        throw UsageError(std::string(has_age ? "--older-than" : "--rollups-older-than") + " goes with retention");
     if (command != "partition" && convert) throw UsageError("--convert goes with partition");
     if (options.dry_run == benchstore::DryRun::yes && command != "retention" && !convert)
         throw UsageError("--dry-run goes with retention and partition --convert");
@@ -98,13 +104,20 @@ int run(int argc, char** argv)
     }
     if (command == "retention") {
         if (!has_age) throw UsageError("retention needs --older-than AGE (90d, 12w, ...)");
-        std::chrono::seconds age;
-        try {
-            age = benchstore::parse_age(args["older-than"].as<std::string>());
-        } catch (const benchstore::InvalidArgument& e) {
-            throw UsageError(std::string("--older-than: ") + e.what());
-        }
-        print(benchstore::format_retention(benchstore::apply_retention(options, age), options.dry_run));
+        const auto age_of = [&](const char* option) {
+            try {
+                return benchstore::parse_age(args[option].as<std::string>());
+            } catch (const benchstore::InvalidArgument& e) {
+                throw UsageError(std::string("--") + option + ": " + e.what());
+            }
+        };
+        const auto age = age_of("older-than");
+        std::optional<std::chrono::seconds> rollup_age;
+        if (has_rollup_age) rollup_age = age_of("rollups-older-than");
+        if (rollup_age && *rollup_age < age)
+            throw UsageError("--rollups-older-than must be at least --older-than: the per-minute rollups are what is "
+                             "kept of the rows retention drops");
+        print(benchstore::format_retention(benchstore::apply_retention(options, age, rollup_age), options.dry_run));
         return benchstore::cli::exit_success;
     }
     if (command == "partition") {

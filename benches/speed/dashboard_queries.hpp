@@ -53,4 +53,27 @@ inline std::vector<DashboardQuery> dashboard_time_range_queries(const std::strin
     };
 }
 
+// The same device panels read from the per-minute rollup (device_measurements_minutes, schema version
+// 6), as the shipped dashboard (dashboards/benchstore.json) reads it at an interval of a minute: the
+// series of branch main per host and minute (its CPU panel), and every row's per-minute averages.
+// between as above, applied to the rollup's minute.
+inline std::vector<DashboardQuery> dashboard_rollup_queries(const std::string& label, const std::string& between)
+{
+    const auto average = [](const std::string& column) {
+        return "sum(" + column + "_sum) / nullif(sum(" + column + "_count), 0)";
+    };
+    return {
+        {"rollup series of main, " + label,
+         "WITH d AS MATERIALIZED (SELECT benchmark_id, minute AS time, cpu_util_sum AS total, cpu_util_count AS n "
+         "FROM device_measurements_minutes WHERE minute " + between + ") "
+         "SELECT date_bin('60000 ms'::interval, d.time, TIMESTAMP '2000-01-01') AS time, coalesce(b.host, 'unknown') "
+         "AS metric, sum(d.total) / nullif(sum(d.n), 0) AS cpu_util FROM d JOIN benchmarks AS b ON b.benchmark_id = "
+         "d.benchmark_id WHERE b.branch = 'main' GROUP BY 1, 2 ORDER BY 1"},
+        {"rollup per-minute, " + label, "SELECT minute AS time, " + average("cpu_util") + ", " + average("gpu_util") +
+                                            ", " + average("gpu_mem_megabytes") +
+                                            " FROM device_measurements_minutes WHERE minute " + between +
+                                            " GROUP BY 1 ORDER BY 1"},
+    };
+}
+
 } // namespace benchstore::speed

@@ -15,7 +15,9 @@
 // each of the two, a sync with nothing to send is timed (a sync's fixed cost). Then
 // ANALYZE, as autovacuum would soon; each dashboard query --repeat times (client wall time, every
 // row fetched as Grafana fetches it; medians) after one EXPLAIN (ANALYZE, BUFFERS) whose plan is
-// printed; the device series over all time is left out (half of every row). Then one more day
+// printed; the device series over all time is left out (half of every row); the one-day and one-week
+// device panels also as they read the per-minute rollup (device_measurements_minutes, one row per
+// benchmark and minute) at an interval of a minute. Then one more day
 // arrives from every machine (timed), `benchstore-central retention` drops the oldest 30 days
 // (timed) and the database's size is read before and after. With --work-mem the time-range panels
 // run once more with that work_mem (their sorts in memory). The days end at today's midnight
@@ -28,6 +30,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <utility>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -268,14 +271,20 @@ int run(const cxxopts::ParseResult& a)
                 "%.0f rows/s); ANALYZE %.1f s\n",
                 held.c_str(), first_value(db, "SELECT count(*) FROM benchmarks").c_str(), size_full.c_str(), fill_s,
                 sync_s, static_cast<double>(total) / sync_s, analyze_s);
+    std::printf("per-minute rollup: %s rows, %s bytes with its indexes\n",
+                first_value(db, "SELECT count(*) FROM device_measurements_minutes").c_str(),
+                first_value(db, "SELECT pg_total_relation_size('device_measurements_minutes')").c_str());
 
     auto queries = benchstore::speed::dashboard_whole_table_queries(false);
     const auto between = [&](int from, int to) {
         return "BETWEEN '" + f.timestamp(from) + "' AND '" + f.timestamp(to) + "'";
     };
-    auto ranged = benchstore::speed::dashboard_time_range_queries("one day", between(f.days - 1, f.days));
-    for (auto& q : benchstore::speed::dashboard_time_range_queries("one week", between(f.days - 7, f.days)))
-        ranged.push_back(std::move(q));
+    std::vector<DashboardQuery> ranged;
+    for (const auto& [label, days] : {std::pair<std::string, int>{"one day", 1}, {"one week", 7}}) {
+        const std::string range = between(f.days - days, f.days);
+        for (auto& q : benchstore::speed::dashboard_time_range_queries(label, range)) ranged.push_back(std::move(q));
+        for (auto& q : benchstore::speed::dashboard_rollup_queries(label, range)) ranged.push_back(std::move(q));
+    }
     queries.insert(queries.end(), ranged.begin(), ranged.end());
     const auto measured = measure(db, queries, repeat);
     // The same time-range panels with more memory for their sorts, as the dashboard's role could be

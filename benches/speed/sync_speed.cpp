@@ -14,6 +14,8 @@
 //        with COPY ... TO (FORMAT binary) in the order sync sent them
 //   benchstore-sync into a database whose time (BRIN) indexes were dropped: what keeping the
 //        indexes summarised as rows arrive costs sync, at most (it includes their upkeep per row)
+//   benchstore-sync into a database whose per-minute rollup trigger (benchstore_device_minutes) was
+//        dropped: what keeping device_measurements_minutes exact as rows arrive costs sync
 // each as a child process (wall time, peak RSS by wait4) while the server's CPU time is read from
 // /proc (the postmaster's own and its reaped children's, plus its live children's: every server
 // process, background writers included). Medians are printed with the ratios.
@@ -151,7 +153,7 @@ struct Timed {
 
 struct SchemaFigures {
     std::string schema;
-    Timed sync, copy, sync_without_brin;
+    Timed sync, copy, sync_without_brin, sync_without_rollup;
     std::vector<double> resync_s;
 };
 
@@ -188,7 +190,7 @@ int run(const cxxopts::ParseResult& a)
         std::vector<SchemaFigures> figures;
         int database = 0;
         for (const auto& schema : schemas) {
-            SchemaFigures f{schema, {}, {}, {}, {}};
+            SchemaFigures f{schema, {}, {}, {}, {}, {}};
             const bool hf = schema == "hf";
             const fs::path binary = dir / (schema + ".copy"), benchmarks_file = dir / (schema + "-benchmarks.copy");
             // A database with the schema sync creates or adopts (Hugging Face's: adopted by a sync of
@@ -254,12 +256,21 @@ int run(const cxxopts::ParseResult& a)
                     timed_sync(db, f.sync_without_brin);
                     psql("postgres", "DROP DATABASE " + db);
                 };
-                const std::vector<std::function<void()>> runs{do_sync, do_copy, do_sync_without_brin};
+                auto do_sync_without_rollup = [&] {
+                    const auto db = new_database();
+                    psql(db, "DROP TRIGGER benchstore_device_minutes ON device_measurements");
+                    timed_sync(db, f.sync_without_rollup);
+                    psql("postgres", "DROP DATABASE " + db);
+                };
+                const std::vector<std::function<void()>> runs{do_sync, do_copy, do_sync_without_brin,
+                                                              do_sync_without_rollup};
                 for (std::size_t k = 0; k < runs.size(); ++k) runs[(k + static_cast<std::size_t>(i)) % runs.size()]();
                 std::printf("  %s run %d: sync %.2f s (server CPU %.2f s), binary COPY %.2f s (server CPU %.2f s), "
-                            "sync without time indexes %.2f s, re-sync %.3f s\n",
+                            "sync without time indexes %.2f s, sync without rollup trigger %.2f s (server CPU "
+                            "%.2f s), re-sync %.3f s\n",
                             schema.c_str(), i + 1, f.sync.seconds.back(), f.sync.server_cpu.back(),
                             f.copy.seconds.back(), f.copy.server_cpu.back(), f.sync_without_brin.seconds.back(),
+                            f.sync_without_rollup.seconds.back(), f.sync_without_rollup.server_cpu.back(),
                             f.resync_s.back());
                 std::fflush(stdout);
             }
@@ -279,6 +290,7 @@ int run(const cxxopts::ParseResult& a)
             line("raw binary COPY (psql \\copy)", f.copy);
             line("benchstore-sync", f.sync);
             line("benchstore-sync, no time indexes", f.sync_without_brin);
+            line("benchstore-sync, no rollup trigger", f.sync_without_rollup);
             std::printf("  %-11s %-34s %8.3f\n", f.schema.c_str(), "re-sync with nothing new", median(f.resync_s));
             std::printf("  %-11s %-34s %8.1f MiB\n", f.schema.c_str(), "sync peak RSS", median(f.sync.peak_mib));
         }

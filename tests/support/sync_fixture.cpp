@@ -17,6 +17,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <libpq-fe.h>
 
+#include "benchstore/postgres_migrations.hpp"
 #include "benchstore/timestamp.hpp"
 #include "core/uuid.hpp"
 #include "store/sqlite_store.hpp"
@@ -303,7 +304,61 @@ std::string compare_with_server(const std::vector<std::filesystem::path>& stores
         if (!extra.empty()) report << "; first extra: " << extra.front();
         report << "\n";
     }
+    report << rollup_difference(conninfo);
     return report.str();
+}
+
+std::string database_with_migrations(std::size_t migrations)
+{
+    auto& pg = shared_postgres();
+    const auto name = pg.create_database();
+    std::string sql = "CREATE TABLE benchstore_schema_version (version integer PRIMARY KEY, applied_at timestamptz "
+                      "NOT NULL DEFAULT now());\n";
+    for (std::size_t v = 0; v < migrations; ++v)
+        sql += std::string(postgres_schema::migrations.at(v)) + ";\nINSERT INTO benchstore_schema_version VALUES (" +
+               std::to_string(v + 1) + ");\n";
+    pg.query(name, sql);
+    return name;
+}
+
+std::string rollup_difference(const std::string& conninfo, RollupMinutes minutes)
+{
+    std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(conninfo.c_str()), &PQfinish);
+    if (PQstatus(conn.get()) != CONNECTION_OK)
+        throw std::runtime_error(std::string("oracle cannot connect: ") + PQerrorMessage(conn.get()));
+    std::string raw = "SELECT benchmark_id::text AS id, date_trunc('minute', \"time\") AS minute, count(*) AS samples";
+    std::string rollup = "SELECT benchmark_id::text AS id, minute, samples";
+    std::string differs = "r.samples <> m.samples";
+    for (const char* c : {"cpu_util", "mem_megabytes", "gpu_util", "gpu_mem_megabytes"}) {
+        const std::string col = c;
+        raw += ", count(" + col + ") AS " + col + "_count, sum(" + col + ") AS " + col + "_sum, min(" + col + ") AS " +
+               col + "_min, max(" + col + ") AS " + col + "_max";
+        rollup += ", " + col + "_count, " + col + "_sum, " + col + "_min, " + col + "_max";
+        for (const char* exact : {"_count", "_min", "_max"})
+            differs += " OR r." + col + exact + " IS DISTINCT FROM m." + col + exact;
+        differs += " OR (r." + col + "_sum IS NULL) <> (m." + col + "_sum IS NULL) OR abs(r." + col + "_sum - m." +
+                   col + "_sum) > 1e-9 * greatest(abs(r." + col + "_sum), 1)";
+    }
+    raw += " FROM device_measurements WHERE benchmark_id IS NOT NULL GROUP BY 1, 2";
+    rollup += " FROM device_measurements_minutes";
+    const std::string scope = minutes == RollupMinutes::all ? "" : " WHERE r.id IS NOT NULL";
+    const std::string sql =
+        "WITH r AS (" + raw + "), m AS (" + rollup + "), c AS (SELECT coalesce(r.id, m.id) || ' ' || "
+        "coalesce(r.minute, m.minute) || ': raw ' || coalesce(row(r.*)::text, 'none') || ', rollup ' || "
+        "coalesce(row(m.*)::text, 'none') AS what, m.id IS NULL AS missing, r.id IS NULL AS extra, "
+        "r.id IS NOT NULL AND m.id IS NOT NULL AND (" + differs + ") AS different "
+        "FROM r FULL JOIN m ON r.id = m.id AND r.minute = m.minute" + scope + ") "
+        "SELECT count(*) FILTER (WHERE missing), count(*) FILTER (WHERE extra), count(*) FILTER (WHERE different), "
+        "min(what) FILTER (WHERE missing OR extra OR different), count(*) FROM c";
+    std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn.get(), sql.c_str()), &PQclear);
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK)
+        return std::string("per-minute rollup: ") + PQresultErrorMessage(r.get());
+    const std::string missing = PQgetvalue(r.get(), 0, 0), extra = PQgetvalue(r.get(), 0, 1),
+                      different = PQgetvalue(r.get(), 0, 2);
+    if (missing == "0" && extra == "0" && different == "0") return "";
+    return "per-minute rollup (" + std::string(PQgetvalue(r.get(), 0, 4)) + " benchmark-minutes): " + missing +
+           " missing, " + extra + " with no raw rows, " + different + " different; first: " +
+           PQgetvalue(r.get(), 0, 3) + "\n";
 }
 
 std::int64_t server_count(const std::string& conninfo, const std::string& table)

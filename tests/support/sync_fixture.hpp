@@ -50,7 +50,7 @@ inline int wait_for(int pid) { return wait_child(pid); }
 
 // The oracle: every row of every table in the given store files is on the server exactly once with
 // identical values, and the server holds no other rows (rows present in several files, a copy,
-// count once). excluded_benchmarks are benchmark ids
+// count once), and the per-minute rollup agrees with the raw rows (rollup_difference). excluded_benchmarks are benchmark ids
 // whose rows are expected to be missing (rejected). Returns "" when all is well, else a
 // description of the first differences.
 // ServerRows::from_benchstore leaves out the server's rows that no store sent (local_id NULL: the
@@ -59,6 +59,20 @@ enum class ServerRows { all, from_benchstore };
 std::string compare_with_server(const std::vector<std::filesystem::path>& stores, const std::string& conninfo,
                                 const std::vector<std::string>& excluded_benchmarks = {},
                                 ServerRows server_rows = ServerRows::all);
+
+// The per-minute rollup (device_measurements_minutes, schema version 6) against the raw device rows
+// on the server: per benchmark and minute, its samples, and per column its count, min and max equal
+// count/min/max over the raw rows, and its sum their sum (to 1e-9 relative: the same doubles added in
+// another order may differ in their last bits). RollupMinutes::with_rows compares only the minutes
+// that still hold raw rows (after retention, which keeps the rollups of what it drops). Returns ""
+// when they agree, else what differs. compare_with_server includes it (every minute).
+enum class RollupMinutes { all, with_rows };
+std::string rollup_difference(const std::string& conninfo, RollupMinutes minutes = RollupMinutes::all);
+
+// A fresh database on shared_postgres() as a benchstore whose schema had the first `migrations`
+// migrations left it (they are applied as they are, so its measurement tables are unpartitioned);
+// returns its name.
+std::string database_with_migrations(std::size_t migrations);
 
 // Sync options for one store file and server.
 SyncOptions sync_options(const std::filesystem::path& db, const std::string& conninfo);

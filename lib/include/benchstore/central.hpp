@@ -72,9 +72,21 @@ struct RetentionStep {
     std::int64_t rows = 0;  // dropped (estimate) or deleted; would be, in a dry run
 };
 
+// What retention does with the per-minute rollups of device rows (device_measurements_minutes,
+// schema version 6): they are what is kept of device rows once their partitions are dropped, so by
+// default none is deleted; with rollups_older_than, the minutes that ended before now minus that age
+// are deleted.
+struct RollupRetention {
+    bool present = false;               // the database has the rollup table
+    std::int64_t older_than_cut = 0;    // rollup rows (benchmark and minute) of minutes before the rows' cut
+    std::optional<std::string> cut;     // minutes that ended before it are deleted; none: every minute kept
+    std::int64_t deleted = 0;           // would be, in a dry run
+};
+
 struct RetentionResult {
     std::string cut;  // rows with time before it are old: now (UTC) minus the age
     std::vector<RetentionStep> steps;
+    RollupRetention rollups;
     double seconds = 0;
 };
 
@@ -82,9 +94,12 @@ struct RetentionResult {
 // partition that ends at or before the cut is dropped (one short transaction each); the partition
 // that holds the cut is kept whole (its older rows go on a later run), so no row newer than the cut
 // is ever touched; rows of the default partition older than the cut are deleted. Benchmarks rows
-// are kept. ServerError when a measurement table is not partitioned (convert it first) or a lock
-// is not granted within lock_timeout (what was dropped so far stays dropped; run again).
-BENCHSTORE_API RetentionResult apply_retention(const CentralOptions& options, std::chrono::seconds older_than);
+// are kept, and so are the per-minute rollups unless rollups_older_than is given (see
+// RollupRetention; InvalidArgument when it is shorter than older_than). ServerError when a
+// measurement table is not partitioned (convert it first) or a lock is not granted within
+// lock_timeout (what was dropped so far stays dropped; run again).
+BENCHSTORE_API RetentionResult apply_retention(const CentralOptions& options, std::chrono::seconds older_than,
+                                               std::optional<std::chrono::seconds> rollups_older_than = std::nullopt);
 
 struct ConversionStep {
     std::string table;

@@ -117,20 +117,30 @@ std::chrono::seconds parse_age(const std::string& text)
     return std::chrono::seconds(n * unit);
 }
 
-RetentionResult apply_retention(const CentralOptions& options, std::chrono::seconds older_than)
+RetentionResult apply_retention(const CentralOptions& options, std::chrono::seconds older_than,
+                                std::optional<std::chrono::seconds> rollups_older_than)
 {
     if (older_than <= std::chrono::seconds(0)) throw InvalidArgument("retention age must be positive");
+    if (rollups_older_than && *rollups_older_than < older_than)
+        throw InvalidArgument("the per-minute rollups' age must be at least the rows' age: they are what is kept of "
+                              "the rows retention drops");
     const auto start = Clock::now();
     auto conn = open_central(options);
     RetentionResult result;
-    result.cut = conn.exec("SELECT to_char(now() AT TIME ZONE 'UTC' - make_interval(secs => $1::bigint), "
-                           "'YYYY-MM-DD HH24:MI:SS.US') AS cut",
-                           {std::to_string(older_than.count())})
-                     .text(0, "cut");
+    const auto cut_of = [&](std::chrono::seconds age) {
+        return conn.exec("SELECT to_char(now() AT TIME ZONE 'UTC' - make_interval(secs => $1::bigint), "
+                         "'YYYY-MM-DD HH24:MI:SS.US') AS cut",
+                         {std::to_string(age.count())})
+            .text(0, "cut");
+    };
+    result.cut = cut_of(older_than);
+    std::optional<std::string> rollup_cut;
+    if (rollups_older_than) rollup_cut = cut_of(*rollups_older_than);
     // Check every table before changing any.
     for (const auto& table : central::measurement_tables()) central::require_partitioned(conn, table);
     for (const auto& table : central::measurement_tables())
         for (auto& step : central::retain_table(conn, table, result.cut, options)) result.steps.push_back(std::move(step));
+    result.rollups = central::retain_rollups(conn, result.cut, rollup_cut, options);
     result.seconds = seconds_since(start);
     return result;
 }
@@ -222,6 +232,14 @@ std::vector<std::string> format_retention(const RetentionResult& result, DryRun 
         }
     }
     if (result.steps.empty()) lines.push_back("  nothing is that old");
+    const auto& r = result.rollups;
+    if (r.present && !r.cut)
+        lines.push_back("  kept the per-minute rollups (device_measurements_minutes): " +
+                        rows_text(r.older_than_cut) + " benchmark-minutes older than the cut stay "
+                        "(--rollups-older-than AGE deletes them)");
+    if (r.present && r.cut)
+        lines.push_back(std::string("  ") + (dry ? "would delete " : "deleted ") + rows_text(r.deleted) +
+                        " per-minute rollups (device_measurements_minutes) of minutes before " + *r.cut + " UTC");
     char buf[128];
     std::snprintf(buf, sizeof buf, "  ~%s rows, %.3f s%s", rows_text(dropped).c_str(), result.seconds,
                   dry ? " (dry run: nothing changed)" : "");

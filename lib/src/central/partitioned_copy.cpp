@@ -66,6 +66,23 @@ void copy_index(PgConnection& conn, const IndexInfo& index, const std::string& t
     conn.exec("CREATE INDEX " + name + " ON " + ident(twin) + index.definition.substr(using_at));
 }
 
+// benchstore's own triggers that the swap puts on the twin: the per-minute rollup of device rows
+// (schema/postgres/006_device_minutes.sql). Not on the twin before the swap: the rows copied into it
+// were counted when they went into the table.
+const char* const carried_triggers = "{benchstore_device_minutes}";
+
+// CREATE TRIGGER statements for table's carried triggers, naming the table (so they apply to
+// whichever table has that name when they run).
+std::vector<std::string> carried_trigger_definitions(PgConnection& conn, const std::string& table)
+{
+    auto r = conn.exec("SELECT pg_get_triggerdef(oid) AS definition FROM pg_trigger WHERE tgrelid = to_regclass($1) "
+                       "AND tgname = ANY ($2::text[]) ORDER BY tgname",
+                       {table, carried_triggers});
+    std::vector<std::string> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, "definition"));
+    return out;
+}
+
 } // namespace
 
 std::vector<std::string> conversion_obstacles(PgConnection& conn, const std::string& table)
@@ -102,8 +119,8 @@ std::vector<std::string> conversion_obstacles(PgConnection& conn, const std::str
                       " refers to " + table);
     auto triggers = conn.exec("SELECT tgname AS name FROM pg_trigger "
                               "WHERE tgrelid = to_regclass($1) AND NOT tgisinternal "
-                              "AND tgname NOT LIKE 'benchstore_convert_%' ORDER BY 1",
-                              {table});
+                              "AND tgname NOT LIKE 'benchstore_convert_%' AND tgname <> ALL ($2::text[]) ORDER BY 1",
+                              {table, carried_triggers});
     for (int i = 0; i < triggers.rows(); ++i)
         out.push_back(table + " has trigger " + triggers.text(i, "name") +
                       ", which the conversion would not carry over");
@@ -158,10 +175,12 @@ void swap_in_twin(PgConnection& conn, const std::string& table, const std::strin
         conn.exec("ALTER SEQUENCE " + sequences.text(i, "sequence") + " OWNED BY " + ident(twin) + "." +
                   sequences.text(i, "column"));
     const auto indexes = indexes_of(conn, table);
+    const auto triggers = carried_trigger_definitions(conn, table);
     conn.exec("DROP TABLE " + ident(table));
     conn.exec("ALTER TABLE " + ident(twin) + " RENAME TO " + ident(table));
     for (const auto& index : indexes)
         conn.exec("ALTER INDEX " + ident(twin_index_name(index.name)) + " RENAME TO " + ident(index.name));
+    for (const auto& trigger : triggers) conn.exec(trigger);
 }
 
 void partition_new_tables(PgConnection& conn)

@@ -8,8 +8,8 @@
 // a primary key or unique index gets "time" added to its columns (PostgreSQL requires a unique key
 // of a partitioned table to hold the partition key; a row's time never changes, so the same row
 // sent twice still meets itself), other indexes are copied as they are (BRIN on time, storage
-// parameters included). The swap gives the twin the table's name, index names, owner, grants and
-// serial sequences, and drops the table.
+// parameters included). The swap gives the twin the table's name, index names, owner, grants,
+// serial sequences and benchstore's per-minute rollup trigger, and drops the table.
 #include <string>
 #include <vector>
 

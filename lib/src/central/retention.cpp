@@ -47,6 +47,26 @@ void require_partitioned(PgConnection& conn, const std::string& table)
                           "(benchstore-central partition --convert); nothing was dropped");
 }
 
+RollupRetention retain_rollups(PgConnection& conn, const std::string& cut, const std::optional<std::string>& rollup_cut,
+                               const CentralOptions& options)
+{
+    RollupRetention out;
+    out.present = conn.exec("SELECT to_regclass('device_measurements_minutes') IS NOT NULL AS present")
+                      .text(0, "present") == "t";
+    if (!out.present) return out;
+    out.older_than_cut =
+        conn.exec("SELECT count(*) AS n FROM device_measurements_minutes WHERE minute < $1::timestamp", {cut})
+            .integer(0, "n");
+    out.cut = rollup_cut;
+    if (!rollup_cut) return out;
+    // A minute goes once all of it is older than the cut: its rows are, as retention's rows are.
+    const std::string older = " FROM device_measurements_minutes WHERE minute <= $1::timestamp - interval '1 minute'";
+    out.deleted = options.dry_run == DryRun::yes
+                      ? conn.exec("SELECT count(*) AS n" + older, {*rollup_cut}).integer(0, "n")
+                      : conn.exec("DELETE" + older, {*rollup_cut}).affected();
+    return out;
+}
+
 std::vector<RetentionStep> retain_table(PgConnection& conn, const std::string& table, const std::string& cut,
                                         const CentralOptions& options)
 {

@@ -1,0 +1,124 @@
+#define BOOST_TEST_MODULE rollup
+#include <boost/test/unit_test.hpp>
+
+#include <SQLiteCpp/Database.h>
+
+#include "benchstore/postgres_migrations.hpp"
+#include "support/postgres_server.hpp"
+#include "support/sync_fixture.hpp"
+#include "support/temp_dir.hpp"
+
+// The per-minute rollup of device rows (schema/postgres/006_device_minutes.sql). Every sync test
+// checks it against the raw rows (compare_with_server includes rollup_difference): after kill -9
+// and a resumed sync, rows arriving by two paths, held rows released, adoption with Hugging Face's
+// own INSERTs, a conversion to partitions (central_test). These are the cases of its own.
+
+using namespace benchstore;
+using namespace benchstore::test;
+
+namespace {
+
+std::vector<std::string> sync_args(const std::filesystem::path& db, const std::string& conninfo, int batch)
+{
+    return {"--db", db.string(), "--dsn", conninfo, "--batch-rows", std::to_string(batch)};
+}
+
+// A database as the benchstore before the rollup left it: migrations 1 to 5, tables unpartitioned.
+std::string database_before_the_rollup() { return database_with_migrations(5); }
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(rollup)
+
+// Minutes whose rows arrive in many batches and several syncs, and a GPU-less benchmark (every GPU
+// value NULL: the count 0 and the sum NULL, as avg() sees them), in a new, partitioned database.
+BOOST_AUTO_TEST_CASE(minutes_split_across_batches_and_syncs_add_up_to_their_rows)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    const auto store = dir / "a.db";
+    add_rows(store, StoreShape{3, 900, 1}, 41);  // 90 s each: every benchmark spans two or three minutes
+    {
+        SQLite::Database s(store.string(), SQLite::OPEN_READWRITE);
+        s.exec("UPDATE device_measurements SET gpu_util = NULL, gpu_mem_megabytes = NULL WHERE benchmark_ref = 2");
+    }
+    const auto name = pg.create_database();
+    const auto conninfo = pg.conninfo(name);
+    BOOST_TEST_REQUIRE(run_sync(sync_args(store, conninfo, 37)).status == 0);
+    add_rows(store, StoreShape{2, 700, 1}, 42);
+    BOOST_TEST_REQUIRE(run_sync(sync_args(store, conninfo, 53)).status == 0);
+    BOOST_TEST(compare_with_server({store}, conninfo) == "");
+    BOOST_TEST(rollup_difference(conninfo) == "");
+    // Several batches really went into one minute: minutes with more rows than a batch holds.
+    BOOST_TEST(std::stoi(pg.query(name, "SELECT count(*) FROM device_measurements_minutes WHERE samples > 53")) >= 5);
+    const auto id = pg.query(name, "SELECT benchmark_id FROM device_measurements GROUP BY 1 HAVING count(gpu_util) = 0");
+    BOOST_TEST_REQUIRE(!id.empty());
+    BOOST_TEST(pg.query(name, "SELECT string_agg(DISTINCT gpu_util_count || '/' || coalesce(gpu_util_sum::text, 'NULL') "
+                              "|| '/' || coalesce(gpu_util_max::text, 'NULL'), ',') FROM device_measurements_minutes "
+                              "WHERE benchmark_id = '" + id + "'") == "0/NULL/NULL");
+    // The panel's average from the rollup is avg() over the raw rows, minute by minute.
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM (SELECT benchmark_id, date_trunc('minute', time) AS minute, "
+                              "avg(cpu_util) AS cpu, avg(gpu_util) AS gpu FROM device_measurements GROUP BY 1, 2) r "
+                              "JOIN device_measurements_minutes m USING (benchmark_id, minute) "
+                              "WHERE abs(r.cpu - m.cpu_util_sum / m.cpu_util_count) > 1e-9 * r.cpu "
+                              "OR (r.gpu IS NULL) <> (m.gpu_util_count = 0) "
+                              "OR abs(r.gpu - m.gpu_util_sum / nullif(m.gpu_util_count, 0)) > 1e-9 * r.gpu") == "0");
+    // The trigger is the partitioned parent's, the only one that fires for rows routed through it.
+    BOOST_TEST(pg.query(name, "SELECT string_agg(tgrelid::regclass::text, ',') FROM pg_trigger "
+                              "WHERE tgname = 'benchstore_device_minutes'") == "device_measurements");
+    BOOST_TEST(pg.query(name, "SELECT relkind FROM pg_class WHERE oid = 'device_measurements'::regclass") == "p");
+}
+
+// A database an earlier benchstore filled: the migration summarises the rows already there, and the
+// dashboard's read-only role may read the rollup as it reads the device rows.
+BOOST_AUTO_TEST_CASE(the_migration_summarises_the_rows_already_there_and_grants_the_readers)
+{
+    auto& pg = shared_postgres();
+    TempDir dir;
+    const auto name = database_before_the_rollup();
+    const auto conninfo = pg.conninfo(name);
+    pg.query(name, "DROP ROLE IF EXISTS rollup_reader; CREATE ROLE rollup_reader; "
+                   "GRANT SELECT ON device_measurements TO rollup_reader");
+    // Rows an earlier sync sent (as its COPY did: no trigger then), then the migration by this sync.
+    const auto old_store = dir / "old.db";
+    add_rows(old_store, StoreShape{2, 800, 1}, 43);
+    pg.query(name, "INSERT INTO device_measurements (benchmark_id, local_id, cpu_util, mem_megabytes, gpu_util, "
+                   "gpu_mem_megabytes, time) SELECT gen_random_uuid(), i, i % 100, 1000 + i, NULLIF(i % 3, 0) * 10, "
+                   "NULL, timestamp '2026-01-01' + i * interval '100 ms' FROM generate_series(1, 2000) i");
+    BOOST_TEST(pg.query(name, "SELECT to_regclass('device_measurements_minutes') IS NULL") == "t");
+    BOOST_TEST_REQUIRE(run_sync(sync_args(old_store, conninfo, 300)).status == 0);
+    BOOST_TEST(pg.query(name, "SELECT max(version) FROM benchstore_schema_version") ==
+               std::to_string(postgres_schema::migrations.size()));
+    BOOST_TEST(rollup_difference(conninfo) == "");
+    BOOST_TEST(pg.query(name, "SELECT sum(samples) FROM device_measurements_minutes") == "3600");
+    BOOST_TEST(pg.query(name, "SELECT has_table_privilege('rollup_reader', 'device_measurements_minutes', 'SELECT')") ==
+               "t");
+    BOOST_TEST(pg.query(name, "SELECT has_table_privilege('rollup_reader', 'device_measurements_minutes', 'INSERT')") ==
+               "f");
+    pg.query(name, "REVOKE ALL ON device_measurements, device_measurements_minutes FROM rollup_reader; "
+                   "DROP ROLE rollup_reader");
+}
+
+// A role that may only insert device rows (Hugging Face's recorder; a sync role that does not own
+// the tables) has its rows summarised all the same: the trigger runs as the rollup's owner.
+BOOST_AUTO_TEST_CASE(rows_of_a_role_that_may_only_insert_are_summarised)
+{
+    auto& pg = shared_postgres();
+    const auto name = pg.create_database();
+    TempDir dir;
+    add_rows(dir / "a.db", StoreShape{1, 10, 1}, 44);
+    BOOST_TEST_REQUIRE(run_sync(sync_args(dir / "a.db", pg.conninfo(name), 100)).status == 0);
+    pg.query(name, "DROP ROLE IF EXISTS rollup_writer; CREATE ROLE rollup_writer; "
+                   "GRANT INSERT ON device_measurements TO rollup_writer; "
+                   "GRANT USAGE ON SEQUENCE device_measurements_measurement_id_seq TO rollup_writer");
+    pg.query(name, "SET ROLE rollup_writer; INSERT INTO device_measurements (benchmark_id, local_id, cpu_util, time) "
+                   "VALUES (gen_random_uuid(), 1, 50, timestamp '2026-01-01 10:00:30'); RESET ROLE");
+    BOOST_TEST(pg.query(name, "SELECT samples || '/' || cpu_util_sum FROM device_measurements_minutes "
+                              "WHERE minute = '2026-01-01 10:00'") == "1/50");
+    BOOST_TEST(rollup_difference(pg.conninfo(name)) == "");
+    pg.query(name, "REVOKE ALL ON device_measurements FROM rollup_writer; "
+                   "REVOKE ALL ON SEQUENCE device_measurements_measurement_id_seq FROM rollup_writer; "
+                   "DROP ROLE rollup_writer");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
