@@ -72,7 +72,8 @@ void remove_export_temporaries_on_signals() { remove_temporaries_on_signals(); }
 ExportResult export_csv(const ExportOptions& options)
 {
     const store::SelectionSql selection = store::compile_selection(options.selection);
-    auto db = store::open_store(options.db_path, store::OpenMode::read_only);
+    // One thread reads the store from start to end: no SQLite mutex around every column read.
+    auto db = store::open_store(options.db_path, store::OpenMode::read_only, store::Threads::one_at_a_time);
     store::register_stats_functions(db);
     try {
         store::require_known_ids(db, selection);  // before anything is created: ids are never deleted

@@ -110,7 +110,7 @@ ImportResult import_file(const ImportOptions& options, const std::filesystem::pa
     }
     if (result.format == ImportFormat::store) return store::merge_store(options, file);
     const std::string hash = import::sha256_of_file(file);
-    auto db = store::open_store(options.db_path, store::OpenMode::read_write);
+    auto db = store::open_store(options.db_path, store::OpenMode::read_write, store::Threads::one_at_a_time);
     try {
         store::Transaction tx(db, store::TransactionKind::write);
         store::ImportLedger ledger(db);

@@ -297,7 +297,7 @@ ImportResult merge_store(const ImportOptions& options, const std::filesystem::pa
         throw InvalidArgument(file.string() + ": is the store itself");
     // Refuses a file that is not a store, or one from a newer benchstore, before anything is written.
     store::open_store(file, store::OpenMode::read_only);
-    auto db = store::open_store(options.db_path, store::OpenMode::read_write);
+    auto db = store::open_store(options.db_path, store::OpenMode::read_write, store::Threads::one_at_a_time);
     try {
         SQLite::Statement attach(db, "ATTACH DATABASE ? AS source");
         attach.bind(1, file.string());
