@@ -1,6 +1,9 @@
 #define BOOST_TEST_MODULE rollup
 #include <boost/test/unit_test.hpp>
 
+#include <fstream>
+#include <iterator>
+
 #include <SQLiteCpp/Database.h>
 
 #include "benchstore/postgres_migrations.hpp"
@@ -26,9 +29,87 @@ std::vector<std::string> sync_args(const std::filesystem::path& db, const std::s
 // A database as the benchstore before the rollup left it: migrations 1 to 5, tables unpartitioned.
 std::string database_before_the_rollup() { return database_with_migrations(5); }
 
+// Sync adds the device rows it inserts to their minutes itself, and the rollup trigger skips them
+// (schema/postgres/007_device_minutes_by_sync.sql); any other writer's rows (INSERTs without sync's
+// setting) still go by the trigger. Each row is counted once: the oracle (rollup_difference) sees
+// a row counted twice as a minute that differs from its rows.
+void each_row_is_summarised_once_by_sync_or_by_the_trigger(const std::string& name)
+{
+    auto& pg = shared_postgres();
+    const auto conninfo = pg.conninfo(name);
+    TempDir dir;
+    const auto store = dir / "a.db";
+    add_rows(store, StoreShape{2, 700, 1}, 45);
+    BOOST_TEST_REQUIRE(run_sync(sync_args(store, conninfo, 300)).status == 0);  // creates or adopts the database
+    BOOST_TEST(rollup_difference(conninfo) == "");
+    // While the trigger's function refuses every row it is given, sync still sends: its rows never
+    // reach the trigger, whether they go by COPY straight into the table or, under a new source
+    // id that the server holds most of them from, through the staging table.
+    const auto add_row = pg.query(name, "SELECT pg_get_functiondef('benchstore_device_minutes_add_row'::regproc)");
+    BOOST_TEST_REQUIRE(!add_row.empty());
+    pg.query(name, "CREATE OR REPLACE FUNCTION benchstore_device_minutes_add_row() RETURNS trigger LANGUAGE plpgsql "
+                   "AS $f$ BEGIN RAISE EXCEPTION 'the rollup trigger got a row of sync'; END $f$");
+    add_rows(store, StoreShape{1, 900, 1}, 46);
+    auto direct = run_sync(sync_args(store, conninfo, 250));
+    BOOST_TEST_REQUIRE(direct.status == 0, direct.err);
+    add_rows(store, StoreShape{1, 500, 1}, 47);
+    auto args = sync_args(store, conninfo, 400);
+    args.push_back("--new-source-id");
+    auto staged = run_sync(args);
+    BOOST_TEST_REQUIRE(staged.status == 0, staged.err);
+    BOOST_TEST(rollup_difference(conninfo) == "");
+    BOOST_TEST(compare_with_server({store}, conninfo) == "");
+    // The trigger is live for everyone else: a plain INSERT reaches it.
+    const std::string insert =
+        "INSERT INTO device_measurements (benchmark_id, local_id, cpu_util, mem_megabytes, gpu_util, "
+        "gpu_mem_megabytes, time) SELECT (SELECT benchmark_id FROM benchmarks ORDER BY benchmark_id LIMIT 1), "
+        "1000000 + i, i, NULLIF(i % 3, 0) * 100.0, NULL, i * 0.5, (SELECT min(time) FROM device_measurements) + "
+        "i * interval '7 s' FROM generate_series(1, 30) i";
+    std::string refusal;
+    try {
+        pg.query(name, insert);
+    } catch (const std::runtime_error& e) {
+        refusal = e.what();
+    }
+    BOOST_TEST(contains(refusal, "the rollup trigger got a row of sync"), refusal);
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM device_measurements WHERE local_id > 1000000") == "0");
+    pg.query(name, add_row);
+    // Restored: the other writer's rows, into minutes sync's rows already fill and into new ones,
+    // are summarised by the trigger, and the rollup still matches every row.
+    const auto samples_before = pg.query(name, "SELECT sum(samples) FROM device_measurements_minutes");
+    pg.query(name, insert);
+    BOOST_TEST(std::stoll(pg.query(name, "SELECT sum(samples) FROM device_measurements_minutes")) ==
+               std::stoll(samples_before) + 30);
+    BOOST_TEST(rollup_difference(conninfo) == "");
+    BOOST_TEST(pg.query(name, "SELECT sum(samples) = (SELECT count(*) FROM device_measurements WHERE benchmark_id IS "
+                              "NOT NULL) FROM device_measurements_minutes") == "t");
+}
+
+// Hugging Face's own schema (tests/data/hf_init_db.sql: text benchmark ids), before its adoption.
+std::string hugging_face_database()
+{
+    auto& pg = shared_postgres();
+    std::ifstream in(std::filesystem::path(BENCHSTORE_SOURCE_DIR) / "tests" / "data" / "hf_init_db.sql");
+    const std::string sql((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    BOOST_TEST_REQUIRE(!sql.empty());
+    const auto name = pg.create_database();
+    pg.query(name, sql);
+    return name;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(rollup)
+
+BOOST_AUTO_TEST_CASE(sync_and_other_writers_each_summarise_a_row_once_in_benchstores_schema)
+{
+    each_row_is_summarised_once_by_sync_or_by_the_trigger(shared_postgres().create_database());
+}
+
+BOOST_AUTO_TEST_CASE(sync_and_other_writers_each_summarise_a_row_once_in_an_adopted_hugging_face_database)
+{
+    each_row_is_summarised_once_by_sync_or_by_the_trigger(hugging_face_database());
+}
 
 // Minutes whose rows arrive in many batches and several syncs, and a GPU-less benchmark (every GPU
 // value NULL: the count 0 and the sum NULL, as avg() sees them), in a new, partitioned database.
@@ -63,9 +144,12 @@ BOOST_AUTO_TEST_CASE(minutes_split_across_batches_and_syncs_add_up_to_their_rows
                               "WHERE abs(r.cpu - m.cpu_util_sum / m.cpu_util_count) > 1e-9 * r.cpu "
                               "OR (r.gpu IS NULL) <> (m.gpu_util_count = 0) "
                               "OR abs(r.gpu - m.gpu_util_sum / nullif(m.gpu_util_count, 0)) > 1e-9 * r.gpu") == "0");
-    // The trigger is the partitioned parent's, the only one that fires for rows routed through it.
+    // The trigger is the partitioned parent's row trigger, cloned to each partition (tgparentid).
     BOOST_TEST(pg.query(name, "SELECT string_agg(tgrelid::regclass::text, ',') FROM pg_trigger "
-                              "WHERE tgname = 'benchstore_device_minutes'") == "device_measurements");
+                              "WHERE tgname = 'benchstore_device_minutes' AND tgparentid = 0") == "device_measurements");
+    BOOST_TEST(pg.query(name, "SELECT count(*) FROM pg_inherits i WHERE i.inhparent = 'device_measurements'::regclass "
+                              "AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = i.inhrelid "
+                              "AND t.tgname = 'benchstore_device_minutes')") == "0");
     BOOST_TEST(pg.query(name, "SELECT relkind FROM pg_class WHERE oid = 'device_measurements'::regclass") == "p");
 }
 

@@ -12,6 +12,13 @@
 
 namespace benchstore::sync_ {
 
+// A device row's values as sent, what its minute in the per-minute rollup needs (device_minutes.hpp).
+struct SentDeviceValues {
+    std::int64_t time = 0;          // PostgreSQL binary timestamp: microseconds since 2000-01-01
+    double values[4] = {};          // store::device_value_columns, in that order
+    std::uint8_t present = 0;       // bit i: values[i] is not NULL
+};
+
 // One store row read for sending. Rows the client itself cannot encode (a malformed timestamp or
 // benchmark id) carry a reject reason and no COPY bytes.
 struct BatchRow {
@@ -22,6 +29,7 @@ struct BatchRow {
     std::size_t length = 0;
     std::string reject;  // not sent, for this reason (a held row's too)
     bool held = false;   // not sent because its benchmark is not on the server: sent once it is
+    SentDeviceValues device;  // device rows only
 };
 
 struct Batch {

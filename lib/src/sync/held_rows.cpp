@@ -5,6 +5,7 @@
 #include <set>
 
 #include "sync/copy_binary.hpp"
+#include "sync/device_minutes.hpp"
 #include "sync/table_sync.hpp"
 
 namespace benchstore::sync_ {
@@ -91,10 +92,11 @@ void TableSync::resend(const Batch& batch, std::vector<std::size_t> rows)
     try {
         PgTransaction tx(m_conn);
         lock_file();
+        if (m_spec.adds_minutes) skip_rollup_trigger(m_conn);
         copy_rows([&] {
             for (auto k : rows) m_conn.copy_put({batch.data.data() + batch.rows[k].offset, batch.rows[k].length});
         });
-        const std::int64_t applied = m_conn.exec(m_spec.apply_sql, {m_source_id}).affected();
+        const std::int64_t applied = apply_staged(m_spec.apply_sql);
         const auto n = static_cast<std::int64_t>(rows.size());
         if (applied < n) refuse_conflicts("(a copied store file that both copies wrote to?); it stays in sync_rejects");
         m_conn.exec("DELETE FROM sync_rejects WHERE source_id = $1 AND table_name = $2 AND local_id = ANY($3::bigint[])",

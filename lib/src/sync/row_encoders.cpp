@@ -22,7 +22,8 @@ bool put_uuid(CopyRowWriter& w, const std::string& text, BatchRow& r)
     return true;
 }
 
-bool put_time(CopyRowWriter& w, const store::Query& q, store::Column c, BatchRow& r, bool nullable)
+bool put_time(CopyRowWriter& w, const store::Query& q, store::Column c, BatchRow& r, bool nullable,
+              std::int64_t* sent = nullptr)
 {
     if (q.is_null(c)) {
         if (!nullable) {
@@ -39,6 +40,7 @@ bool put_time(CopyRowWriter& w, const store::Query& q, store::Column c, BatchRow
         return false;
     }
     w.add_timestamp(*t);
+    if (sent != nullptr) *sent = *t;
     return true;
 }
 
@@ -175,10 +177,15 @@ public:
                     r.reject = std::string(names[i]) + " is " + quoted_excerpt(q, c) + ", not a number";
                     return false;
                 }
-                if (q.is_null(c)) w.add_null();
-                else w.add_float8(q.real(c));
+                if (q.is_null(c)) {
+                    w.add_null();
+                } else {
+                    r.device.values[i] = q.real(c);
+                    r.device.present |= static_cast<std::uint8_t>(1U << i);
+                    w.add_float8(r.device.values[i]);
+                }
             }
-            return put_time(w, q, m_time, r, false);
+            return put_time(w, q, m_time, r, false, &r.device.time);
         });
     }
 

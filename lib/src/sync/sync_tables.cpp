@@ -1,6 +1,7 @@
 #include "sync/sync_tables.hpp"
 
 #include "store/origins.hpp"
+#include "sync/device_minutes.hpp"
 
 namespace benchstore::sync_ {
 namespace {
@@ -34,6 +35,9 @@ std::vector<TableSpec> make_specs(const StoreView& view)
         "INSERT INTO device_measurements (benchmark_id, cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time, "
         "local_id) SELECT benchmark_id, cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time, local_id "
         "FROM stage_device_measurements WHERE $1::uuid IS NOT NULL";
+    // What the per-minute rollup needs of the rows inserted (not of those ON CONFLICT skipped).
+    const std::string device_returning =
+        " RETURNING benchmark_id, \"time\", cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes";
     const std::string model_insert =
         "INSERT INTO model_measurements (benchmark_id, measurements, time, local_id) "
         "SELECT benchmark_id, measurements, time, local_id FROM stage_model_measurements WHERE $1::uuid IS NOT NULL";
@@ -78,8 +82,8 @@ std::vector<TableSpec> make_specs(const StoreView& view)
         "cpu_util double precision, mem_megabytes double precision, gpu_util double precision, "
         "gpu_mem_megabytes double precision, time timestamp) ON COMMIT DELETE ROWS",
         "COPY stage_device_measurements FROM STDIN (FORMAT binary)",
-        device_insert,
-        device_insert + " ON CONFLICT DO NOTHING",
+        device_minutes_from_inserted(device_insert + device_returning),
+        device_minutes_from_inserted(device_insert + " ON CONFLICT DO NOTHING" + device_returning),
         "SELECT s.local_id, s.benchmark_id FROM stage_device_measurements s JOIN device_measurements d "
         "USING (benchmark_id, local_id) WHERE (s.cpu_util, s.mem_megabytes, s.gpu_util, s.gpu_mem_megabytes, s.time) "
         "IS DISTINCT FROM (d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time) "
@@ -89,6 +93,7 @@ std::vector<TableSpec> make_specs(const StoreView& view)
         "(d.cpu_util, d.mem_megabytes, d.gpu_util, d.gpu_mem_megabytes, d.time)",
         false));
     specs.back().target = "device_measurements";
+    specs.back().adds_minutes = true;
     specs.back().direct_copy_sql = "COPY device_measurements (benchmark_id, local_id, cpu_util, mem_megabytes, gpu_util, "
                                    "gpu_mem_megabytes, time) FROM STDIN (FORMAT binary)";
     specs.push_back(fill(store::ReplayTable::model_measurements, view.rows,

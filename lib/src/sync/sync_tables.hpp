@@ -39,6 +39,9 @@ struct TableSpec {
     // provably lacks goes this way: the server writes each row once instead of twice.
     std::string target = {};
     std::string direct_copy_sql = {};
+    // Device rows: sync adds the rows it inserts to their minutes itself (sync/device_minutes.hpp),
+    // and insert_sql and apply_sql return the rows they inserted in the column "inserted".
+    bool adds_minutes = false;
 };
 
 // In the order they must be sent (benchmarks before the rows that refer to them), for the view.

@@ -7,6 +7,7 @@
 
 #include "core/utf8.hpp"
 #include "sync/copy_binary.hpp"
+#include "sync/device_minutes.hpp"
 #include "sync/pg_adopt.hpp"
 
 namespace benchstore::sync_ {
@@ -248,15 +249,21 @@ TableSync::Outcome TableSync::send_range_retrying(const Batch& batch, std::size_
 // refuses the batch (23505), and the same rows go again through ON CONFLICT DO NOTHING.
 std::int64_t TableSync::insert_staged()
 {
-    if (m_spec.insert_sql.empty()) return m_conn.exec(m_spec.apply_sql, {m_source_id}).affected();
+    if (m_spec.insert_sql.empty()) return apply_staged(m_spec.apply_sql);
     m_conn.exec("SAVEPOINT plain_insert");
     try {
-        return m_conn.exec(m_spec.insert_sql, {m_source_id}).affected();
+        return apply_staged(m_spec.insert_sql);
     } catch (const PgStatementError& e) {
         if (e.sqlstate() != "23505") throw;
     }
     m_conn.exec("ROLLBACK TO SAVEPOINT plain_insert");
-    return m_conn.exec(m_spec.apply_sql, {m_source_id}).affected();
+    return apply_staged(m_spec.apply_sql);
+}
+
+std::int64_t TableSync::apply_staged(const std::string& sql)
+{
+    auto result = m_conn.exec(sql, {m_source_id});
+    return m_spec.adds_minutes ? result.integer(0, "inserted") : result.affected();
 }
 
 void TableSync::put_rows(const Batch& batch, std::size_t begin, std::size_t end)
@@ -330,6 +337,7 @@ TableSync::Outcome TableSync::send_range(const Batch& batch, std::size_t begin, 
 {
     PgTransaction tx(m_conn);
     lock_file();
+    if (m_spec.adds_minutes) skip_rollup_trigger(m_conn);
     auto state = m_conn.exec("SELECT high_water_mark FROM sync_state WHERE source_id = $1 AND table_name = $2 "
                              "FOR UPDATE",
                              {m_source_id, m_spec.name});
@@ -341,6 +349,7 @@ TableSync::Outcome TableSync::send_range(const Batch& batch, std::size_t begin, 
     std::int64_t applied = 0;
     if (to_send > 0 && direct && !m_spec.direct_copy_sql.empty() && keys_are_new(batch, begin, end)) {
         copy_direct(batch, begin, end);
+        if (m_spec.adds_minutes) add_device_minutes(m_conn, batch, begin, end);
         applied = to_send;
     } else if (to_send > 0) {
         copy_rows([&] { put_rows(batch, begin, end); });

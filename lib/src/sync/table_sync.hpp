@@ -66,6 +66,7 @@ private:
     Outcome bisect(Batch& batch, std::size_t begin, std::size_t end, std::int64_t expected_start);
     void put_rows(const Batch& batch, std::size_t begin, std::size_t end);
     std::int64_t insert_staged();
+    std::int64_t apply_staged(const std::string& sql);  // runs insert_sql or apply_sql: the rows inserted
     void show_progress(ProgressLine::Force force);
     void lock_file();  // in a transaction: waits for other syncs of this file
     void copy_rows(const std::function<void()>& put);  // COPY into the stage table; put sends the rows
