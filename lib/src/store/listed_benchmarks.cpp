@@ -1,17 +1,11 @@
 #include "store/listed_benchmarks.hpp"
 
+#include "core/json.hpp"
 #include "store/benchmark_rows.hpp"
 
 namespace benchstore::store {
 
-BenchmarkRefs::BenchmarkRefs(const std::vector<std::int64_t>& refs) : m_json("[")
-{
-    for (const auto id : refs) {
-        if (m_json.size() > 1) m_json.push_back(',');
-        m_json += std::to_string(id);
-    }
-    m_json.push_back(']');
-}
+BenchmarkRefs::BenchmarkRefs(const std::vector<std::int64_t>& refs) : m_json(json::text(json::Value(refs))) {}
 
 Query listed_benchmarks(SQLite::Database& db, const BenchmarkRefs& refs)
 {

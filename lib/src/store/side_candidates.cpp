@@ -68,10 +68,8 @@ std::vector<std::int64_t> SideCandidates::refs_with(Key key, const std::string& 
 
 std::vector<std::int64_t> SideCandidates::refs_of_runs(const std::string& branch, const std::vector<std::string>& run_keys)
 {
-    json::Value keys = json::Value::array();
-    for (const auto& k : run_keys) keys.push_back(k);
     return refs("b.branch = ? AND coalesce(b.run_id, b.benchmark_id) IN (SELECT value FROM json_each(?))",
-                {branch, json::text(keys)});
+                {branch, json::text(json::Value(run_keys))});
 }
 
 std::vector<std::int64_t> SideCandidates::refs(const std::string& side_condition,
