@@ -29,11 +29,11 @@ std::vector<std::string> sync_args(const std::filesystem::path& db, const std::s
 // A database as the benchstore before the rollup left it: migrations 1 to 5, tables unpartitioned.
 std::string database_before_the_rollup() { return database_with_migrations(5); }
 
-// Sync adds the device rows it inserts to their minutes itself, and the rollup trigger skips them
-// (schema/postgres/007_device_minutes_by_sync.sql); any other writer's rows (INSERTs without sync's
-// setting) still go by the trigger. Each row is counted once: the oracle (rollup_difference) sees
-// a row counted twice as a minute that differs from its rows.
-void each_row_is_summarised_once_by_sync_or_by_the_trigger(const std::string& name)
+// Sync adds the device rows it inserts to their minutes itself, and the rollup trigger skips them:
+// they carry a local_id (schema/postgres/008_device_minutes_by_store_id.sql). Rows without one (Hugging
+// Face's recorder in an adopted database) go by the trigger. Each row is counted once: the oracle
+// (rollup_difference) sees a row counted twice as a minute that differs from its rows.
+void each_row_is_summarised_once_by_sync_or_by_the_trigger(const std::string& name, bool adopted)
 {
     auto& pg = shared_postgres();
     const auto conninfo = pg.conninfo(name);
@@ -59,27 +59,43 @@ void each_row_is_summarised_once_by_sync_or_by_the_trigger(const std::string& na
     BOOST_TEST_REQUIRE(staged.status == 0, staged.err);
     BOOST_TEST(rollup_difference(conninfo) == "");
     BOOST_TEST(compare_with_server({store}, conninfo) == "");
-    // The trigger is live for everyone else: a plain INSERT reaches it.
-    const std::string insert =
-        "INSERT INTO device_measurements (benchmark_id, local_id, cpu_util, mem_megabytes, gpu_util, "
-        "gpu_mem_megabytes, time) SELECT (SELECT benchmark_id FROM benchmarks ORDER BY benchmark_id LIMIT 1), "
-        "1000000 + i, i, NULLIF(i % 3, 0) * 100.0, NULL, i * 0.5, (SELECT min(time) FROM device_measurements) + "
-        "i * interval '7 s' FROM generate_series(1, 30) i";
-    std::string refusal;
-    try {
-        pg.query(name, insert);
-    } catch (const std::runtime_error& e) {
-        refusal = e.what();
+    // 30 rows of another writer, into minutes sync's rows already fill and into new ones.
+    auto insert = [&](bool with_local_id) {
+        return std::string("INSERT INTO device_measurements (benchmark_id, ") + (with_local_id ? "local_id, " : "") +
+               "cpu_util, mem_megabytes, gpu_util, gpu_mem_megabytes, time) SELECT (SELECT benchmark_id FROM "
+               "benchmarks ORDER BY benchmark_id LIMIT 1), " + (with_local_id ? "1000000 + i, " : "") +
+               "i, NULLIF(i % 3, 0) * 100.0, NULL, i * 0.5, (SELECT min(time) FROM device_measurements WHERE "
+               "local_id IS NOT NULL) + i * interval '7 s' FROM generate_series(1, 30) i";
+    };
+    const auto samples = [&] { return std::stoll(pg.query(name, "SELECT sum(samples) FROM device_measurements_minutes")); };
+    if (adopted) {
+        // Hugging Face's recorder fills no local_id: its rows reach the trigger.
+        std::string refusal;
+        try {
+            pg.query(name, insert(false));
+        } catch (const std::runtime_error& e) {
+            refusal = e.what();
+        }
+        BOOST_TEST(contains(refusal, "the rollup trigger got a row of sync"), refusal);
+        BOOST_TEST(pg.query(name, "SELECT count(*) FROM device_measurements WHERE local_id IS NULL") == "0");
+        pg.query(name, add_row);
+        const auto before = samples();
+        pg.query(name, insert(false));
+        BOOST_TEST(samples() == before + 30);
+        BOOST_TEST(rollup_difference(conninfo) == "");
     }
-    BOOST_TEST(contains(refusal, "the rollup trigger got a row of sync"), refusal);
-    BOOST_TEST(pg.query(name, "SELECT count(*) FROM device_measurements WHERE local_id > 1000000") == "0");
+    // A row with a local_id is its writer's to summarise, as sync does: one written by hand is not,
+    // until benchstore_device_minutes_rebuild recomputes its minutes from the rows.
     pg.query(name, add_row);
-    // Restored: the other writer's rows, into minutes sync's rows already fill and into new ones,
-    // are summarised by the trigger, and the rollup still matches every row.
-    const auto samples_before = pg.query(name, "SELECT sum(samples) FROM device_measurements_minutes");
-    pg.query(name, insert);
-    BOOST_TEST(std::stoll(pg.query(name, "SELECT sum(samples) FROM device_measurements_minutes")) ==
-               std::stoll(samples_before) + 30);
+    const auto before = samples();
+    pg.query(name, insert(true));
+    BOOST_TEST(samples() == before);
+    BOOST_TEST(rollup_difference(conninfo) != "");
+    const auto minutes = pg.query(name, "SELECT count(DISTINCT date_trunc('minute', time)) FROM device_measurements "
+                                        "WHERE local_id > 1000000");
+    BOOST_TEST(pg.query(name, "SELECT benchstore_device_minutes_rebuild(min(time), max(time)) >= " + minutes +
+                                  " FROM device_measurements WHERE local_id > 1000000") == "t");
+    BOOST_TEST(samples() == before + 30);
     BOOST_TEST(rollup_difference(conninfo) == "");
     BOOST_TEST(pg.query(name, "SELECT sum(samples) = (SELECT count(*) FROM device_measurements WHERE benchmark_id IS "
                               "NOT NULL) FROM device_measurements_minutes") == "t");
@@ -103,12 +119,12 @@ BOOST_AUTO_TEST_SUITE(rollup)
 
 BOOST_AUTO_TEST_CASE(sync_and_other_writers_each_summarise_a_row_once_in_benchstores_schema)
 {
-    each_row_is_summarised_once_by_sync_or_by_the_trigger(shared_postgres().create_database());
+    each_row_is_summarised_once_by_sync_or_by_the_trigger(shared_postgres().create_database(), false);
 }
 
 BOOST_AUTO_TEST_CASE(sync_and_other_writers_each_summarise_a_row_once_in_an_adopted_hugging_face_database)
 {
-    each_row_is_summarised_once_by_sync_or_by_the_trigger(hugging_face_database());
+    each_row_is_summarised_once_by_sync_or_by_the_trigger(hugging_face_database(), true);
 }
 
 // Minutes whose rows arrive in many batches and several syncs, and a GPU-less benchmark (every GPU
@@ -183,20 +199,21 @@ BOOST_AUTO_TEST_CASE(the_migration_summarises_the_rows_already_there_and_grants_
                    "DROP ROLE rollup_reader");
 }
 
-// A role that may only insert device rows (Hugging Face's recorder; a sync role that does not own
-// the tables) has its rows summarised all the same: the trigger runs as the rollup's owner.
+// A role that may only insert device rows (Hugging Face's recorder in an adopted database) has its
+// rows summarised all the same: the trigger runs as the rollup's owner.
 BOOST_AUTO_TEST_CASE(rows_of_a_role_that_may_only_insert_are_summarised)
 {
     auto& pg = shared_postgres();
-    const auto name = pg.create_database();
+    const auto name = hugging_face_database();
     TempDir dir;
     add_rows(dir / "a.db", StoreShape{1, 10, 1}, 44);
-    BOOST_TEST_REQUIRE(run_sync(sync_args(dir / "a.db", pg.conninfo(name), 100)).status == 0);
+    BOOST_TEST_REQUIRE(run_sync(sync_args(dir / "a.db", pg.conninfo(name), 100)).status == 0);  // adopts it
     pg.query(name, "DROP ROLE IF EXISTS rollup_writer; CREATE ROLE rollup_writer; "
                    "GRANT INSERT ON device_measurements TO rollup_writer; "
                    "GRANT USAGE ON SEQUENCE device_measurements_measurement_id_seq TO rollup_writer");
-    pg.query(name, "SET ROLE rollup_writer; INSERT INTO device_measurements (benchmark_id, local_id, cpu_util, time) "
-                   "VALUES (gen_random_uuid(), 1, 50, timestamp '2026-01-01 10:00:30'); RESET ROLE");
+    const auto id = pg.query(name, "SELECT benchmark_id FROM benchmarks LIMIT 1");
+    pg.query(name, "SET ROLE rollup_writer; INSERT INTO device_measurements (benchmark_id, cpu_util, time) "
+                   "VALUES ('" + id + "', 50, timestamp '2026-01-01 10:00:30'); RESET ROLE");
     BOOST_TEST(pg.query(name, "SELECT samples || '/' || cpu_util_sum FROM device_measurements_minutes "
                               "WHERE minute = '2026-01-01 10:00'") == "1/50");
     BOOST_TEST(rollup_difference(pg.conninfo(name)) == "");

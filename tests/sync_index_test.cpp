@@ -75,10 +75,11 @@ long long unsummarised_ranges(PostgresServer& pg, const std::string& name, const
 // can have summarised the new block ranges. A database benchstore creates is partitioned by week
 // (lib/src/central/partitions.hpp): there the panel reads one week's partition, and must read only
 // about that day's pages of it.
-void check_one_day_reads_its_own_pages(const std::string& name, bool partitioned)
+// role: conninfo words for another role than the server's superuser ("" for none).
+void check_one_day_reads_its_own_pages(const std::string& name, bool partitioned, const std::string& role = "")
 {
     auto& pg = shared_postgres();
-    const auto conninfo = pg.conninfo(name);
+    const auto conninfo = pg.conninfo(name) + role;
     TempDir dir;
     add_rows(dir / "s.db", StoreShape{.benchmarks = 1, .device_rows = 0, .model_rows = 0}, 1);
     sync(sync_options(dir / "s.db", conninfo));  // creates or adopts the schema
@@ -134,6 +135,19 @@ BOOST_AUTO_TEST_SUITE(sync_index)
 BOOST_AUTO_TEST_CASE(rows_just_synced_are_covered_by_the_time_index)
 {
     check_one_day_reads_its_own_pages(shared_postgres().create_database(), true);
+}
+
+// Sync summarises on a second session while the next batch loads (lib/src/sync/brin_summary.hpp).
+// A role that may hold only one connection cannot open it: sync then summarises on its own
+// connection at the end, and its rows are covered all the same.
+BOOST_AUTO_TEST_CASE(rows_synced_by_a_role_limited_to_one_connection_are_covered_by_the_time_index)
+{
+    auto& pg = shared_postgres();
+    const auto name = pg.create_database();
+    pg.query(name, "DROP ROLE IF EXISTS single_session; "
+                   "CREATE ROLE single_session LOGIN CONNECTION LIMIT 1 PASSWORD 'single'; "
+                   "ALTER DATABASE " + name + " OWNER TO single_session");
+    check_one_day_reads_its_own_pages(name, true, " user=single_session password=single");
 }
 
 BOOST_AUTO_TEST_CASE(rows_just_synced_into_an_adopted_database_are_covered_by_the_time_index)

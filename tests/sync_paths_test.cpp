@@ -82,11 +82,10 @@ BOOST_AUTO_TEST_CASE(a_row_arriving_by_another_path_during_the_copy_counts_once)
 
     std::unique_ptr<PGconn, decltype(&PQfinish)> other(PQconnectdb(conninfo.c_str()), &PQfinish);
     BOOST_TEST_REQUIRE(PQstatus(other.get()) == CONNECTION_OK);
-    // The other path is a sync too: its row skips the rollup trigger, and it adds the row to its
-    // minute after its COPY, in the same transaction (before that, it holds no lock on the minute
-    // that this sync's earlier batches add to).
+    // The other path is a sync too: its row carries a local_id, so the rollup trigger skips it,
+    // and it adds the row to its minute after its COPY, in the same transaction (before that, it
+    // holds no lock on the minute that this sync's earlier batches add to).
     exec(other.get(), "BEGIN");
-    exec(other.get(), "SET LOCAL benchstore.rollup_by_sync = on");
     exec(other.get(), same_row_insert(dir / "s.db", 450));
 
     const auto log = dir / "sync.out";

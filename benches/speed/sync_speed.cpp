@@ -15,8 +15,9 @@
 //   benchstore-sync into a database whose time (BRIN) indexes were dropped: what keeping the
 //        indexes summarised as rows arrive costs sync, at most (it includes their upkeep per row)
 //   benchstore-sync into a database whose per-minute rollup trigger (benchstore_device_minutes) was
-//        dropped: what the trigger costs sync's rows, which it skips (sync adds them to their
-//        minutes itself, in both runs: schema/postgres/007_device_minutes_by_sync.sql)
+//        dropped: what the trigger costs sync's rows, which it skips by their local_id (sync adds
+//        them to their minutes itself, in both runs: schema/postgres/007_device_minutes_by_sync.sql,
+//        008_device_minutes_by_store_id.sql)
 // each as a child process (wall time, peak RSS by wait4) while the server's CPU time is read from
 // /proc (the postmaster's own and its reaped children's, plus its live children's: every server
 // process, background writers included). Medians are printed with the ratios.

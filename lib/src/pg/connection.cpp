@@ -132,7 +132,8 @@ long long PgResult::affected() const
 
 PgConnection::PgConnection(const std::string& conninfo, std::chrono::seconds statement_timeout,
                            OnTimeout on_timeout)
-    : m_conninfo(conninfo), m_on_timeout(on_timeout), m_reply_limit(statement_timeout + sync_reply_margin)
+    : m_conninfo(conninfo), m_on_timeout(on_timeout), m_statement_timeout(statement_timeout),
+      m_reply_limit(statement_timeout + sync_reply_margin)
 {
     const auto params = connection_parameters(conninfo);
     std::vector<const char*> keys, values;

@@ -82,6 +82,15 @@ public:
     // "host:port/dbname" for messages.
     const std::string& server() const { return m_server; }
 
+    // What this connection was opened with, to open another like it: a session of its own, for
+    // work beside this one's (BackgroundSession).
+    struct Settings {
+        std::string conninfo;
+        std::chrono::seconds statement_timeout;
+        OnTimeout on_timeout;
+    };
+    Settings settings() const { return {m_conninfo, m_statement_timeout, m_on_timeout}; }
+
     // Runs sql (no parameters, may hold several statements); throws PgStatementError, or
     // ConnectionError when the connection is gone or the server did not reply in time (then the
     // connection is dropped, and every later call throws ConnectionError).
@@ -116,6 +125,7 @@ private:
 
     std::string m_conninfo;
     OnTimeout m_on_timeout;
+    std::chrono::seconds m_statement_timeout;
     std::chrono::seconds m_reply_limit;
     PgConnPtr m_conn;
     std::string m_server;

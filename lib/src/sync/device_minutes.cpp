@@ -72,7 +72,6 @@ void append(std::string& array, std::optional<double> v)
 
 } // namespace
 
-void skip_rollup_trigger(PgConnection& conn) { conn.exec("SET LOCAL benchstore.rollup_by_sync = on"); }
 
 void add_device_minutes(PgConnection& conn, const Batch& batch, std::size_t begin, std::size_t end)
 {

@@ -1,7 +1,9 @@
 #pragma once
 // Sync's share of the per-minute rollup of device rows (schema/postgres/007_device_minutes_by_sync.sql):
 // the rows it inserts are summarised by sync itself, in the transaction that inserts them, while the
-// rollup trigger skips them. Internal to sync.
+// rollup trigger skips them: they carry a local_id (schema/postgres/008_device_minutes_by_store_id.sql).
+// So every statement of sync that inserts device rows must add them to their minutes (below, or
+// device_minutes_from_inserted). Internal to sync.
 #include <cstddef>
 #include <string>
 
@@ -9,11 +11,6 @@
 #include "sync/pg_connection.hpp"
 
 namespace benchstore::sync_ {
-
-// In a transaction that inserts device rows: the rollup trigger skips this transaction's rows, so
-// every statement of it that inserts them must add them to their minutes (below, or
-// device_minutes_from_inserted).
-void skip_rollup_trigger(PgConnection& conn);
 
 // Adds the batch's rows in [begin, end) that are sent (not rejected) to their minutes, with the
 // trigger's semantics: per benchmark and date_trunc('minute', time), the rows, and per value column

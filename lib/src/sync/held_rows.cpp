@@ -92,7 +92,6 @@ void TableSync::resend(const Batch& batch, std::vector<std::size_t> rows)
     try {
         PgTransaction tx(m_conn);
         lock_file();
-        if (m_spec.adds_minutes) skip_rollup_trigger(m_conn);
         copy_rows([&] {
             for (auto k : rows) m_conn.copy_put({batch.data.data() + batch.rows[k].offset, batch.rows[k].length});
         });
@@ -108,7 +107,7 @@ void TableSync::resend(const Batch& batch, std::vector<std::size_t> rows)
                     "AND high_water_mark = $3",
                     {m_source_id, m_spec.name, std::to_string(last.id), std::to_string(last.fingerprint)});
         tx.commit();
-        if (m_brin) m_brin->after_commit(m_conn);
+        if (m_brin) m_brin->after_commit(false);
         if (m_spec.counts_staged_as_sent) {
             m_stats->sent += n;
         } else {

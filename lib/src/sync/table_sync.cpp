@@ -94,7 +94,7 @@ TableSync::TableSync(PgConnection& conn, SQLite::Database& db, const TableSpec& 
     : m_conn(conn), m_db(db), m_spec(spec), m_source_id(std::move(source_id)), m_db_name(std::move(db_name)),
       m_target(target), m_batch_rows(batch_rows), m_stop(stop), m_progress(progress)
 {
-    if (!m_spec.target.empty()) m_brin.emplace(m_spec.target);
+    if (!m_spec.target.empty()) m_brin.emplace(m_spec.target, m_conn);
 }
 
 const std::string& TableSync::benchmark_id_type()
@@ -125,6 +125,15 @@ void TableSync::show_progress(ProgressLine::Force force)
 }
 
 bool TableSync::run(SyncTableResult& stats, std::vector<SyncReject>& rejects, std::vector<SyncHeld>& held)
+{
+    const bool finished = send_all(stats, rejects, held);
+    // Also when stopped early: what was committed is covered before sync returns. (An exception
+    // leaves it to the next run, or autovacuum: ~BrinSummary only waits for the second session.)
+    if (m_brin) m_brin->finish();
+    return finished;
+}
+
+bool TableSync::send_all(SyncTableResult& stats, std::vector<SyncReject>& rejects, std::vector<SyncHeld>& held)
 {
     m_stats = &stats;
     m_rejects = &rejects;
@@ -337,7 +346,6 @@ TableSync::Outcome TableSync::send_range(const Batch& batch, std::size_t begin, 
 {
     PgTransaction tx(m_conn);
     lock_file();
-    if (m_spec.adds_minutes) skip_rollup_trigger(m_conn);
     auto state = m_conn.exec("SELECT high_water_mark FROM sync_state WHERE source_id = $1 AND table_name = $2 "
                              "FOR UPDATE",
                              {m_source_id, m_spec.name});
@@ -372,7 +380,7 @@ TableSync::Outcome TableSync::send_range(const Batch& batch, std::size_t begin, 
                 "WHERE source_id = $1 AND table_name = $2",
                 {m_source_id, m_spec.name, std::to_string(last.id), std::to_string(last.fingerprint)});
     tx.commit();
-    if (m_brin && applied > 0) m_brin->after_commit(m_conn);
+    if (m_brin && applied > 0) m_brin->after_commit(last.id < m_target);
 
     m_mark = last.id;
     if (m_spec.counts_staged_as_sent) {

@@ -57,6 +57,7 @@ public:
     std::int64_t high_water_mark() const { return m_mark; }
 
 private:
+    bool send_all(SyncTableResult& stats, std::vector<SyncReject>& rejects, std::vector<SyncHeld>& held);
     enum class Outcome { sent, moved };
     // direct: a batch whose keys the server lacks may COPY straight into the target table.
     Outcome send_range(const Batch& batch, std::size_t begin, std::size_t end, std::int64_t expected_start,
