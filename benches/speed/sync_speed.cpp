@@ -12,6 +12,9 @@
 //        is LIKE device_measurements INCLUDING ALL (same columns, defaults, keys and indexes; in
 //        Hugging Face's schema also its foreign key), the file the rows sync wrote, dumped once
 //        with COPY ... TO (FORMAT binary) in the order sync sent them
+//   in benchstore's schema also the same COPY into device_measurements itself (partitioned by week;
+//        its rollup trigger dropped): routing rows to partitions is part of that table's shape, so
+//        this is the COPY into the very table sync loads; the ratios are against the plain table's
 //   benchstore-sync into a database whose time (BRIN) indexes were dropped: what keeping the
 //        indexes summarised as rows arrive costs sync, at most (it includes their upkeep per row)
 //   benchstore-sync into a database whose per-minute rollup trigger (benchstore_device_minutes) was
@@ -155,7 +158,7 @@ struct Timed {
 
 struct SchemaFigures {
     std::string schema;
-    Timed sync, copy, sync_without_brin, sync_without_rollup;
+    Timed sync, copy, copy_partitioned, sync_without_brin, sync_without_rollup;
     std::vector<double> resync_s;
 };
 
@@ -192,7 +195,7 @@ int run(const cxxopts::ParseResult& a)
         std::vector<SchemaFigures> figures;
         int database = 0;
         for (const auto& schema : schemas) {
-            SchemaFigures f{schema, {}, {}, {}, {}, {}};
+            SchemaFigures f{schema, {}, {}, {}, {}, {}, {}};
             const bool hf = schema == "hf";
             const fs::path binary = dir / (schema + ".copy"), benchmarks_file = dir / (schema + "-benchmarks.copy");
             // A database with the schema sync creates or adopts (Hugging Face's: adopted by a sync of
@@ -252,6 +255,21 @@ int run(const cxxopts::ParseResult& a)
                     f.copy.add(r, server.seconds() - cpu);
                     psql("postgres", "DROP DATABASE " + db);
                 };
+                // benchstore's schema partitions device_measurements by week: the same COPY into the
+                // partitioned table itself (its rollup trigger dropped, as a raw load has none),
+                // which adds routing each row to its partition. The ratios are against the plain
+                // table's COPY above, the faster of the two.
+                auto do_copy_partitioned = [&] {
+                    const auto db = new_database();
+                    psql(db, "DROP TRIGGER benchstore_device_minutes ON device_measurements");
+                    psql(db, "\\copy benchmarks FROM '" + benchmarks_file.string() + "' (FORMAT binary)");
+                    psql(db, "CHECKPOINT");
+                    const double cpu = server.seconds();
+                    const auto r = psql(db, "\\copy device_measurements " + columns + " FROM '" + binary.string() +
+                                                "' (FORMAT binary)");
+                    f.copy_partitioned.add(r, server.seconds() - cpu);
+                    psql("postgres", "DROP DATABASE " + db);
+                };
                 auto do_sync_without_brin = [&] {
                     const auto db = new_database();
                     psql(db, "DROP INDEX device_measurements_time_brin, model_measurements_time_brin");
@@ -264,8 +282,8 @@ int run(const cxxopts::ParseResult& a)
                     timed_sync(db, f.sync_without_rollup);
                     psql("postgres", "DROP DATABASE " + db);
                 };
-                const std::vector<std::function<void()>> runs{do_sync, do_copy, do_sync_without_brin,
-                                                              do_sync_without_rollup};
+                std::vector<std::function<void()>> runs{do_sync, do_copy, do_sync_without_brin, do_sync_without_rollup};
+                if (!hf) runs.push_back(do_copy_partitioned);
                 for (std::size_t k = 0; k < runs.size(); ++k) runs[(k + static_cast<std::size_t>(i)) % runs.size()]();
                 std::printf("  %s run %d: sync %.2f s (server CPU %.2f s), binary COPY %.2f s (server CPU %.2f s), "
                             "sync without time indexes %.2f s, sync without rollup trigger %.2f s (server CPU "
@@ -274,6 +292,7 @@ int run(const cxxopts::ParseResult& a)
                             f.copy.seconds.back(), f.copy.server_cpu.back(), f.sync_without_brin.seconds.back(),
                             f.sync_without_rollup.seconds.back(), f.sync_without_rollup.server_cpu.back(),
                             f.resync_s.back());
+                if (!hf) std::printf("    binary COPY into the partitioned table %.2f s\n", f.copy_partitioned.seconds.back());
                 std::fflush(stdout);
             }
             fs::remove(binary);
@@ -281,22 +300,30 @@ int run(const cxxopts::ParseResult& a)
         }
 
         std::printf("\n%lld device rows, medians of %d (batch %lld rows, loopback, fsync on):\n", rows, repeat, batch);
-        std::printf("  %-11s %-34s %8s %11s %8s %16s\n", "schema", "load", "s", "rows/s", "ratio", "server CPU s/1M");
+        std::printf("  %-11s %-34s %8s %11s %8s %8s %16s\n", "schema", "load", "s", "rows/s", "ratio", "paired",
+                    "server CPU s/1M");
         for (const auto& f : figures) {
             const double c = median(f.copy.seconds);
             auto line = [&](const char* what, const Timed& t) {
                 const double s = median(t.seconds);
-                std::printf("  %-11s %-34s %8.2f %11.0f %8.2f %16.2f\n", f.schema.c_str(), what, s, rows / s, c / s,
-                            median(t.server_cpu) / (rows / 1e6));
+                // Each round's ratio against the COPY of the same round, then their median: a
+                // shared machine's speed drifts between rounds more than within one.
+                std::vector<double> paired;
+                for (std::size_t i = 0; i < t.seconds.size() && i < f.copy.seconds.size(); ++i)
+                    paired.push_back(f.copy.seconds[i] / t.seconds[i]);
+                std::printf("  %-11s %-34s %8.2f %11.0f %8.2f %8.2f %16.2f\n", f.schema.c_str(), what, s, rows / s,
+                            c / s, median(paired), median(t.server_cpu) / (rows / 1e6));
             };
             line("raw binary COPY (psql \\copy)", f.copy);
+            if (!f.copy_partitioned.seconds.empty()) line("raw binary COPY, partitioned table", f.copy_partitioned);
             line("benchstore-sync", f.sync);
             line("benchstore-sync, no time indexes", f.sync_without_brin);
             line("benchstore-sync, no rollup trigger", f.sync_without_rollup);
             std::printf("  %-11s %-34s %8.3f\n", f.schema.c_str(), "re-sync with nothing new", median(f.resync_s));
             std::printf("  %-11s %-34s %8.1f MiB\n", f.schema.c_str(), "sync peak RSS", median(f.sync.peak_mib));
         }
-        std::printf("  (ratio: rows/s against the raw binary COPY's; server CPU: all server processes)\n");
+        std::printf("  (ratio: rows/s against the raw binary COPY's, medians; paired: the median of each round's ratio; "
+                    "server CPU: all server processes)\n");
         std::fflush(stdout);
 
         if (big > 0) {
