@@ -8,9 +8,9 @@
 // summarised on a second session (pg::BackgroundSession), while the next batch loads: the
 // summarising scan (reading the new pages once more) then costs the load no time where a second
 // core is free. The range still filling is left until the end, because every row that lands in a
-// summarised range updates its summary. finish() summarises what is left, the filling range too,
-// on that session or (a single batch, or no second session to be had) on the main connection, so
-// when sync returns every row it sent is covered.
+// summarised range updates its summary. finish() waits for that session and summarises what is
+// left, the filling range too, on the main connection (all of it when the table had a single
+// batch, or no second session could be opened), so when sync returns every row it sent is covered.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -34,8 +34,9 @@ public:
     // yet summarised, the filling one too. Outside any transaction of the caller's, so readers of
     // the table never wait for it; it waits at most briefly for an index's lock (a VACUUM holds it
     // for minutes): ranges left then are the next run's, or autovacuum's. A server that refuses
-    // (sync's role does not own the index) ends the summarising for this run. Never throws: the
-    // rows are committed whatever happens here.
+    // (sync's role does not own the index) ends the summarising for this run. The rows are
+    // committed whatever happens here: it throws only ConnectionError, when the main connection
+    // is lost (as sync's next statement would).
     void finish();
 
 private:
