@@ -308,8 +308,10 @@ bool TableSync::keys_are_new(const Batch& batch, std::size_t begin, std::size_t 
     std::string ids, lows;
     for (std::size_t b = 0; b < lowest.size(); ++b) {
         if (lowest[b] == INT64_MAX) continue;
-        ids += (ids.empty() ? "{" : ",") + batch.benchmark_ids[b];
-        lows += (lows.empty() ? "{" : ",") + std::to_string(lowest[b]);
+        ids += ids.empty() ? '{' : ',';
+        ids += batch.benchmark_ids[b];
+        lows += lows.empty() ? '{' : ',';
+        lows += std::to_string(lowest[b]);
     }
     if (ids.empty()) return true;
     const std::string key = benchmark_id_type() == "uuid" ? "k.id" : "k.id::text";
