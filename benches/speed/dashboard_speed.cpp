@@ -189,7 +189,10 @@ int run(const cxxopts::ParseResult& a)
     std::printf("central database: %s device rows (%s), %s benchmarks; benchstore-sync %.1f s (%.0f rows/s), "
                 "ANALYZE %.1f s\n",
                 db.exec("SELECT count(*) FROM device_measurements").front().c_str(),
-                db.exec("SELECT pg_size_pretty(pg_total_relation_size('device_measurements'))").front().c_str(),
+                // A partitioned table holds nothing itself: its partitions' sizes, indexes included.
+                db.exec("SELECT pg_size_pretty(coalesce(sum(pg_total_relation_size(relid)), "
+                        "pg_total_relation_size('device_measurements'))) FROM "
+                        "pg_partition_tree('device_measurements')").front().c_str(),
                 db.exec("SELECT count(*) FROM benchmarks").front().c_str(), sync_s, rows / sync_s, analyze_s);
     const std::string version = db.exec("SELECT max(version) FROM benchstore_schema_version").front();
     const auto after = measure(db, "right after the sync, schema version " + version + " (indexes first)", repeat, per);
