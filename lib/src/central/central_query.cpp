@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "pg/array_literal.hpp"
+
 namespace benchstore::central {
 
 std::string Params::add(std::string value)
@@ -15,18 +17,9 @@ std::string Params::add(std::string value)
 // An array literal: {"a","b"} with " and \ escaped, cast to element_type[] in the SQL.
 std::string Params::add_array(const std::vector<std::string>& values, const char* element_type)
 {
-    std::string literal = "{";
-    for (const auto& v : values) {
-        if (literal.size() > 1) literal += ',';
-        literal += '"';
-        for (char c : v) {
-            if (c == '"' || c == '\\') literal += '\\';
-            literal += c;
-        }
-        literal += '"';
-    }
-    literal += '}';
-    return add(std::move(literal)) + "::" + element_type + "[]";
+    pg::ArrayLiteral literal;
+    for (const auto& v : values) literal.add_quoted(v);
+    return add(literal.text()) + "::" + element_type + "[]";
 }
 
 void for_each_row(pg::PgConnection& conn, const std::string& sql, const Params& params,

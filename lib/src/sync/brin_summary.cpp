@@ -1,6 +1,6 @@
 #include "sync/brin_summary.hpp"
 
-#include <vector>
+#include "pg/array_literal.hpp"
 
 namespace benchstore::sync_ {
 namespace {
@@ -26,17 +26,6 @@ constexpr const char* summarise_sql =
     "SELECT coalesce(sum(CASE WHEN u.block < 0 THEN brin_summarize_new_values(u.idx::oid::regclass) "
     "ELSE brin_summarize_range(u.idx::oid::regclass, u.block) END), 0) AS summarised "
     "FROM unnest($1::bigint[], $2::bigint[]) AS u(idx, block)";
-
-std::string array_text(const std::vector<std::int64_t>& values)
-{
-    std::string text = "{";
-    for (auto v : values) {
-        if (text.size() > 1) text += ',';
-        text += std::to_string(v);
-    }
-    text += '}';
-    return text;
-}
 
 } // namespace
 
@@ -72,7 +61,7 @@ void BrinSummary::summarise(PgConnection& conn, const std::string& table, Ranges
         conn.exec("SET LOCAL lock_timeout = '100ms'");
         conn.exec("SET LOCAL synchronous_commit = off");
         const auto indexes = conn.exec(brin_indexes_sql, {table});
-        std::vector<std::int64_t> idx, block;
+        pg::ArrayLiteral idx, block;
         std::map<long long, std::int64_t> next = ranges.from_block;
         for (int r = 0; r < indexes.rows(); ++r) {
             const long long oid = indexes.integer(r, "idx");
@@ -80,17 +69,17 @@ void BrinSummary::summarise(PgConnection& conn, const std::string& table, Ranges
             const std::int64_t filling = blocks / per * per;  // first block of the range still filling
             const auto known = ranges.from_block.find(oid);
             if (known == ranges.from_block.end() || filling_too) {
-                idx.push_back(oid);
-                block.push_back(-1);
+                idx.add_integer(oid);
+                block.add_integer(-1);
             } else {
                 for (std::int64_t b = known->second; b < filling; b += per) {
-                    idx.push_back(oid);
-                    block.push_back(b);
+                    idx.add_integer(oid);
+                    block.add_integer(b);
                 }
             }
             next[oid] = std::max(filling, known == ranges.from_block.end() ? std::int64_t{0} : known->second);
         }
-        if (!idx.empty()) conn.exec(summarise_sql, {array_text(idx), array_text(block)});
+        if (!idx.empty()) conn.exec(summarise_sql, {idx.text(), block.text()});
         tx.commit();
         ranges.from_block = std::move(next);
     } catch (const PgStatementError& e) {

@@ -1,13 +1,13 @@
 #include "sync/device_minutes.hpp"
 
 #include <array>
-#include <charconv>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "pg/array_literal.hpp"
 #include "store/device_columns.hpp"
 
 namespace benchstore::sync_ {
@@ -35,43 +35,13 @@ struct Minute {
     std::array<Column, columns> values;
 };
 
-// The statement's arrays, one element per minute, comma-separated (braced when sent).
+// The statement's arrays, one element per minute.
 struct Arrays {
-    std::string ids, minutes, samples;
-    std::array<std::array<std::string, 4>, columns> values;  // count, sum, min, max per column
+    pg::ArrayLiteral ids, minutes, samples;
+    std::array<std::array<pg::ArrayLiteral, 4>, columns> values;  // count, sum, min, max per column
 };
 
-std::string braced(const std::string& items)
-{
-    std::string out;
-    out.reserve(items.size() + 2);
-    out.push_back('{');
-    out.append(items);
-    out.push_back('}');
-    return out;
-}
-
-void append(std::string& array, std::int64_t n)
-{
-    if (!array.empty()) array.push_back(',');
-    array += std::to_string(n);
-}
-
-// Shortest text that reads back as the same double (float8in parses it exactly).
-void append(std::string& array, std::optional<double> v)
-{
-    if (!array.empty()) array.push_back(',');
-    if (!v) {
-        array += "NULL";
-        return;
-    }
-    char buffer[32];
-    const auto end = std::to_chars(buffer, buffer + sizeof buffer, *v).ptr;
-    array.append(buffer, end);
-}
-
 } // namespace
-
 
 void add_device_minutes(PgConnection& conn, const Batch& batch, std::size_t begin, std::size_t end)
 {
@@ -105,24 +75,23 @@ void add_device_minutes(PgConnection& conn, const Batch& batch, std::size_t begi
     if (minutes.empty()) return;
     Arrays a;
     for (const auto& [key, minute] : minutes) {
-        if (!a.ids.empty()) a.ids.push_back(',');
-        a.ids += key.first;
-        append(a.minutes, key.second);
-        append(a.samples, minute.samples);
+        a.ids.add_bare(key.first);
+        a.minutes.add_integer(key.second);
+        a.samples.add_integer(minute.samples);
         for (std::size_t c = 0; c < columns; ++c) {
             const auto& column = minute.values[c];
-            append(a.values[c][0], column.count);
+            a.values[c][0].add_integer(column.count);
             const bool any = column.count > 0;
-            append(a.values[c][1], any ? std::optional<double>(column.sum) : std::nullopt);
-            append(a.values[c][2], any ? std::optional<double>(column.min) : std::nullopt);
-            append(a.values[c][3], any ? std::optional<double>(column.max) : std::nullopt);
+            a.values[c][1].add_double(any ? std::optional<double>(column.sum) : std::nullopt);
+            a.values[c][2].add_double(any ? std::optional<double>(column.min) : std::nullopt);
+            a.values[c][3].add_double(any ? std::optional<double>(column.max) : std::nullopt);
         }
     }
-    std::vector<std::optional<std::string>> params{braced(a.ids), braced(a.minutes), braced(a.samples)};
+    std::vector<std::optional<std::string>> params{a.ids.text(), a.minutes.text(), a.samples.text()};
     std::string sql = "SELECT benchstore_device_minutes_put($1::text[], $2::bigint[], $3::integer[]";
     for (std::size_t c = 0; c < columns; ++c)
         for (std::size_t k = 0; k < 4; ++k) {
-            params.push_back(braced(a.values[c][k]));
+            params.push_back(a.values[c][k].text());
             sql += ", $" + std::to_string(params.size()) + (k == 0 ? "::integer[]" : "::double precision[]");
         }
     conn.exec(sql + ")", params);

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "pg/array_literal.hpp"
 #include "sync/copy_binary.hpp"
 #include "sync/device_minutes.hpp"
 #include "sync/table_sync.hpp"
@@ -28,19 +29,18 @@ std::string lower(std::string s)
 void TableSync::hold_orphans(Batch& batch)
 {
     if (m_spec.name == "benchmarks" || batch.rows.empty()) return;
-    std::string ids;
+    pg::ArrayLiteral ids;
     for (const auto& id : batch.benchmark_ids) {
         unsigned char bytes[16];
         if (!parse_uuid(id, bytes)) continue;  // its rows are rejected already
-        if (!ids.empty()) ids.push_back(',');
-        ids.append(id);
+        ids.add_bare(id);
     }
     if (ids.empty()) return;
     // Compared in the column's own type, so its primary key index serves: uuid here, text (or
     // varchar) in a database that Hugging Face's tool created.
     auto missing = m_conn.exec("SELECT x AS benchmark_id FROM unnest($1::text[]) x WHERE NOT EXISTS (SELECT 1 FROM benchmarks b "
                                "WHERE b.benchmark_id = x::" + benchmark_id_type() + ")",
-                               {"{" + ids + "}"});
+                               {ids.text()});
     if (missing.rows() == 0) return;
     std::set<std::string> absent;
     for (int i = 0; i < missing.rows(); ++i) absent.insert(lower(missing.text(i, "benchmark_id")));
@@ -84,11 +84,8 @@ void TableSync::reoffer_rejects()
 // server's new reason.
 void TableSync::resend(const Batch& batch, std::vector<std::size_t> rows)
 {
-    std::string local_ids;
-    for (auto k : rows) {
-        if (!local_ids.empty()) local_ids.push_back(',');
-        local_ids.append(std::to_string(batch.rows[k].id));
-    }
+    pg::ArrayLiteral local_ids;
+    for (auto k : rows) local_ids.add_integer(batch.rows[k].id);
     try {
         PgTransaction tx(m_conn);
         lock_file();
@@ -99,7 +96,7 @@ void TableSync::resend(const Batch& batch, std::vector<std::size_t> rows)
         const auto n = static_cast<std::int64_t>(rows.size());
         if (applied < n) refuse_conflicts("(a copied store file that both copies wrote to?); it stays in sync_rejects");
         m_conn.exec("DELETE FROM sync_rejects WHERE source_id = $1 AND table_name = $2 AND local_id = ANY($3::bigint[])",
-                    {m_source_id, m_spec.name, "{" + local_ids + "}"});
+                    {m_source_id, m_spec.name, local_ids.text()});
         // A fixed row at the mark changed its fingerprint: the mark takes the new one, or the file
         // would look like another copy of itself.
         const auto& last = batch.rows[rows.back()];
@@ -119,7 +116,7 @@ void TableSync::resend(const Batch& batch, std::vector<std::size_t> rows)
         if (!e.is_data_error()) throw;
         if (rows.size() == 1) {
             m_conn.exec("UPDATE sync_rejects SET error = $4 WHERE source_id = $1 AND table_name = $2 AND local_id = $3",
-                        {m_source_id, m_spec.name, local_ids, std::string(e.what())});
+                        {m_source_id, m_spec.name, std::to_string(batch.rows[rows.front()].id), std::string(e.what())});
             return;
         }
     }

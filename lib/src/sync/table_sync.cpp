@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/utf8.hpp"
+#include "pg/array_literal.hpp"
 #include "sync/copy_binary.hpp"
 #include "sync/device_minutes.hpp"
 #include "sync/pg_adopt.hpp"
@@ -305,13 +306,11 @@ bool TableSync::keys_are_new(const Batch& batch, std::size_t begin, std::size_t 
         const auto& row = batch.rows[i];
         if (row.reject.empty()) lowest[row.benchmark] = std::min(lowest[row.benchmark], row.id);
     }
-    std::string ids, lows;
+    pg::ArrayLiteral ids, lows;
     for (std::size_t b = 0; b < lowest.size(); ++b) {
         if (lowest[b] == INT64_MAX) continue;
-        ids += ids.empty() ? '{' : ',';
-        ids += batch.benchmark_ids[b];
-        lows += lows.empty() ? '{' : ',';
-        lows += std::to_string(lowest[b]);
+        ids.add_bare(batch.benchmark_ids[b]);
+        lows.add_integer(lowest[b]);
     }
     if (ids.empty()) return true;
     const std::string key = benchmark_id_type() == "uuid" ? "k.id" : "k.id::text";
@@ -319,7 +318,7 @@ bool TableSync::keys_are_new(const Batch& batch, std::size_t begin, std::size_t 
                .exec("SELECT NOT EXISTS (SELECT 1 FROM unnest($1::uuid[], $2::bigint[]) k(id, low) WHERE EXISTS "
                      "(SELECT 1 FROM " + m_spec.target + " t WHERE t.benchmark_id = " + key +
                          " AND t.local_id >= k.low)) AS fresh",
-                     {ids + "}", lows + "}"})
+                     {ids.text(), lows.text()})
                .text(0, "fresh") == "t";
 }
 
