@@ -240,20 +240,24 @@ int run(const cxxopts::ParseResult& a)
                     f.resync_s.push_back(again.seconds);
                     psql("postgres", "DROP DATABASE " + db);
                 };
+                // The benchmarks the rows refer to (a foreign key checks them), as sync left them, then
+                // the timed raw COPY of the rows into table; the database goes afterwards.
+                auto timed_copy = [&](const std::string& db, const std::string& table, Timed& into) {
+                    psql(db, "\\copy benchmarks FROM '" + benchmarks_file.string() + "' (FORMAT binary)");
+                    psql(db, "CHECKPOINT");
+                    const double cpu = server.seconds();
+                    const auto r = psql(db, "\\copy " + table + " " + columns + " FROM '" + binary.string() +
+                                                "' (FORMAT binary)");
+                    into.add(r, server.seconds() - cpu);
+                    psql("postgres", "DROP DATABASE " + db);
+                };
                 auto do_copy = [&] {
                     const auto db = new_database();
                     psql(db, "CREATE TABLE device_measurements_copy (LIKE device_measurements INCLUDING ALL)");
                     if (hf)
                         psql(db, "ALTER TABLE device_measurements_copy ADD FOREIGN KEY (benchmark_id) "
                                       "REFERENCES benchmarks (benchmark_id)");
-                    // The benchmarks the rows refer to (the foreign key checks them), as sync left them.
-                    psql(db, "\\copy benchmarks FROM '" + benchmarks_file.string() + "' (FORMAT binary)");
-                    psql(db, "CHECKPOINT");
-                    const double cpu = server.seconds();
-                    const auto r = psql(db, "\\copy device_measurements_copy " + columns + " FROM '" + binary.string() +
-                                                "' (FORMAT binary)");
-                    f.copy.add(r, server.seconds() - cpu);
-                    psql("postgres", "DROP DATABASE " + db);
+                    timed_copy(db, "device_measurements_copy", f.copy);
                 };
                 // benchstore's schema partitions device_measurements by week: the same COPY into the
                 // partitioned table itself (its rollup trigger dropped, as a raw load has none),
@@ -262,13 +266,7 @@ int run(const cxxopts::ParseResult& a)
                 auto do_copy_partitioned = [&] {
                     const auto db = new_database();
                     psql(db, "DROP TRIGGER benchstore_device_minutes ON device_measurements");
-                    psql(db, "\\copy benchmarks FROM '" + benchmarks_file.string() + "' (FORMAT binary)");
-                    psql(db, "CHECKPOINT");
-                    const double cpu = server.seconds();
-                    const auto r = psql(db, "\\copy device_measurements " + columns + " FROM '" + binary.string() +
-                                                "' (FORMAT binary)");
-                    f.copy_partitioned.add(r, server.seconds() - cpu);
-                    psql("postgres", "DROP DATABASE " + db);
+                    timed_copy(db, "device_measurements", f.copy_partitioned);
                 };
                 auto do_sync_without_brin = [&] {
                     const auto db = new_database();
